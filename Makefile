@@ -1,0 +1,39 @@
+# Quick start: `make run` (set up everything, serve the demo) and `make test`.
+# Without DATABASE_URL / REDIS_URL both use embedded servers from pip wheels (see README).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export MIDSUMMER_DEV ?= 1
+
+.PHONY: run test lint setup migrate demo clean-data
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(BIN)/.installed
+
+migrate: setup
+	$(BIN)/python manage.py migrate_schemas --shared
+	$(BIN)/python manage.py migrate_schemas --tenant
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo --port $(PORT)
+
+run: demo
+	$(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean-data:
+	rm -rf .data

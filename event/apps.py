@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EventConfig(AppConfig):
+    name = "event"
+    verbose_name = "Event"

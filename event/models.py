@@ -1,0 +1,101 @@
+"""A convention's events (one active at a time) and the data derived from them."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"'{value}' is not a known time zone (e.g. America/New_York).")
+
+
+class Event(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    venue_name = models.CharField(max_length=200, blank=True)
+    venue_address = models.TextField(blank=True)
+    is_active = models.BooleanField(
+        default=False, help_text="The event attendees see now. At most one is active."
+    )
+    age_of_majority = models.PositiveSmallIntegerField(
+        default=18, help_text="Attendees younger than this on the first day count as minors."
+    )
+    # Derived by `event__generate_properties`; never edited by hand.
+    minor_cutoff_date = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Attendees born after this date are minors at the event.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="event_one_active_event"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="event_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The event cannot end before it starts."})
+
+
+class EventDay(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField()
+    number = models.PositiveSmallIntegerField(help_text="1 for the first day.")
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "date"], name="event_day_unique_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Day {self.number} ({self.date:%a %d %b})"
+
+
+class BadgeNumberRange(models.Model):
+    """A block of badge numbers for one kind of badge, e.g. staff 1–199."""
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", "Staff"
+        ATTENDEE = "attendee", "Attendee"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="badge_ranges")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    first_number = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: no limit.")
+
+    class Meta:
+        ordering = ["first_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "kind"], name="event_badge_range_unique_kind"),
+            models.CheckConstraint(
+                condition=Q(first_number__gte=1), name="event_badge_range_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(last_number__isnull=True) | Q(last_number__gte=F("first_number")),
+                name="event_badge_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.first_number}–{self.last_number or '…'}"

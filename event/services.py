@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from event.models import BadgeNumberRange, Event, EventDay
+
+# Staff badges keep the low numbers; attendees count up from 200 with no upper limit.
+DEFAULT_BADGE_RANGES = {
+    BadgeNumberRange.Kind.STAFF: (1, 199),
+    BadgeNumberRange.Kind.ATTENDEE: (200, None),
+}
+
+
+@dataclass(frozen=True)
+class GeneratedProperties:
+    event_id: int
+    days: list[dt.date]
+    minor_cutoff_date: dt.date
+    badge_ranges_created: int
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a non-leap target year
+        return day.replace(year=day.year - years, day=28)
+
+
+@transaction.atomic
+def event_generate_properties(*, event: Event) -> GeneratedProperties:
+    """(Re)compute an event's derived data; running it again changes nothing.
+
+    - days: one EventDay per calendar day from start to end (stale days removed);
+    - minor_cutoff_date: born after it means under ``age_of_majority`` on the first day;
+    - badge number ranges: the defaults for kinds that have none yet (custom ones are kept).
+    """
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    wanted = [
+        event.start_date + dt.timedelta(days=offset)
+        for offset in range((event.end_date - event.start_date).days + 1)
+    ]
+    EventDay.objects.filter(event=event).exclude(date__in=wanted).delete()
+    existing = {day.date: day for day in EventDay.objects.filter(event=event)}
+    for number, date in enumerate(wanted, start=1):
+        day = existing.get(date)
+        if day is None:
+            EventDay.objects.create(event=event, date=date, number=number)
+        elif day.number != number:
+            day.number = number
+            day.save(update_fields=["number"])
+
+    cutoff = _years_before(event.start_date, event.age_of_majority)
+    if event.minor_cutoff_date != cutoff:
+        event.minor_cutoff_date = cutoff
+        event.save(update_fields=["minor_cutoff_date", "updated_at"])
+
+    present = set(BadgeNumberRange.objects.filter(event=event).values_list("kind", flat=True))
+    missing = [kind for kind in DEFAULT_BADGE_RANGES if kind not in present]
+    BadgeNumberRange.objects.bulk_create(
+        BadgeNumberRange(
+            event=event,
+            kind=kind,
+            first_number=DEFAULT_BADGE_RANGES[kind][0],
+            last_number=DEFAULT_BADGE_RANGES[kind][1],
+        )
+        for kind in missing
+    )
+    return GeneratedProperties(
+        event_id=event.pk, days=wanted, minor_cutoff_date=cutoff, badge_ranges_created=len(missing)
+    )
+
+
+def event_schedule_property_refresh(*, event: Event) -> None:
+    """Queue the recomputation of an event's derived data once the current transaction commits."""
+    from event.tasks import generate_event_properties
+
+    event_id = event.pk
+    transaction.on_commit(lambda: generate_event_properties.delay(event_id))
+
+
+@transaction.atomic
+def event_create(
+    *,
+    name: str,
+    slug: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    timezone: str = "UTC",
+    venue_name: str = "",
+    venue_address: str = "",
+    is_active: bool = False,
+) -> Event:
+    """Create an event, making it the active one if asked (the previous active one steps down).
+
+    Side effect: its derived properties are computed after commit (Celery task).
+    """
+    if is_active:
+        Event.objects.select_for_update().filter(is_active=True).update(is_active=False)
+    event = Event(
+        name=name,
+        slug=slug,
+        start_date=start_date,
+        end_date=end_date,
+        timezone=timezone,
+        venue_name=venue_name,
+        venue_address=venue_address,
+        is_active=is_active,
+    )
+    event.full_clean()
+    event.save()
+    event_schedule_property_refresh(event=event)
+    return event

@@ -1,0 +1,153 @@
+"""Shared (public schema) models: conventions, their hosts, people and their roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin, _user_has_module_perms, _user_has_perm
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class Tenant(TenantMixin):
+    """One convention organization, owning one PostgreSQL schema."""
+
+    name = models.CharField(max_length=200)
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive conventions answer 'not available' on all their hosts."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    auto_create_schema = True
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name or self.schema_name
+
+
+class Domain(DomainMixin):
+    """A platform host of a tenant, e.g. ``furrydelphia.midsummer.events``."""
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(domain=Lower("domain")), name="tenant_domain_lowercase"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class CustomDomain(models.Model):
+    """A host the convention brings itself; served only once its ownership is verified."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="custom_domains")
+    domain = models.CharField(max_length=253, unique=True)
+    verification_token = models.CharField(max_length=64)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(domain=Lower("domain")), name="tenant_customdomain_lowercase"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields["is_superuser"] = True
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """One person, shared by every tenant. What they may do in a tenant is their Membership.
+
+    ``is_superuser`` marks a platform operator, and counts on the public host only.
+    """
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(auto_now_add=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email=Lower("email")), name="tenant_user_email_lower"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_staff(self) -> bool:
+        """May use the admin of the host being served (answered by the membership backend)."""
+        from tenant.backends import user_is_staff
+
+        return user_is_staff(self)
+
+    # PermissionsMixin lets a superuser do anything anywhere; here the backend decides, because
+    # a platform operator is not a member of every convention.
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        return self.is_active and _user_has_perm(self, perm, obj)
+
+    def has_perms(self, perm_list, obj: object = None) -> bool:
+        return all(self.has_perm(perm, obj) for perm in perm_list)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_active and _user_has_module_perms(self, app_label)
+
+
+class Membership(models.Model):
+    """A user's role in one tenant. Being someone in one tenant grants nothing in another."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
+    is_tenant_superuser = models.BooleanField(
+        default=False, help_text="May do everything within this tenant."
+    )
+    is_developer = models.BooleanField(
+        default=False, help_text="May use this tenant's developer tools, and nothing else."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "tenant"], name="tenant_membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.tenant}"

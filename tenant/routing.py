@@ -1,0 +1,129 @@
+"""Host → tenant resolution with a per-process cache that every process invalidates at once.
+
+A warm request resolves its host from memory, without a database round-trip. Database triggers
+on the tenant, domain and custom-domain tables ``NOTIFY`` a channel on commit (so any writer is
+covered: the admin, ``create_tenant``, a bulk ``update()``, raw SQL); each process LISTENs on
+its own connection in a background thread and drops its cache when told. While that listener
+is not connected the cache is not used at all, so a process never serves a route it could not
+hear being changed. Unknown hosts are never cached: a tenant created a moment ago is served by
+the very next request.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import threading
+
+import psycopg
+from django.db import connections
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from tenant.models import Tenant
+from tenant.selectors import tenant_for_host
+
+logger = logging.getLogger(__name__)
+
+ROUTES_CHANNEL = "midsummer_routes"
+
+
+def normalize_host(host: str) -> str:
+    """``Uproar.Localhost:8000`` → ``uproar.localhost``: lower-cased, port and final dot gone."""
+    host = host.strip().lower()
+    if host.startswith("["):  # IPv6 literal, e.g. [::1]:8000
+        return host.split("]", 1)[0] + "]"
+    return host.rsplit(":", 1)[0].rstrip(".") if ":" in host else host.rstrip(".")
+
+
+class HostResolver:
+    def __init__(self) -> None:
+        self._routes: dict[str, Tenant] = {}
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._listening = threading.Event()
+        self._listener_pid: int | None = None
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def resolve(self, host: str) -> Tenant | None:
+        """The tenant for a normalized host, or None. Returns a copy the caller may keep."""
+        self._ensure_listener()
+        tenant = self._routes.get(host)
+        if tenant is None:
+            generation = self._generation
+            with schema_context(get_public_schema_name()):
+                tenant = tenant_for_host(host=host)
+            if tenant is None:
+                return None
+            with self._lock:
+                if self._listening.is_set() and generation == self._generation:
+                    self._routes[host] = tenant
+        return copy.copy(tenant)
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._routes = {}
+
+    @property
+    def is_listening(self) -> bool:
+        return self._listening.is_set()
+
+    def _ensure_listener(self) -> None:
+        pid = os.getpid()
+        if self._listener_pid == pid:
+            return
+        with self._lock:
+            if self._listener_pid == pid:
+                return
+            # A forked child (gunicorn worker) inherits the parent's cache but not its thread.
+            self._routes = {}
+            self._generation += 1
+            self._listening.clear()
+            self._stopping.clear()
+            self._listener_pid = pid
+            self._thread = threading.Thread(
+                target=self._listen_forever, name="route-listener", daemon=True
+            )
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop listening and close the listener's connection (used before dropping a database)."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._thread = None
+        self._listener_pid = None
+
+    def _conninfo(self) -> str:
+        settings_dict = connections["default"].settings_dict
+        params = {
+            "dbname": settings_dict["NAME"],
+            "user": settings_dict.get("USER"),
+            "password": settings_dict.get("PASSWORD"),
+            "host": settings_dict.get("HOST"),
+            "port": settings_dict.get("PORT"),
+        }
+        return psycopg.conninfo.make_conninfo(**{k: v for k, v in params.items() if v})
+
+    def _listen_forever(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                with psycopg.connect(self._conninfo(), autocommit=True) as conn:
+                    conn.execute(f"LISTEN {ROUTES_CHANNEL}")
+                    # Anything cached before we were listening may already be stale.
+                    self.invalidate()
+                    self._listening.set()
+                    while not self._stopping.is_set():
+                        for _notify in conn.notifies(timeout=0.5):
+                            self.invalidate()
+            except Exception:
+                logger.warning("route listener lost its connection; retrying", exc_info=True)
+                self._stopping.wait(1)
+            finally:
+                self._listening.clear()
+                self.invalidate()
+
+
+resolver = HostResolver()

@@ -1,0 +1,99 @@
+"""Writes to the shared schema: tenants, their hosts, accounts and memberships."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tenant.models import CustomDomain, Domain, Membership, Tenant, User
+from tenant.routing import normalize_host
+from tenant.selectors import host_is_taken
+
+
+def _claim_host(host: str) -> str:
+    normalized = normalize_host(host)
+    if not normalized:
+        raise ValidationError({"domain": "A host name is required."})
+    if host_is_taken(host=normalized):
+        raise ValidationError({"domain": f"{normalized} is already used by a convention."})
+    return normalized
+
+
+SCHEMA_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+RESERVED_SCHEMA_NAMES = {"public", "information_schema"}
+
+
+def _validate_schema_name(schema_name: str) -> None:
+    if (
+        not SCHEMA_NAME_PATTERN.match(schema_name)
+        or schema_name.startswith("pg_")
+        or schema_name in RESERVED_SCHEMA_NAMES
+    ):
+        raise ValidationError(
+            {"schema_name": "Lower-case letters, digits and underscores; start with a letter."}
+        )
+
+
+@transaction.atomic
+def tenant_create(*, schema_name: str, name: str, domain: str) -> Tenant:
+    """Create a tenant, its schema (migrated) and its primary platform domain.
+
+    All or nothing: if the domain is taken or the schema cannot be built, nothing is left behind.
+    Running servers serve the new host on their next request.
+    """
+    _validate_schema_name(schema_name)
+    host = _claim_host(domain)
+    tenant = Tenant(schema_name=schema_name, name=name)
+    tenant.full_clean()
+    tenant.save(verbosity=0)
+    Domain.objects.create(tenant=tenant, domain=host, is_primary=True)
+    return tenant
+
+
+@transaction.atomic
+def domain_add(*, tenant: Tenant, domain: str, is_primary: bool = False) -> Domain:
+    return Domain.objects.create(tenant=tenant, domain=_claim_host(domain), is_primary=is_primary)
+
+
+@transaction.atomic
+def custom_domain_add(*, tenant: Tenant, domain: str) -> CustomDomain:
+    """Register a convention's own host; it is served only after ``custom_domain_verify``."""
+    return CustomDomain.objects.create(
+        tenant=tenant, domain=_claim_host(domain), verification_token=secrets.token_urlsafe(32)
+    )
+
+
+@transaction.atomic
+def custom_domain_verify(*, custom_domain: CustomDomain) -> CustomDomain:
+    custom_domain.verified_at = timezone.now()
+    custom_domain.save(update_fields=["verified_at"])
+    return custom_domain
+
+
+@transaction.atomic
+def tenant_set_active(*, tenant: Tenant, is_active: bool) -> Tenant:
+    tenant.is_active = is_active
+    tenant.save(update_fields=["is_active", "updated_at"])
+    return tenant
+
+
+@transaction.atomic
+def user_create(*, email: str, password: str | None, full_name: str = "") -> User:
+    return User.objects.create_user(email=email, password=password, full_name=full_name)
+
+
+@transaction.atomic
+def membership_grant(
+    *, user: User, tenant: Tenant, is_tenant_superuser: bool = False, is_developer: bool = False
+) -> Membership:
+    """Give ``user`` a role in ``tenant`` (updating an existing membership)."""
+    membership, _ = Membership.objects.update_or_create(
+        user=user,
+        tenant=tenant,
+        defaults={"is_tenant_superuser": is_tenant_superuser, "is_developer": is_developer},
+    )
+    return membership

@@ -1,0 +1,74 @@
+"""Test tenants are created once per session; each test runs in a rolled-back transaction."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import get_public_schema_name
+
+from midsummer import celery_app
+from tenant.models import Domain, Tenant
+from tenant.routing import resolver
+from tenant.services import tenant_create
+
+PUBLIC_HOST = "localhost"
+TENANT_HOSTS = {"alpha": "alpha.localhost", "beta": "beta.localhost"}
+_session_tenants: dict[str, Tenant] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _eager_celery():
+    """Tasks run in-process unless a test starts a real worker (see test_celery_worker)."""
+    celery_app.conf.task_always_eager = True
+    yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        public, _ = Tenant.objects.get_or_create(
+            schema_name=get_public_schema_name(), defaults={"name": "Midsummer"}
+        )
+        Domain.objects.get_or_create(domain=PUBLIC_HOST, defaults={"tenant": public})
+        for schema, host in TENANT_HOSTS.items():
+            _session_tenants[schema] = tenant_create(
+                schema_name=schema, name=schema.title(), domain=host
+            )
+    yield
+    # The route listener holds a connection to the test database, which must be dropped next.
+    resolver.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_routing_and_schema():
+    # Rows created inside a rolled-back test transaction never NOTIFY; start every test clean.
+    resolver.invalidate()
+    yield
+    resolver.invalidate()
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def tenant_a(db) -> Tenant:
+    return _session_tenants["alpha"]
+
+
+@pytest.fixture
+def tenant_b(db) -> Tenant:
+    return _session_tenants["beta"]
+
+
+@pytest.fixture
+def client_a(tenant_a) -> Client:
+    return Client(HTTP_HOST=TENANT_HOSTS["alpha"])
+
+
+@pytest.fixture
+def client_b(tenant_b) -> Client:
+    return Client(HTTP_HOST=TENANT_HOSTS["beta"])
+
+
+@pytest.fixture
+def client_public(db) -> Client:
+    return Client(HTTP_HOST=PUBLIC_HOST)
