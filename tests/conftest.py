@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import setup_databases, teardown_databases
 from django_tenants.utils import get_public_schema_name
 
 from midsummer import celery_app
@@ -25,8 +26,17 @@ def _eager_celery():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_test_environment, django_db_blocker):
+    # Always the default database, even when only tests that commit (and so carry no
+    # django_db mark) are selected: pytest-django would otherwise set up none.
     with django_db_blocker.unblock():
+        db_config = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases={"default"},
+            serialized_aliases=set(),
+        )
+        assert connection.settings_dict["NAME"].startswith("test_")
         public, _ = Tenant.objects.get_or_create(
             schema_name=get_public_schema_name(), defaults={"name": "Midsummer"}
         )
@@ -36,8 +46,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 schema_name=schema, name=schema.title(), domain=host
             )
     yield
-    # The route listener holds a connection to the test database, which must be dropped next.
-    resolver.stop()
+    with django_db_blocker.unblock():
+        # The route listener holds a connection to the test database, which is dropped next.
+        resolver.stop()
+        teardown_databases(db_config, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture(autouse=True)

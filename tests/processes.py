@@ -1,0 +1,68 @@
+"""Run real Midsummer processes (gunicorn, Celery) against the test database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def test_database_url() -> str:
+    settings = connection.settings_dict
+    host = settings["HOST"] or "localhost"
+    netloc_host = quote(host, safe="") if host.startswith("/") else host
+    port = f":{settings['PORT']}" if settings.get("PORT") else ""
+    password = f":{quote(settings['PASSWORD'])}" if settings.get("PASSWORD") else ""
+    return f"postgres://{settings['USER']}{password}@{netloc_host}{port}/{settings['NAME']}"
+
+
+def child_env(**overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}}
+    env.update(
+        MIDSUMMER_DEV="1",
+        DJANGO_SETTINGS_MODULE="midsummer.settings",
+        DATABASE_URL=test_database_url(),
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(overrides)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(args: list[str], log_path: Path, **env: str) -> subprocess.Popen:
+    log = log_path.open("wb")
+    return subprocess.Popen(  # noqa: S603 - our own binaries from the virtualenv
+        args, cwd=ROOT, env=child_env(**env), stdout=log, stderr=subprocess.STDOUT
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def wait_for(predicate, *, timeout: float, interval: float = 0.05, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")

