@@ -46,8 +46,9 @@ ALLOWED_HOSTS = env.list(
 #   the public admin keeps the operators' log in public.
 # - auth: public only. A person has one account; their role in a tenant is a Membership.
 SHARED_APPS = [
-    "django_tenants",
+    # Before django_tenants, so that our stricter `create_tenant` command takes precedence.
     "tenant",
+    "django_tenants",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

@@ -52,6 +52,14 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
         teardown_databases(db_config, verbosity=request.config.option.verbose)
 
 
+@pytest.fixture
+def committed(django_db_setup, django_db_blocker):
+    """Database access outside any test transaction: other connections and processes see the
+    rows. Tests using it clean up after themselves."""
+    with django_db_blocker.unblock():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_routing_and_schema():
     # Rows created inside a rolled-back test transaction never NOTIFY; start every test clean.

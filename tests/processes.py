@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
-def test_database_url() -> str:
+def database_url_for_children() -> str:
     settings = connection.settings_dict
     host = settings["HOST"] or "localhost"
     netloc_host = quote(host, safe="") if host.startswith("/") else host
@@ -30,7 +30,7 @@ def child_env(**overrides: str) -> dict[str, str]:
     env.update(
         MIDSUMMER_DEV="1",
         DJANGO_SETTINGS_MODULE="midsummer.settings",
-        DATABASE_URL=test_database_url(),
+        DATABASE_URL=database_url_for_children(),
         PYTHONUNBUFFERED="1",
     )
     env.update(overrides)
