@@ -139,3 +139,20 @@ def test_tenant_create_with_a_taken_domain_leaves_nothing_behind(tenant_a):
 
     assert not Tenant.objects.filter(schema_name="gamma").exists()
     assert _tables_in("gamma") == set()
+
+
+def test_cache_entries_are_per_tenant(tenant_a, tenant_b):
+    from django.core.cache import cache
+
+    with tenant_context(tenant_a):
+        cache.set("badge-count", 41)
+    with tenant_context(tenant_b):
+        seen_from_b = cache.get("badge-count")
+        cache.set("badge-count", 7)
+    with tenant_context(tenant_a):
+        seen_from_a = cache.get("badge-count")
+        cache.delete("badge-count")
+    with tenant_context(tenant_b):
+        cache.delete("badge-count")
+
+    assert (seen_from_b, seen_from_a) == (None, 41)
