@@ -139,6 +139,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 
 # OAuth2 provider (tables in public): the RFC 9700 security best current practice throughout.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "tenant.Application"
 OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
     "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,

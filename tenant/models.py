@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django_tenants.models import DomainMixin, TenantMixin
+from oauth2_provider.models import AbstractApplication
 
 
 class Tenant(TenantMixin):
@@ -151,3 +152,12 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.tenant}"
+
+
+class Application(AbstractApplication):
+    """An OAuth2 client of exactly one tenant: its tokens count on that tenant's hosts only."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="oauth_applications")
+
+    class Meta(AbstractApplication.Meta):
+        swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"

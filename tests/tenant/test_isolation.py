@@ -58,7 +58,8 @@ def test_tenant_tables_live_only_in_tenant_schemas(tenant_a, tenant_b):
     assert TENANT_TABLES <= alpha and TENANT_TABLES <= beta
     assert not (TENANT_TABLES & public)
     assert PER_SCHEMA_TABLES <= public and PER_SCHEMA_TABLES <= alpha
-    assert "oauth2_provider_application" in public and "oauth2_provider_application" not in alpha
+    assert {"tenant_application", "oauth2_provider_accesstoken"} <= public
+    assert "oauth2_provider_accesstoken" not in alpha
 
 
 def test_search_path_switches_between_requests_on_one_connection(
