@@ -1,11 +1,15 @@
 """The one place that decides what a user may do on the host being served.
 
 On the public host only platform operators (``is_superuser``) have rights. On a tenant host,
-rights come from the user's Membership in that tenant, and only ever cover the tenant apps:
-a tenant superuser cannot reach shared models (tenants, users) through a tenant's admin.
+rights come from the user's Membership in that tenant: ``is_tenant_superuser`` is everything in
+the tenant, named roles map to permissions of the tenant apps (``tenant/roles.py``), and
+``is_developer`` adds the developer tools. Wildcards never reach the shared apps: a member of a
+tenant cannot see tenants or users through its admin.
 """
 
 from __future__ import annotations
+
+from functools import cache
 
 from django.apps import apps
 from django.conf import settings
@@ -14,15 +18,18 @@ from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
 from tenant.models import Membership, User
+from tenant.roles import granted_patterns, grants_module, grants_perm
 
 _NO_MEMBERSHIP = object()
 
 
+@cache
 def _tenant_app_labels() -> frozenset[str]:
-    labels = []
-    for app in settings.TENANT_APPS:
-        labels.append(apps.get_app_config(app.rsplit(".", 1)[-1]).label)
-    return frozenset(labels)
+    return frozenset(
+        app_config.label
+        for app_config in apps.get_app_configs()
+        if app_config.name in settings.TENANT_APPS and app_config.name not in settings.SHARED_APPS
+    )
 
 
 def _serving_public() -> bool:
@@ -33,27 +40,38 @@ def membership_for_current_tenant(user: User) -> Membership | None:
     """The user's membership in the tenant being served, memoised on the user object."""
     if not user.is_authenticated or _serving_public():
         return None
-    cache: dict[str, object] = user.__dict__.setdefault("_membership_by_schema", {})
+    memo: dict[str, object] = user.__dict__.setdefault("_membership_by_schema", {})
     schema = connection.schema_name
-    if schema not in cache:
+    if schema not in memo:
         tenant_id = getattr(connection.tenant, "pk", None)
         membership = (
             Membership.objects.filter(user=user, tenant_id=tenant_id).first()
             if tenant_id is not None
             else None
         )
-        cache[schema] = membership or _NO_MEMBERSHIP
-    found = cache[schema]
+        memo[schema] = membership or _NO_MEMBERSHIP
+    found = memo[schema]
     return None if found is _NO_MEMBERSHIP else found  # type: ignore[return-value]
 
 
+def _patterns(user: User) -> tuple[str, ...]:
+    membership = membership_for_current_tenant(user)
+    if membership is None:
+        return ()
+    return granted_patterns(
+        is_tenant_superuser=membership.is_tenant_superuser,
+        is_developer=membership.is_developer,
+        roles=membership.roles,
+    )
+
+
 def user_is_staff(user: User) -> bool:
+    """May enter the admin of the host being served."""
     if not user.is_active:
         return False
     if _serving_public():
         return user.is_superuser
-    membership = membership_for_current_tenant(user)
-    return membership is not None and membership.is_tenant_superuser
+    return bool(_patterns(user))
 
 
 class MembershipBackend(ModelBackend):
@@ -66,18 +84,22 @@ class MembershipBackend(ModelBackend):
         return super().authenticate(request, username=email.strip().lower(), password=password)
 
     def has_perm(self, user_obj, perm: str, obj: object = None) -> bool:
-        return self.has_module_perms(user_obj, perm.split(".", 1)[0])
+        if not user_obj.is_active:
+            return False
+        if _serving_public():
+            return user_obj.is_superuser
+        app_label = perm.split(".", 1)[0]
+        return grants_perm(_patterns(user_obj), perm, tenant_app=app_label in _tenant_app_labels())
 
     def has_module_perms(self, user_obj, app_label: str) -> bool:
         if not user_obj.is_active:
             return False
         if _serving_public():
             return user_obj.is_superuser
-        if app_label not in _tenant_app_labels():
-            return False
-        membership = membership_for_current_tenant(user_obj)
-        return membership is not None and membership.is_tenant_superuser
+        return grants_module(
+            _patterns(user_obj), app_label, tenant_app=app_label in _tenant_app_labels()
+        )
 
     def get_all_permissions(self, user_obj, obj: object = None) -> set[str]:
-        # Permissions are derived from roles, not stored rows (see has_perm).
+        # Permissions are derived from roles (see has_perm), not stored as rows.
         return set()

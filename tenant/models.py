@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin, _user_has_module_perms, _user_has_perm
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django_tenants.models import DomainMixin, TenantMixin
 from oauth2_provider.models import AbstractApplication
+
+from tenant.roles import Role
 
 
 class Tenant(TenantMixin):
@@ -141,6 +144,12 @@ class Membership(models.Model):
     )
     is_developer = models.BooleanField(
         default=False, help_text="May use this tenant's developer tools, and nothing else."
+    )
+    roles = ArrayField(
+        models.CharField(max_length=32, choices=Role.choices),
+        default=list,
+        blank=True,
+        help_text="What this member runs here; each role grants the permissions it needs.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
