@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -84,6 +85,31 @@ def tenant_set_active(*, tenant: Tenant, is_active: bool) -> Tenant:
 @transaction.atomic
 def user_create(*, email: str, password: str | None, full_name: str = "") -> User:
     return User.objects.create_user(email=email, password=password, full_name=full_name)
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str, full_name: str = "") -> User:
+    """Sign a person up: one account for every convention on Midsummer."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email=email).exists():
+        raise ValidationError(
+            {"email": "An account with this email already exists. Log in instead."}
+        )
+    user = User(email=email, full_name=full_name)
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def email_queue(*, subject: str, body: str, to: list[str], html_body: str | None = None) -> None:
+    """Send an email from a Celery worker once the current transaction commits."""
+    from tenant.tasks import send_email
+
+    transaction.on_commit(lambda: send_email.delay(subject, body, to, html_body))
 
 
 @transaction.atomic

@@ -8,9 +8,12 @@ import os
 import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import psycopg
 import pytest
+from celery.backends.redis import RedisBackend
+from celery.result import AsyncResult
 from django.conf import settings
 from django.core.management import call_command
 from django_tenants.utils import schema_context, tenant_context
@@ -149,15 +152,17 @@ def celery_worker(django_db_setup, redis_url, tmp_path):
         log,
         REDIS_URL=redis_url,
     )
-    previous = {
-        key: celery_app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")
-    }
-    celery_app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    # This process keeps its eager default; the test hands Celery the broker and result
+    # backend explicitly instead of reconfiguring the app (it caches both once used).
+    celery_app.conf.task_always_eager = False
     try:
         wait_for(lambda: b"ready." in log.read_bytes(), timeout=30, what=f"worker; log: {log}")
-        yield queue
+        with celery_app.connection_for_write(redis_url) as broker:
+            yield SimpleNamespace(
+                queue=queue, broker=broker, results=RedisBackend(app=celery_app, url=redis_url)
+            )
     finally:
-        celery_app.conf.update(previous)
+        celery_app.conf.task_always_eager = True
         stop(process)
 
 
@@ -183,9 +188,11 @@ def test_task_runs_in_the_schema_it_was_queued_from(celery_worker, committed):
         )
     try:
         with tenant_context(alpha):
-            result = generate_event_properties.apply_async(args=[same_id], queue=celery_worker)
+            sent = generate_event_properties.apply_async(
+                args=[same_id], queue=celery_worker.queue, connection=celery_worker.broker
+            )
 
-        outcome = result.get(timeout=30)
+        outcome = AsyncResult(sent.id, backend=celery_worker.results).get(timeout=30)
 
         with tenant_context(alpha):
             alpha_days = list(EventDay.objects.values_list("date", flat=True))
