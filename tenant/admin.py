@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from midsummer.admin_sites import public_admin_site
+from midsummer.admin_sites import public_admin_site, tenant_admin_site
+from tenant.backends import membership_for_current_tenant
+from tenant.forms import MemberInviteForm, MembershipForm
 from tenant.models import CustomDomain, Domain, Membership, Tenant, User
+from tenant.roles import Role
+from tenant.services import membership_invite
 
 
 class DomainInline(admin.TabularInline):
@@ -18,6 +22,7 @@ class CustomDomainInline(admin.TabularInline):
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipForm
     extra = 0
 
 
@@ -69,8 +74,81 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Membership, site=public_admin_site)
 class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipForm
     list_display = ["user", "tenant", "is_tenant_superuser", "is_developer", "updated_at"]
     list_filter = ["is_tenant_superuser", "is_developer", "tenant"]
     search_fields = ["user__email", "tenant__name"]
     list_select_related = ["user", "tenant"]
     autocomplete_fields = ["user", "tenant"]
+
+
+@admin.register(Membership, site=tenant_admin_site)
+class MemberAdmin(admin.ModelAdmin):
+    """The convention's team, in its own admin: only this tenant's memberships."""
+
+    list_display = ["user", "full_name", "role_names", "is_tenant_superuser", "is_developer"]
+    list_filter = ["is_tenant_superuser", "is_developer"]
+    search_fields = ["user__email", "user__full_name"]
+    list_select_related = ["user"]
+    readonly_fields = ["user"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(tenant=request.tenant)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = MembershipForm if obj else MemberInviteForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return (
+            ["user", "roles", *self._flags(request)]
+            if obj
+            else ["email", "roles", *self._flags(request)]
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user"] if obj else []
+
+    def _flags(self, request) -> list[str]:
+        # Only a tenant superuser hands out superuser or developer rights.
+        return ["is_tenant_superuser", "is_developer"] if _is_tenant_superuser(request) else []
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_tenant_superuser and not _is_tenant_superuser(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_tenant_superuser and not _is_tenant_superuser(request):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        invited = membership_invite(
+            tenant=request.tenant,
+            email=form.cleaned_data["email"],
+            roles=form.cleaned_data["roles"],
+            is_tenant_superuser=form.cleaned_data.get("is_tenant_superuser", False),
+            is_developer=form.cleaned_data.get("is_developer", False),
+            invited_by=request.user,
+            site_url=f"{request.scheme}://{request.get_host()}",
+        )
+        # The admin logs and reports the object it was given; let that be the invited membership.
+        obj.pk, obj.user, obj.tenant = invited.pk, invited.user, invited.tenant
+
+    @admin.display(description="Name")
+    def full_name(self, membership: Membership) -> str:
+        return membership.user.full_name
+
+    @admin.display(description="Roles")
+    def role_names(self, membership: Membership) -> str:
+        labels = dict(Role.choices)
+        return ", ".join(labels.get(role, role) for role in membership.roles) or "—"
+
+
+def _is_tenant_superuser(request) -> bool:
+    membership = membership_for_current_tenant(request.user)
+    return membership is not None and membership.is_tenant_superuser

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template import loader
 
+from tenant.models import Membership
+from tenant.roles import Role
 from tenant.services import email_queue
 
 
@@ -54,3 +56,26 @@ class QueuedPasswordResetForm(PasswordResetForm):
             else None
         )
         email_queue(subject=subject, body=body, to=[to_email], html_body=html_body)
+
+
+class MembershipForm(forms.ModelForm):
+    """Roles as checkboxes rather than a comma-separated list."""
+
+    roles = forms.TypedMultipleChoiceField(
+        choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["user", "tenant", "roles", "is_tenant_superuser", "is_developer"]
+
+
+class MemberInviteForm(forms.ModelForm):
+    email = forms.EmailField(help_text="They get an email; a new account chooses its password.")
+    roles = forms.TypedMultipleChoiceField(
+        choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["roles", "is_tenant_superuser", "is_developer"]

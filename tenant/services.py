@@ -6,9 +6,13 @@ import re
 import secrets
 
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from tenant.models import CustomDomain, Domain, Membership, Tenant, User
 from tenant.routing import normalize_host
@@ -110,6 +114,58 @@ def email_queue(*, subject: str, body: str, to: list[str], html_body: str | None
     from tenant.tasks import send_email
 
     transaction.on_commit(lambda: send_email.delay(subject, body, to, html_body))
+
+
+@transaction.atomic
+def membership_invite(
+    *,
+    tenant: Tenant,
+    email: str,
+    roles: list[str],
+    invited_by: User,
+    site_url: str,
+    is_tenant_superuser: bool = False,
+    is_developer: bool = False,
+) -> Membership:
+    """Make ``email`` a member of ``tenant`` with these roles, creating the account if needed.
+
+    Side effect: after commit, the person is emailed (Celery): a new account gets a link to
+    choose its password on ``site_url``; an existing one a link to log in there.
+    """
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email=email).first()
+    is_new_account = user is None
+    if user is None:
+        user = User.objects.create_user(email=email, password=None)
+    membership, _ = Membership.objects.update_or_create(
+        user=user,
+        tenant=tenant,
+        defaults={
+            "roles": sorted(set(roles)),
+            "is_tenant_superuser": is_tenant_superuser,
+            "is_developer": is_developer,
+        },
+    )
+    if is_new_account:
+        path = reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+        action = f"Choose your password to get started:\n\n{site_url}{path}"
+    else:
+        action = f"Log in with your Midsummer account:\n\n{site_url}{reverse('login')}"
+    inviter = invited_by.full_name or invited_by.email
+    email_queue(
+        subject=f"You have been added to {tenant.name} on Midsummer",
+        body=(
+            f"Hello,\n\n{inviter} added you to the team of {tenant.name} on Midsummer.\n{action}\n"
+        ),
+        to=[email],
+    )
+    return membership
 
 
 @transaction.atomic
