@@ -97,3 +97,22 @@ def _redis_answers(url: str) -> bool:
         return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
     except (redis.ConnectionError, redis.TimeoutError):
         return False
+
+
+def dev_oidc_private_key(data_dir: Path) -> str:
+    """A development RSA key for signing ID tokens, made once and kept in the data folder."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key_file = data_dir / "oidc-dev-key.pem"
+    if not key_file.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        key_file.write_bytes(pem)
+        key_file.chmod(0o600)
+    return key_file.read_text()

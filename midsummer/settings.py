@@ -22,7 +22,12 @@ DATA_DIR = Path(env.str("MIDSUMMER_DATA_DIR", default=str(BASE_DIR / ".data")))
 if not DEV_MODE:
     _missing = [
         name
-        for name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL")
+        for name in (
+            "DJANGO_SECRET_KEY",
+            "DJANGO_ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "OIDC_RSA_PRIVATE_KEY",
+        )
         if not env.str(name, default="")
     ]
     if _missing:
@@ -162,7 +167,25 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 
 # OAuth2 provider (tables in public): the RFC 9700 security best current practice throughout.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "tenant.Application"
+# The RSA key (PEM) that signs OpenID Connect ID tokens.
+if env.str("OIDC_RSA_PRIVATE_KEY", default=""):
+    OIDC_RSA_PRIVATE_KEY = env.str("OIDC_RSA_PRIVATE_KEY", multiline=True)
+else:
+    from midsummer.embedded import dev_oidc_private_key
+
+    OIDC_RSA_PRIVATE_KEY = dev_oidc_private_key(DATA_DIR)
 OAUTH2_PROVIDER = {
+    "OAUTH2_VALIDATOR_CLASS": "tenant.oauth.TenantOAuth2Validator",
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": OIDC_RSA_PRIVATE_KEY,
+    "SCOPES": {
+        "openid": "Sign you in with your Midsummer account",
+        "profile": "Your name",
+        "email": "Your email address",
+        "read": "Your roles at this convention",
+    },
+    "DEFAULT_SCOPES": ["read"],
+    "PKCE_REQUIRED": True,
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
     "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,

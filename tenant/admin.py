@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from midsummer.admin_sites import public_admin_site, tenant_admin_site
 from tenant.backends import membership_for_current_tenant
 from tenant.forms import MemberInviteForm, MembershipForm
-from tenant.models import CustomDomain, Domain, Membership, Tenant, User
+from tenant.models import Application, CustomDomain, Domain, Membership, Tenant, User
 from tenant.roles import Role
 from tenant.services import membership_invite
 
@@ -152,3 +152,33 @@ class MemberAdmin(admin.ModelAdmin):
 def _is_tenant_superuser(request) -> bool:
     membership = membership_for_current_tenant(request.user)
     return membership is not None and membership.is_tenant_superuser
+
+
+@admin.register(Application, site=tenant_admin_site)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Developer tools: this convention's OAuth applications (bots, apps, kiosks)."""
+
+    list_display = ["name", "client_id", "client_type", "authorization_grant_type", "created"]
+    search_fields = ["name", "client_id"]
+    fields = [
+        "name",
+        "client_id",
+        "client_secret",
+        "hash_client_secret",
+        "client_type",
+        "authorization_grant_type",
+        "redirect_uris",
+        "post_logout_redirect_uris",
+        "allowed_origins",
+        "skip_authorization",
+        "algorithm",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(tenant=request.tenant)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.tenant = request.tenant
+            obj.user = request.user
+        super().save_model(request, obj, form, change)

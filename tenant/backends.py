@@ -36,6 +36,13 @@ def _serving_public() -> bool:
     return connection.schema_name == get_public_schema_name()
 
 
+def current_tenant_id() -> int | None:
+    """The id of the tenant being served; None on the public host or outside a request."""
+    if _serving_public():
+        return None
+    return getattr(connection.tenant, "pk", None)
+
+
 def membership_for_current_tenant(user: User) -> Membership | None:
     """The user's membership in the tenant being served, memoised on the user object."""
     if not user.is_authenticated or _serving_public():
@@ -43,7 +50,7 @@ def membership_for_current_tenant(user: User) -> Membership | None:
     memo: dict[str, object] = user.__dict__.setdefault("_membership_by_schema", {})
     schema = connection.schema_name
     if schema not in memo:
-        tenant_id = getattr(connection.tenant, "pk", None)
+        tenant_id = current_tenant_id()
         membership = (
             Membership.objects.filter(user=user, tenant_id=tenant_id).first()
             if tenant_id is not None

@@ -1,11 +1,15 @@
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
+from django.views import View
 from django.views.generic import FormView
+from oauth2_provider.views.mixins import OAuthLibMixin, ScopedResourceMixin
 
 from tenant.forms import EmailAuthenticationForm, QueuedPasswordResetForm, SignUpForm
+from tenant.selectors import token_subject
 from tenant.services import user_register
 
 SERVICE_TO_FORM_FIELD = {"email": "email", "password": "password1"}
@@ -73,3 +77,22 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+class MeApiView(ScopedResourceMixin, OAuthLibMixin, View):
+    """``GET /api/me``: who the bearer token speaks for, and their roles at this convention."""
+
+    required_scopes = ["read"]
+
+    def get(self, request):
+        valid, oauth_request = self.verify_request(request)
+        if not valid:
+            error = getattr(oauth_request, "oauth2_error", {}) or {"error": "invalid_token"}
+            response = JsonResponse(dict(error), status=401)
+            response["WWW-Authenticate"] = f'Bearer error="{error.get("error", "invalid_token")}"'
+            return response
+        return JsonResponse(
+            token_subject(
+                tenant=request.tenant, user=oauth_request.user, application=oauth_request.client
+            )
+        )

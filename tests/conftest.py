@@ -12,6 +12,7 @@ from midsummer import celery_app
 from tenant.models import Domain, Tenant
 from tenant.routing import resolver
 from tenant.services import tenant_create
+from tests.processes import start_gunicorn, stop
 
 PUBLIC_HOST = "localhost"
 TENANT_HOSTS = {"alpha": "alpha.localhost", "beta": "beta.localhost"}
@@ -58,6 +59,17 @@ def committed(django_db_setup, django_db_blocker):
     rows. Tests using it clean up after themselves."""
     with django_db_blocker.unblock():
         yield
+
+
+@pytest.fixture
+def gunicorn(django_db_setup, tmp_path):
+    """A real gunicorn with two worker processes, each with its own route cache."""
+    log = tmp_path / "gunicorn.log"
+    process, port = start_gunicorn(log)
+    try:
+        yield port, log
+    finally:
+        stop(process)
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import subprocess
@@ -66,3 +67,47 @@ def wait_for(predicate, *, timeout: float, interval: float = 0.05, what: str) ->
             return
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def http_get(port: int, host: str, path: str = "/") -> tuple[int, str]:
+    """GET from 127.0.0.1:port as if the browser asked for ``host`` (which may be *.localhost)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path, headers={"Host": host})
+        response = conn.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        conn.close()
+
+
+def start_gunicorn(log_path: Path, *, workers: int = 2) -> tuple[subprocess.Popen, int]:
+    """A real gunicorn serving Midsummer on a free loopback port, once it answers."""
+    port = free_port()
+    process = start(
+        [
+            str(BIN / "gunicorn"),
+            "midsummer.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--access-logformat",
+            "pid=%(p)s status=%(s)s host=%({host}i)s",
+        ],
+        log_path,
+    )
+
+    def healthy() -> bool:
+        try:
+            return http_get(port, "localhost", "/healthz")[0] == 200
+        except OSError:
+            return False
+
+    try:
+        wait_for(healthy, timeout=30, what=f"gunicorn; log: {log_path}")
+    except AssertionError:
+        stop(process)
+        raise
+    return process, port

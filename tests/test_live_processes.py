@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import os
 import re
 import uuid
@@ -23,51 +22,8 @@ from event.tasks import generate_event_properties
 from midsummer import celery_app
 from midsummer.embedded import start_embedded_redis
 from tenant.models import Tenant
-from tests.processes import BIN, free_port, start, stop, wait_for
-
-
-def _get(port: int, host: str, path: str = "/") -> tuple[int, str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.request("GET", path, headers={"Host": host})
-        response = conn.getresponse()
-        return response.status, response.read().decode()
-    finally:
-        conn.close()
-
-
-@pytest.fixture
-def gunicorn(django_db_setup, tmp_path):
-    """A real gunicorn with two worker processes, each with its own route cache."""
-    port = free_port()
-    log = tmp_path / "gunicorn.log"
-    process = start(
-        [
-            str(BIN / "gunicorn"),
-            "midsummer.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--access-logfile",
-            "-",
-            "--access-logformat",
-            "pid=%(p)s status=%(s)s host=%({host}i)s",
-        ],
-        log,
-    )
-
-    def healthy() -> bool:
-        try:
-            return _get(port, "localhost", "/healthz")[0] == 200
-        except OSError:
-            return False
-
-    try:
-        wait_for(healthy, timeout=30, what=f"gunicorn; log: {log}")
-        yield port, log
-    finally:
-        stop(process)
+from tests.processes import BIN, start, stop, wait_for
+from tests.processes import http_get as _get
 
 
 def test_tenant_created_at_runtime_is_served_at_once(gunicorn, committed):

@@ -2,12 +2,20 @@
 
 import subprocess
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 from tests.processes import BIN, ROOT
+
+_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "x8Jq2nV5-this-is-only-a-test-secret-with-enough-entropy-3kLp9Zr",
     "DJANGO_ALLOWED_HOSTS": "midsummer.example,.midsummer.example",
     "DATABASE_URL": "postgres://midsummer:secret@db.internal:5432/midsummer",
+    "OIDC_RSA_PRIVATE_KEY": _KEY.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode(),
     "PATH": "/usr/bin:/bin",
 }
 
@@ -44,4 +52,4 @@ def test_production_refuses_to_start_without_database_url_or_hosts():
 
     result = _manage("check", env=env)
 
-    assert "Set DJANGO_ALLOWED_HOSTS, DATABASE_URL" in result.stderr
+    assert "Set DJANGO_ALLOWED_HOSTS, DATABASE_URL, OIDC_RSA_PRIVATE_KEY" in result.stderr

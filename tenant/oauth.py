@@ -1,0 +1,47 @@
+"""OAuth2 / OpenID Connect, scoped to the tenant being served.
+
+An Application belongs to one tenant. On any other tenant's host it does not exist: it cannot
+start an authorization, exchange a code or refresh a token there, and a token it holds is
+rejected (401) — even when the person behind the token is a member of both tenants. A token
+acting for a user also needs that user to be a member of the tenant being served.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from oauth2_provider.oauth2_validators import OAuth2Validator
+
+from tenant.backends import current_tenant_id, membership_for_current_tenant
+
+
+def _is_member_here(user) -> bool:
+    return user is None or membership_for_current_tenant(user) is not None
+
+
+class TenantOAuth2Validator(OAuth2Validator):
+    def _load_application(self, client_id, request):
+        application = super()._load_application(client_id, request)
+        if application is not None and application.tenant_id != current_tenant_id():
+            request.client = None
+            return None
+        return application
+
+    def validate_code(self, client_id, code, client, request, *args, **kwargs) -> bool:
+        return super().validate_code(client_id, code, client, request, *args, **kwargs) and (
+            _is_member_here(request.user)
+        )
+
+    def validate_bearer_token(self, token, scopes, request) -> bool:
+        if not super().validate_bearer_token(token, scopes, request):
+            return False
+        application = request.access_token.application
+        if application.tenant_id != current_tenant_id() or not _is_member_here(request.user):
+            request.oauth2_error = OrderedDict(
+                [("error", "invalid_token"), ("error_description", "The access token is invalid.")]
+            )
+            return False
+        return True
+
+    def get_additional_claims(self, request) -> dict[str, str]:
+        return {"email": request.user.email, "name": request.user.full_name}
