@@ -145,6 +145,7 @@ def test_authorization_code_pkce_refresh_and_id_token_over_http(gunicorn, oauth_
         f"{base}/o/token/", authorization_response=callback, client_secret=secret
     )
     me = bot.get(f"{base}/api/me")
+    userinfo = bot.get(f"{base}/o/userinfo/")
     refreshed = bot.refresh_token(
         f"{base}/o/token/", auth=requests.auth.HTTPBasicAuth(app.client_id, secret)
     )
@@ -176,6 +177,7 @@ def test_authorization_code_pkce_refresh_and_id_token_over_http(gunicorn, oauth_
         "is_tenant_superuser": False,
         "is_developer": False,
     }
+    assert userinfo.json()["email"] == "oauth-fan@example.org"
     assert refreshed["access_token"] != token["access_token"]
     assert me_after_refresh.status_code == 200
     assert on_beta.status_code == 401
