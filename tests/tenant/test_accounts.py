@@ -36,6 +36,7 @@ def test_sign_up_on_one_convention_then_log_in_at_another(client_a, client_b):
     assert _login(client_b, "fox@example.org", PASSWORD).status_code == 302
     assert _is_logged_in(client_b, "fox@example.org")
     assert User.objects.filter(email="fox@example.org").count() == 1
+    assert User.objects.get(email="fox@example.org").password.startswith("argon2")
 
 
 def test_sign_up_with_a_taken_email_explains_and_creates_nothing(client_a):

@@ -213,3 +213,21 @@ def test_person_who_is_not_a_member_gets_no_token(gunicorn, oauth_bot, monkeypat
 
     with pytest.raises(Exception, match="invalid_grant"):
         bot.fetch_token(f"{base}/o/token/", authorization_response=callback, client_secret=secret)
+
+
+def test_developer_sees_only_this_tenants_applications(tenant_a, tenant_b, client_a):
+    from tests.factories.tenant import MembershipFactory
+
+    developer = MembershipFactory(tenant=tenant_a, is_developer=True).user
+    _kiosk_app(tenant_a)
+    theirs, _ = _kiosk_app(tenant_b)
+    Application.objects.filter(pk=theirs.pk).update(name="Beta secret kiosk")
+    client_a.post("/accounts/login/", {"username": developer.email, "password": PASSWORD})
+
+    listing = client_a.get("/admin/tenant/application/")
+    events = client_a.get("/admin/event/event/")
+
+    assert listing.status_code == 200
+    assert b"Front desk kiosk" in listing.content
+    assert b"Beta secret kiosk" not in listing.content
+    assert events.status_code == 403
