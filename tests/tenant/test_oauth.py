@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import secrets
 
 import pytest
 import requests
@@ -14,19 +13,12 @@ from requests_oauthlib import OAuth2Session
 
 from tenant.models import Application, Membership, Tenant, User
 from tenant.roles import Role
-from tests.factories.tenant import PASSWORD
+from tests.factories.tenant import PASSWORD, ApplicationFactory
 
 
 def _kiosk_app(tenant: Tenant) -> tuple[Application, str]:
-    secret = secrets.token_urlsafe(24)
-    app = Application.objects.create(
-        tenant=tenant,
-        name="Front desk kiosk",
-        client_type=Application.CLIENT_CONFIDENTIAL,
-        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
-        client_secret=secret,
-    )
-    return app, secret
+    app = ApplicationFactory(tenant=tenant)
+    return app, app.plain_secret
 
 
 def _basic(client_id: str, secret: str) -> str:
@@ -86,6 +78,19 @@ def test_discovery_document_is_per_tenant_host(client_a, client_b):
     assert alpha["code_challenge_methods_supported"] == ["S256"]
 
 
+def _log_in_over_http(session: requests.Session, base: str, person: User) -> requests.Response:
+    session.get(f"{base}/accounts/login/")
+    return session.post(
+        f"{base}/accounts/login/",
+        data={
+            "username": person.email,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+        allow_redirects=False,
+    )
+
+
 @pytest.fixture
 def oauth_bot(committed):
     """A con's bot (authorization code + PKCE) in alpha, and a person who is a member of both
@@ -96,19 +101,16 @@ def oauth_bot(committed):
         person = User.objects.create_user("oauth-fan@example.org", PASSWORD, full_name="Oauth Fan")
         Membership.objects.create(user=person, tenant=alpha, roles=[Role.SCHEDULE_LEAD])
         Membership.objects.create(user=person, tenant=beta, roles=[Role.SHOP_LEAD])
-        secret = secrets.token_urlsafe(24)
-        app = Application.objects.create(
+        app = ApplicationFactory(
             tenant=alpha,
             name="Con Bot",
-            client_type=Application.CLIENT_CONFIDENTIAL,
             authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
             redirect_uris="http://127.0.0.1/callback",
-            client_secret=secret,
             skip_authorization=True,
             algorithm=Application.RS256_ALGORITHM,
         )
     try:
-        yield app, secret, person
+        yield app, app.plain_secret, person
     finally:
         with schema_context("public"):
             app.delete()
@@ -129,16 +131,7 @@ def test_authorization_code_pkce_refresh_and_id_token_over_http(gunicorn, oauth_
     )
     bot.headers["Host"] = f"alpha.localhost:{port}"  # *.localhost is loopback, as in browsers
 
-    bot.get(f"{base}/accounts/login/")
-    logged_in = bot.post(
-        f"{base}/accounts/login/",
-        data={
-            "username": person.email,
-            "password": PASSWORD,
-            "csrfmiddlewaretoken": bot.cookies["csrftoken"],
-        },
-        allow_redirects=False,
-    )
+    logged_in = _log_in_over_http(bot, base, person)
     authorize_url, _state = bot.authorization_url(f"{base}/o/authorize/")
     callback = bot.get(authorize_url, allow_redirects=False).headers["Location"]
     token = bot.fetch_token(
@@ -199,15 +192,7 @@ def test_person_who_is_not_a_member_gets_no_token(gunicorn, oauth_bot, monkeypat
         app.client_id, redirect_uri="http://127.0.0.1/callback", scope=["read"], pkce="S256"
     )
     bot.headers["Host"] = f"alpha.localhost:{port}"
-    bot.get(f"{base}/accounts/login/")
-    bot.post(
-        f"{base}/accounts/login/",
-        data={
-            "username": person.email,
-            "password": PASSWORD,
-            "csrfmiddlewaretoken": bot.cookies["csrftoken"],
-        },
-    )
+    _log_in_over_http(bot, base, person)
     authorize_url, _state = bot.authorization_url(f"{base}/o/authorize/")
     callback = bot.get(authorize_url, allow_redirects=False).headers["Location"]
 
