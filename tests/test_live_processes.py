@@ -45,9 +45,17 @@ def test_tenant_created_at_runtime_is_served_at_once(gunicorn, committed):
         assert status == 200
         assert "Gamma Con" in body
     finally:
+        # Take it offline first and let every worker hear so, then drop it: a worker must never
+        # route a request into a schema that is gone.
         with schema_context("public"):
+            Tenant.objects.filter(schema_name="gamma").update(is_active=False)
+            wait_for(
+                lambda: all(_get(port, "gamma.localhost")[0] == 404 for _ in range(10)),
+                timeout=5,
+                what="gamma to go offline on every worker",
+            )
             Tenant.objects.get(schema_name="gamma").delete(force_drop=True)
-    assert _get(port, "gamma.localhost")[0] == 404
+    assert [_get(port, "gamma.localhost")[0] for _ in range(10)] == [404] * 10
 
 
 def test_deactivation_reaches_every_server_process(gunicorn, committed):
