@@ -1,7 +1,14 @@
 """Two admins: operators' on the public host, each convention's own on its hosts."""
 
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from tenant.roles import VIEW_DIAGNOSTICS
+from tenant.selectors import schema_migration_state, tenant_hosts
 
 
 class PublicAdminSite(admin.AdminSite):
@@ -13,12 +20,34 @@ class PublicAdminSite(admin.AdminSite):
 class TenantAdminSite(admin.AdminSite):
     site_title = "Convention admin"
     index_title = "Run your convention"
+    index_template = "admin/tenant_index.html"
 
     def each_context(self, request: HttpRequest) -> dict:
         context = super().each_context(request)
         tenant = getattr(request, "tenant", None)
         context["site_header"] = f"{tenant.name} admin" if tenant else "Convention admin"
+        context["can_view_diagnostics"] = request.user.has_perm(VIEW_DIAGNOSTICS)
         return context
+
+    def get_urls(self):
+        return [
+            path("diagnostics/", self.admin_view(self.diagnostics_view), name="diagnostics"),
+            *super().get_urls(),
+        ]
+
+    def diagnostics_view(self, request: HttpRequest) -> TemplateResponse:
+        """Developer tools: read-only facts about this convention's schema and hosts."""
+        if not request.user.has_perm(VIEW_DIAGNOSTICS):
+            raise PermissionDenied
+        tenant_app_labels = [app.rsplit(".", 1)[-1] for app in settings.TENANT_APPS]
+        context = {
+            **self.each_context(request),
+            "title": "Diagnostics",
+            "schema_name": request.tenant.schema_name,
+            "migrations": schema_migration_state(app_labels=tenant_app_labels),
+            **tenant_hosts(tenant=request.tenant),
+        }
+        return TemplateResponse(request, "admin/tenant_diagnostics.html", context)
 
 
 public_admin_site = PublicAdminSite(name="admin")

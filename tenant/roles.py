@@ -35,8 +35,10 @@ ROLE_GRANTS: dict[str, tuple[str, ...]] = {
     Role.KIOSK_OPERATOR: ("kiosk.*", "register.view_*", SEE_THE_EVENT),
 }
 
-# The developer tools of a tenant: its OAuth applications. Nothing else.
+# The developer tools of a tenant: its OAuth applications and read-only diagnostics.
+VIEW_DIAGNOSTICS = "tenant.view_diagnostics"
 DEVELOPER_GRANTS: tuple[str, ...] = (
+    VIEW_DIAGNOSTICS,
     "tenant.view_application",
     "tenant.add_application",
     "tenant.change_application",
