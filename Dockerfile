@@ -7,6 +7,7 @@ COPY pyproject.toml README.md ./
 COPY midsummer ./midsummer
 COPY tenant ./tenant
 COPY event ./event
+COPY register ./register
 COPY manage.py ./
 RUN pip install . \
     && useradd --system --uid 10001 midsummer \

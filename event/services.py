@@ -29,6 +29,11 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def minor_cutoff_for(event: Event) -> dt.date:
+    """Born after this date means under ``age_of_majority`` on the event's first day."""
+    return _years_before(event.start_date, event.age_of_majority)
+
+
 @transaction.atomic
 def event_generate_properties(*, event: Event) -> GeneratedProperties:
     """(Re)compute an event's derived data; running it again changes nothing.
@@ -52,7 +57,7 @@ def event_generate_properties(*, event: Event) -> GeneratedProperties:
             day.number = number
             day.save(update_fields=["number"])
 
-    cutoff = _years_before(event.start_date, event.age_of_majority)
+    cutoff = minor_cutoff_for(event)
     if event.minor_cutoff_date != cutoff:
         event.minor_cutoff_date = cutoff
         event.save(update_fields=["minor_cutoff_date", "updated_at"])

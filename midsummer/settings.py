@@ -70,6 +70,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "django.contrib.admin",
     "event",
+    "register",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -223,6 +224,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "release-expired-holds": {
+        "task": "tenant.run_in_every_tenant",
+        "schedule": 60.0,
+        "args": ["register.release_expired_holds"],
+    },
+}
 
 # --- Internationalisation, static, media --------------------------------------------------------
 LANGUAGE_CODE = "en"

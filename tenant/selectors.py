@@ -88,3 +88,10 @@ def tenant_hosts(*, tenant: Tenant) -> dict[str, list]:
         "domains": list(tenant.domains.order_by("-is_primary", "domain")),
         "custom_domains": list(tenant.custom_domains.order_by("domain")),
     }
+
+
+def active_tenants():
+    """Every active convention (the public schema is not one)."""
+    from django_tenants.utils import get_public_schema_name
+
+    return Tenant.objects.filter(is_active=True).exclude(schema_name=get_public_schema_name())

@@ -15,3 +15,22 @@ def send_email(subject: str, body: str, to: list[str], html_body: str | None = N
     if html_body:
         message.attach_alternative(html_body, "text/html")
     return message.send()
+
+
+@shared_task(name="tenant.run_in_every_tenant")
+def run_in_every_tenant(task_name: str) -> int:
+    """Queue ``task_name`` once in each active tenant's schema, each as a task of its own, so
+    one tenant's failure never stops the others. Returns how many were queued."""
+    from celery import current_app
+    from django_tenants.utils import tenant_context
+
+    from tenant.selectors import active_tenants
+
+    current_app.loader.import_default_modules()  # every app's tasks module, once
+    task = current_app.tasks[task_name]
+    queued = 0
+    for tenant in active_tenants():
+        with tenant_context(tenant):
+            task.apply_async()
+        queued += 1
+    return queued

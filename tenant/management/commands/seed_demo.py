@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -8,6 +9,7 @@ from django_tenants.utils import get_public_schema_name, tenant_context
 
 from event.models import Event
 from event.services import event_create
+from register.models import AddOn, BadgeLevel, DiscountCode, PriceTier
 from tenant.models import Domain, Tenant, User
 from tenant.services import membership_grant, tenant_create, user_create
 
@@ -55,7 +57,7 @@ class Command(BaseCommand):
             operator.is_superuser = True
             operator.save(update_fields=["is_superuser"])
 
-        self.stdout.write(self.style.SUCCESS("Midsummer demo is ready:"))
+        self.stdout.write(self.style.SUCCESS("Midsummer demo is ready (discount code FRIEND10):"))
         self.stdout.write(
             f"  http://{PUBLIC_HOST}:{port}/admin/  operator@midsummer.localhost / {DEMO_PASSWORD}"
         )
@@ -69,7 +71,7 @@ class Command(BaseCommand):
             with tenant_context(tenant):
                 if not Event.objects.exists():
                     start = timezone.localdate() + dt.timedelta(days=30 * months)
-                    event_create(
+                    event = event_create(
                         name=event_name,
                         slug=event_name.lower().replace(" ", "-"),
                         start_date=start,
@@ -78,8 +80,34 @@ class Command(BaseCommand):
                         venue_name=venue,
                         is_active=True,
                     )
+                    self._seed_registration(event)
             self.stdout.write(f"  http://{host}:{port}/       {name}")
             self.stdout.write(f"  http://{host}:{port}/admin/ admin@{host} / {DEMO_PASSWORD}")
+
+    def _seed_registration(self, event: Event) -> None:
+        today = timezone.localdate()
+        attendee = BadgeLevel.objects.create(
+            event=event, name="Attendee", price=Decimal("75.00"), capacity=500, sort_order=1,
+            description="Four days of panels, dealers and dances.",
+        )  # fmt: skip
+        PriceTier.objects.create(
+            level=attendee, name="Early bird", price=Decimal("55.00"), starts_on=today
+        )
+        BadgeLevel.objects.create(
+            event=event, name="Sponsor", price=Decimal("150.00"), capacity=100, sort_order=2,
+            description="Attendee, plus a sponsor ribbon and early entry.",
+            age_rule=BadgeLevel.AgeRule.ADULTS_ONLY,
+        )  # fmt: skip
+        BadgeLevel.objects.create(
+            event=event, name="Child", price=Decimal("25.00"), sort_order=3,
+            age_rule=BadgeLevel.AgeRule.FREE_UNDER, free_under_age=6,
+            description="For attendees under 18; free under 6.",
+        )  # fmt: skip
+        AddOn.objects.create(
+            event=event, name="T-shirt", price=Decimal("20.00"), capacity=300,
+            options=["S", "M", "L", "XL", "XXL"],
+        )  # fmt: skip
+        DiscountCode.objects.create(event=event, code="FRIEND10", kind="percent", amount=10)
 
     @transaction.atomic
     def _ensure_public_tenant(self) -> None:

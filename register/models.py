@@ -1,0 +1,316 @@
+"""Registration: badge levels and their prices, add-ons, discount codes, orders and badges.
+
+Money is ``Decimal`` with two places in the event's currency. Capacity is never stored as a
+counter: places taken are counted from registrations that are paid, held at the door, or whose
+pending hold has not expired — under row locks on the level (see services.order_place).
+"""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+
+from event.models import BadgeNumberRange, Event
+
+MONEY = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+
+def new_checkin_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class RegistrationSettings(models.Model):
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="registration")
+    currency = models.CharField(max_length=3, default="USD")
+    hold_minutes = models.PositiveSmallIntegerField(
+        default=20, help_text="How long an unpaid order keeps its places."
+    )
+    badge_name_max_length = models.PositiveSmallIntegerField(default=24)
+    badge_name_blocklist = models.TextField(
+        blank=True, help_text="Words not allowed in badge names, one per line (case-insensitive)."
+    )
+    badge_name_edit_until = models.DateField(
+        null=True, blank=True, help_text="Attendees may change their badge name until this day."
+    )
+
+    def __str__(self) -> str:
+        return f"Registration settings of {self.event}"
+
+    @property
+    def blocked_words(self) -> list[str]:
+        return [w.strip().lower() for w in self.badge_name_blocklist.splitlines() if w.strip()]
+
+
+class BadgeLevel(models.Model):
+    class AgeRule(models.TextChoices):
+        ANYONE = "anyone", "Anyone"
+        ADULTS_ONLY = "adults_only", "Adults only"
+        MINORS_ONLY = "minors_only", "Minors only"
+        FREE_UNDER = "free_under", "Free under an age"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="badge_levels")
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    price = models.DecimalField(**MONEY, help_text="Price when no price tier applies.")
+    capacity = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: no limit.")
+    sale_starts_at = models.DateTimeField(null=True, blank=True)
+    sale_ends_at = models.DateTimeField(null=True, blank=True)
+    is_hidden = models.BooleanField(
+        default=False, help_text="Only offered with a discount code that unlocks it."
+    )
+    age_rule = models.CharField(max_length=20, choices=AgeRule.choices, default=AgeRule.ANYONE)
+    free_under_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="With 'free under an age': younger attendees pay nothing."
+    )
+    badge_kind = models.CharField(
+        max_length=20, choices=BadgeNumberRange.Kind.choices, default=BadgeNumberRange.Kind.ATTENDEE
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "price", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="register_level_unique_name"),
+            models.CheckConstraint(
+                condition=~Q(age_rule="free_under") | Q(free_under_age__isnull=False),
+                name="register_level_free_under_needs_age",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriceTier(models.Model):
+    """From ``starts_on`` on, the level costs ``price`` (early bird → regular → at-door)."""
+
+    level = models.ForeignKey(BadgeLevel, on_delete=models.CASCADE, related_name="price_tiers")
+    name = models.CharField(max_length=100)
+    price = models.DecimalField(**MONEY)
+    starts_on = models.DateField()
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "starts_on"], name="register_tier_unique_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.price}"
+
+
+class AddOn(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="add_ons")
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    price = models.DecimalField(**MONEY)
+    capacity = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: no limit.")
+    options = ArrayField(
+        models.CharField(max_length=50), default=list, blank=True,
+        help_text="Choices such as T-shirt sizes; empty when there is nothing to choose.",
+    )  # fmt: skip
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DiscountCode(models.Model):
+    class Kind(models.TextChoices):
+        PERCENT = "percent", "Percent off"
+        FIXED = "fixed", "Amount off"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="discount_codes")
+    code = models.CharField(max_length=40)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(**MONEY, help_text="Percent (0–100) or an amount per badge.")
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    max_uses = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Badges it may discount in all; empty: no limit."
+    )
+    levels = models.ManyToManyField(
+        BadgeLevel, blank=True, related_name="+", help_text="Only these levels; none: all levels."
+    )
+    unlocks = models.ManyToManyField(
+        BadgeLevel, blank=True, related_name="unlocked_by", help_text="Hidden levels it reveals."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "event", Lower("code"), name="register_code_unique_case_insensitive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="percent") | Q(amount__lte=100), name="register_code_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", "Text"
+        CHOICE = "choice", "Choice"
+        CHECKBOX = "checkbox", "Checkbox"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
+    label = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    choices = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    is_required = models.BooleanField(default=False)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending payment"
+        PAID = "paid", "Paid"
+        EXPIRED = "expired", "Expired"
+        CANCELLED = "cancelled", "Cancelled"
+        REFUNDED = "refunded", "Refunded"
+
+    class Provider(models.TextChoices):
+        FREE = "free", "Free"
+        DOOR = "door", "Pay at the door"
+        SIMULATED = "simulated", "Simulated card"
+        STRIPE = "stripe", "Card (Stripe)"
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="orders")
+    reference = models.CharField(max_length=16, unique=True, editable=False)
+    # DO_NOTHING in Python because accounts live in public, where no schema's orders are visible;
+    # the database constraint still refuses to delete an account that has orders here.
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    provider = models.CharField(max_length=12, choices=Provider.choices)
+    currency = models.CharField(max_length=3)
+    subtotal = models.DecimalField(**MONEY)
+    discount_total = models.DecimalField(**MONEY)
+    total = models.DecimalField(**MONEY)
+    refunded_total = models.DecimalField(**MONEY, default=Decimal("0"))
+    discount_code = models.ForeignKey(
+        DiscountCode, null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
+    hold_expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="A pending order keeps its places until then."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "hold_expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total=F("subtotal") - F("discount_total")), name="register_order_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Registration(models.Model):
+    """One person's badge within an order."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="registrations")
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(BadgeLevel, on_delete=models.PROTECT, related_name="registrations")
+    price = models.DecimalField(**MONEY, help_text="Frozen when the order was placed.")
+    discount = models.DecimalField(**MONEY, default=Decimal("0"))
+    legal_name = models.CharField(max_length=200)
+    badge_name = models.CharField(max_length=64)
+    birthdate = models.DateField()
+    email = models.EmailField()
+    phone = models.CharField(max_length=40)
+    emergency_contact = models.CharField(max_length=200)
+    guardian_name = models.CharField(max_length=200, blank=True)
+    guardian_contact = models.CharField(max_length=200, blank=True)
+    guardian_consent = models.BooleanField(default=False)
+    badge_number = models.PositiveIntegerField(null=True, blank=True)
+    checkin_token = models.CharField(max_length=64, unique=True, default=new_checkin_token)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "badge_number"], name="register_badge_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.badge_name} ({self.level})"
+
+
+class RegistrationAddOn(models.Model):
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="add_ons")
+    add_on = models.ForeignKey(AddOn, on_delete=models.PROTECT, related_name="sold")
+    option = models.CharField(max_length=50, blank=True)
+    price = models.DecimalField(**MONEY)
+
+    def __str__(self) -> str:
+        return f"{self.add_on} {self.option}".strip()
+
+
+class Answer(models.Model):
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    value = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.value}"
+
+
+class OrderStatusChange(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    # No database constraint: the record of who did it outlives the account.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
+        related_name="+", db_constraint=False,
+    )  # fmt: skip
+    note = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class BadgeNumberCounter(models.Model):
+    """The next badge number of one kind; numbers only ever go up, so none is reused."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=BadgeNumberRange.Kind.choices)
+    next_number = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "kind"], name="register_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: next {self.next_number}"

@@ -1,0 +1,384 @@
+"""Placing, paying and releasing orders — every capacity decision under row locks.
+
+Locks are always taken in the same order (discount code, then levels by id, then add-ons by id)
+so that two orders racing for the same places wait for each other instead of deadlocking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import zoneinfo
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from event.models import BadgeNumberRange, Event
+from event.services import minor_cutoff_for
+from register.models import (
+    AddOn,
+    Answer,
+    BadgeLevel,
+    BadgeNumberCounter,
+    DiscountCode,
+    Order,
+    OrderStatusChange,
+    Question,
+    Registration,
+    RegistrationAddOn,
+    RegistrationSettings,
+)
+from register.selectors import active_order_q, level_price_on
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class AttendeeInput:
+    level_id: int
+    legal_name: str
+    badge_name: str
+    birthdate: dt.date
+    email: str
+    phone: str
+    emergency_contact: str
+    guardian_name: str = ""
+    guardian_contact: str = ""
+    guardian_consent: bool = False
+    add_ons: tuple[tuple[int, str], ...] = ()  # (add-on id, chosen option)
+    answers: dict[int, str] = field(default_factory=dict)  # question id → answer
+
+
+class PaymentConflictError(Exception):
+    """A payment arrived for an order that can no longer be paid (expired or cancelled)."""
+
+
+def registration_settings(*, event: Event) -> RegistrationSettings:
+    found, _ = RegistrationSettings.objects.get_or_create(event=event)
+    return found
+
+
+def _age_on(birthdate: dt.date, day: dt.date) -> int:
+    return day.year - birthdate.year - ((day.month, day.day) < (birthdate.month, birthdate.day))
+
+
+def _event_today(event: Event, now: dt.datetime) -> dt.date:
+    return now.astimezone(zoneinfo.ZoneInfo(event.timezone)).date()
+
+
+def _lock_code(event: Event, code: str, now: dt.datetime) -> DiscountCode | None:
+    if not code.strip():
+        return None
+    found = (
+        DiscountCode.objects.select_for_update()
+        .filter(event=event, code__iexact=code.strip())
+        .first()
+    )
+    if (
+        found is None
+        or (found.valid_from and now < found.valid_from)
+        or (found.valid_until and now >= found.valid_until)
+    ):
+        raise ValidationError({"discount_code": "This code is not valid for this event now."})
+    return found
+
+
+def _lock_levels(event: Event, ids: set[int]) -> dict[int, BadgeLevel]:
+    levels = {
+        level.pk: level
+        for level in BadgeLevel.objects.select_for_update().filter(event=event, pk__in=ids)
+        .order_by("pk")
+    }  # fmt: skip
+    if set(levels) != ids:
+        raise ValidationError({"level": "That badge level is not offered."})
+    return levels
+
+
+def _check_level_on_sale(level: BadgeLevel, code: DiscountCode | None, now: dt.datetime) -> None:
+    if level.sale_starts_at and now < level.sale_starts_at:
+        raise ValidationError({"level": f"{level.name} is not on sale yet."})
+    if level.sale_ends_at and now >= level.sale_ends_at:
+        raise ValidationError({"level": f"{level.name} is no longer on sale."})
+    if level.is_hidden and (code is None or not code.unlocks.filter(pk=level.pk).exists()):
+        raise ValidationError({"level": "That badge level is not offered."})
+
+
+def _check_capacity(levels: dict[int, BadgeLevel], wanted: Counter, now: dt.datetime) -> None:
+    taken = dict(
+        Registration.objects.filter(active_order_q(now=now, prefix="order__"), level__in=wanted)
+        .values_list("level")
+        .annotate(n=Count("pk"))
+    )
+    for level_id, count in wanted.items():
+        level = levels[level_id]
+        if level.capacity is not None and taken.get(level_id, 0) + count > level.capacity:
+            left = max(level.capacity - taken.get(level_id, 0), 0)
+            raise ValidationError(
+                {"level": f"{level.name} is sold out." if left == 0 else
+                 f"Only {left} {level.name} badge(s) left."}
+            )  # fmt: skip
+
+
+def _lock_add_ons(event: Event, wanted: Counter, now: dt.datetime) -> dict[int, AddOn]:
+    add_ons = {
+        add_on.pk: add_on
+        for add_on in AddOn.objects.select_for_update().filter(event=event, pk__in=wanted)
+        .order_by("pk")
+    }  # fmt: skip
+    if set(add_ons) != set(wanted):
+        raise ValidationError({"add_ons": "That add-on is not offered."})
+    taken = dict(
+        RegistrationAddOn.objects.filter(
+            active_order_q(now=now, prefix="registration__order__"), add_on__in=wanted
+        )
+        .values_list("add_on")
+        .annotate(n=Count("pk"))
+    )
+    for add_on_id, count in wanted.items():
+        add_on = add_ons[add_on_id]
+        if add_on.capacity is not None and taken.get(add_on_id, 0) + count > add_on.capacity:
+            raise ValidationError({"add_ons": f"{add_on.name} is sold out."})
+    return add_ons
+
+
+def _check_attendee(
+    attendee: AttendeeInput,
+    level: BadgeLevel,
+    *,
+    cutoff: dt.date,
+    settings: RegistrationSettings,
+    questions: list[Question],
+) -> None:
+    errors: dict[str, str] = {}
+    is_minor = attendee.birthdate > cutoff
+    if attendee.birthdate > timezone.localdate() or attendee.birthdate.year < 1900:
+        errors["birthdate"] = "Please check the birthdate."
+    elif level.age_rule == BadgeLevel.AgeRule.ADULTS_ONLY and is_minor:
+        errors["level"] = f"{level.name} is for adults only."
+    elif level.age_rule == BadgeLevel.AgeRule.MINORS_ONLY and not is_minor:
+        errors["level"] = f"{level.name} is for minors only."
+    if is_minor and not (
+        attendee.guardian_name.strip()
+        and attendee.guardian_contact.strip()
+        and attendee.guardian_consent
+    ):
+        errors["guardian_name"] = "A minor needs a guardian's name, contact and consent."
+    badge_name = attendee.badge_name.strip()
+    if not badge_name or len(badge_name) > settings.badge_name_max_length:
+        errors["badge_name"] = (
+            f"A badge name needs 1 to {settings.badge_name_max_length} characters."
+        )
+    elif any(word in badge_name.lower() for word in settings.blocked_words):
+        errors["badge_name"] = "Please choose another badge name."
+    for question in questions:
+        answer = attendee.answers.get(question.pk, "").strip()
+        if question.is_required and not answer:
+            errors[f"question_{question.pk}"] = "This question needs an answer."
+        elif question.kind == Question.Kind.CHOICE and answer and answer not in question.choices:
+            errors[f"question_{question.pk}"] = "Please pick one of the choices."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _discount_for(price: Decimal, code: DiscountCode) -> Decimal:
+    if code.kind == DiscountCode.Kind.PERCENT:
+        return (price * code.amount / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    return min(code.amount, price)
+
+
+def _code_uses_left(code: DiscountCode, now: dt.datetime) -> int | None:
+    if code.max_uses is None:
+        return None
+    used = Registration.objects.filter(
+        active_order_q(now=now, prefix="order__"), order__discount_code=code, discount__gt=0
+    ).count()
+    return max(code.max_uses - used, 0)
+
+
+def _record_status(
+    order: Order, to_status: str, *, by=None, note: str = "", from_status=""
+) -> None:
+    OrderStatusChange.objects.create(
+        order=order, from_status=from_status, to_status=to_status, changed_by=by, note=note
+    )
+
+
+@transaction.atomic
+def order_place(
+    *,
+    event: Event,
+    account,
+    attendees: list[AttendeeInput],
+    provider: str,
+    discount_code: str = "",
+    now: dt.datetime | None = None,
+) -> Order:
+    """Place an order for one or more attendees, holding their places.
+
+    Prices, discounts and totals are computed here and frozen on the order; nothing the client
+    sends is trusted for money. Either the whole order is written or nothing is (no order, no
+    hold, no code use). A free order is paid at once; a card order holds its places for the
+    event's hold time; a pay-at-the-door order holds them until it is paid or cancelled.
+    """
+    now = now or timezone.now()
+    if not attendees:
+        raise ValidationError({"attendees": "Add at least one attendee."})
+    if provider not in Order.Provider.values:
+        raise ValidationError({"provider": "Unknown payment method."})
+    settings = registration_settings(event=event)
+    code = _lock_code(event, discount_code, now)
+    levels = _lock_levels(event, {a.level_id for a in attendees})
+    for level in levels.values():
+        _check_level_on_sale(level, code, now)
+    _check_capacity(levels, Counter(a.level_id for a in attendees), now)
+    add_ons = _lock_add_ons(event, Counter(i for a in attendees for i, _ in a.add_ons), now)
+    questions = list(Question.objects.filter(event=event))
+    cutoff = event.minor_cutoff_date or minor_cutoff_for(event)
+    today = _event_today(event, now)
+    uses_left = _code_uses_left(code, now) if code else None
+    code_levels = set(code.levels.values_list("pk", flat=True)) if code else set()
+
+    priced = []
+    for attendee in attendees:
+        level = levels[attendee.level_id]
+        _check_attendee(attendee, level, cutoff=cutoff, settings=settings, questions=questions)
+        price = level_price_on(level=level, day=today)
+        if (
+            level.age_rule == BadgeLevel.AgeRule.FREE_UNDER
+            and _age_on(attendee.birthdate, event.start_date) < level.free_under_age
+        ):
+            price = ZERO
+        discount = ZERO
+        if code and price > 0 and (not code_levels or level.pk in code_levels):
+            if uses_left is None or uses_left > 0:
+                discount = _discount_for(price, code)
+                uses_left = None if uses_left is None else uses_left - 1
+        for add_on_id, option in attendee.add_ons:
+            add_on = add_ons[add_on_id]
+            if add_on.options and option not in add_on.options:
+                raise ValidationError({"add_ons": f"Please choose an option for {add_on.name}."})
+        priced.append((attendee, level, price, discount))
+    if code and not any(discount for *_, discount in priced):
+        raise ValidationError({"discount_code": "This code does not apply to these badges."})
+
+    add_on_total = sum(
+        (add_ons[i].price for attendee in attendees for i, _ in attendee.add_ons), ZERO
+    )
+    subtotal = sum((price for *_, price, _ in priced), ZERO) + add_on_total
+    discount_total = sum((discount for *_, discount in priced), ZERO)
+    total = subtotal - discount_total
+    if total == 0:
+        provider = Order.Provider.FREE
+    elif provider == Order.Provider.FREE:
+        raise ValidationError({"provider": "This order needs a payment."})
+    order = Order.objects.create(
+        event=event,
+        reference=secrets.token_hex(5).upper(),
+        account=account,
+        provider=provider,
+        currency=settings.currency,
+        subtotal=subtotal,
+        discount_total=discount_total,
+        total=total,
+        discount_code=code,
+        hold_expires_at=(
+            now + dt.timedelta(minutes=settings.hold_minutes)
+            if provider not in (Order.Provider.DOOR, Order.Provider.FREE)
+            else None
+        ),
+    )
+    _record_status(order, Order.Status.PENDING, by=account, note="placed")
+    for attendee, level, price, discount in priced:
+        registration = Registration.objects.create(
+            order=order,
+            event=event,
+            level=level,
+            price=price,
+            discount=discount,
+            legal_name=attendee.legal_name.strip(),
+            badge_name=attendee.badge_name.strip(),
+            birthdate=attendee.birthdate,
+            email=attendee.email.strip().lower(),
+            phone=attendee.phone.strip(),
+            emergency_contact=attendee.emergency_contact.strip(),
+            guardian_name=attendee.guardian_name.strip(),
+            guardian_contact=attendee.guardian_contact.strip(),
+            guardian_consent=attendee.guardian_consent,
+        )
+        RegistrationAddOn.objects.bulk_create(
+            RegistrationAddOn(
+                registration=registration, add_on=add_ons[i], option=option, price=add_ons[i].price
+            )
+            for i, option in attendee.add_ons
+        )
+        Answer.objects.bulk_create(
+            Answer(registration=registration, question_id=qid, value=value.strip())
+            for qid, value in attendee.answers.items()
+            if qid in {q.pk for q in questions}
+        )
+    if provider == Order.Provider.FREE:
+        order_mark_paid(order_id=order.pk, amount=ZERO, by=account, note="free")
+        order.refresh_from_db()
+    return order
+
+
+def _next_badge_number(event: Event, kind: str) -> int:
+    badge_range = BadgeNumberRange.objects.filter(event=event, kind=kind).first()
+    first = badge_range.first_number if badge_range else 1
+    BadgeNumberCounter.objects.bulk_create(
+        [BadgeNumberCounter(event=event, kind=kind, next_number=first)], ignore_conflicts=True
+    )
+    counter = BadgeNumberCounter.objects.select_for_update().get(event=event, kind=kind)
+    number = max(counter.next_number, first)
+    if badge_range and badge_range.last_number is not None and number > badge_range.last_number:
+        raise ValidationError(f"The {kind} badge numbers ({badge_range}) are used up.")
+    counter.next_number = number + 1
+    counter.save(update_fields=["next_number"])
+    return number
+
+
+@transaction.atomic
+def order_mark_paid(*, order_id: int, amount: Decimal, by=None, note: str = "") -> Order:
+    """Record full payment: badge numbers are assigned and the confirmation is queued.
+
+    Idempotent: paying a paid order again changes nothing. A payment for an order that expired
+    or was cancelled raises PaymentConflictError for the caller to refund or flag — never ignored.
+    """
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status == Order.Status.PAID:
+        return order
+    if order.status != Order.Status.PENDING:
+        raise PaymentConflictError(f"Order {order.reference} is {order.status}; it cannot be paid.")
+    if amount != order.total:
+        raise ValidationError(f"Payment of {amount} does not match the total {order.total}.")
+    for registration in order.registrations.select_related("level").order_by("pk"):
+        registration.badge_number = _next_badge_number(order.event, registration.level.badge_kind)
+        registration.save(update_fields=["badge_number"])
+    order.status = Order.Status.PAID
+    order.paid_at = timezone.now()
+    order.hold_expires_at = None
+    order.save(update_fields=["status", "paid_at", "hold_expires_at"])
+    _record_status(order, Order.Status.PAID, from_status=Order.Status.PENDING, by=by, note=note)
+    return order
+
+
+@transaction.atomic
+def orders_release_expired_holds(*, now: dt.datetime | None = None) -> int:
+    """Expire pending orders whose hold ran out (their places are free again). Returns how many."""
+    now = now or timezone.now()
+    expired = list(
+        Order.objects.select_for_update(skip_locked=True).filter(
+            status=Order.Status.PENDING, hold_expires_at__lte=now
+        )
+    )
+    for order in expired:
+        order.status = Order.Status.EXPIRED
+        order.save(update_fields=["status"])
+        _record_status(order, Order.Status.EXPIRED, from_status=Order.Status.PENDING, note="hold")
+    return len(expired)

@@ -1,0 +1,52 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import tenant_context
+
+from register.services import order_place
+from tenant.roles import Role
+from tests.factories.event import EventFactory
+from tests.factories.register import BadgeLevelFactory, attendee
+from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
+
+
+def _orders(tenant, count: int, name: str) -> None:
+    buyer = UserFactory()
+    with tenant_context(tenant):
+        level = BadgeLevelFactory(event=EventFactory())
+        for _ in range(count):
+            order_place(
+                event=level.event, account=buyer, provider="simulated",
+                attendees=[attendee(level, legal_name=name)],
+            )  # fmt: skip
+
+
+def _log_in_as_registration_lead(client, tenant) -> None:
+    lead = MembershipFactory(tenant=tenant, roles=[Role.REGISTRATION_LEAD]).user
+    client.post("/accounts/login/", {"username": lead.email, "password": PASSWORD})
+
+
+def test_registration_lead_finds_orders_of_this_tenant_only(tenant_a, tenant_b, client_a):
+    _orders(tenant_a, 1, "Alpha Attendee")
+    _orders(tenant_b, 1, "Beta Attendee")
+    _log_in_as_registration_lead(client_a, tenant_a)
+
+    found = client_a.get("/admin/register/order/?q=Attendee")
+
+    assert found.status_code == 200
+    assert found.content.count(b"/change/") == 1
+    assert client_a.get("/admin/register/order/?q=Beta").content.count(b"/change/") == 0
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_order_list_queries_do_not_grow_with_orders(tenant_a, client_a, count):
+    _orders(tenant_a, count, "Robin Fox")
+    _log_in_as_registration_lead(client_a, tenant_a)
+    client_a.get("/admin/register/order/")  # warm up session and caches
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client_a.get("/admin/register/order/")
+
+    assert response.status_code == 200
+    assert response.content.count(b"/change/") == count
+    assert len(captured) == 7  # the same for one order as for three

@@ -1,0 +1,114 @@
+"""Many buyers at once, each on its own database connection: the last places are sold once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django_tenants.utils import schema_context, tenant_context
+
+from event.models import Event
+from event.services import event_generate_properties
+from register.models import BadgeLevel, Order, Registration
+from register.services import order_mark_paid, order_place
+from tenant.models import Tenant, User
+from tests.factories.register import attendee
+
+BUYERS = 16
+CAPACITY = 5
+
+
+@pytest.fixture
+def rush(committed):
+    """A committed event in alpha with a small level, and one account per buyer."""
+    alpha = Tenant.objects.get(schema_name="alpha")
+    with schema_context("public"):
+        buyers = [User.objects.create_user(f"rush{n}@example.org", None) for n in range(BUYERS)]
+    with tenant_context(alpha):
+        event = Event.objects.create(
+            name="Rush Con", slug="rush-con",
+            start_date=dt.date(2027, 7, 1), end_date=dt.date(2027, 7, 3),
+        )  # fmt: skip
+        event_generate_properties(event=event)
+        level = BadgeLevel.objects.create(
+            event=event, name="Attendee", price=Decimal("60.00"), capacity=CAPACITY
+        )
+    try:
+        yield alpha, event, level, buyers
+    finally:
+        with tenant_context(alpha):
+            Registration.objects.filter(event=event).delete()
+            Order.objects.filter(event=event).delete()
+            event.delete()
+        with schema_context("public"):
+            User.objects.filter(pk__in=[b.pk for b in buyers]).delete()
+
+
+def _run_at_once(work, items) -> list:
+    """Run ``work(item)`` for every item in its own thread, all released together."""
+    barrier = threading.Barrier(len(items))
+    results: list = [None] * len(items)
+
+    def run(index, item):
+        try:
+            barrier.wait()
+            results[index] = work(item)
+        except Exception as error:  # noqa: BLE001 - the outcome is what the test inspects
+            results[index] = error
+        finally:
+            connection.close()  # each thread had its own connection
+
+    threads = [threading.Thread(target=run, args=(i, item)) for i, item in enumerate(items)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_exactly_capacity_buyers_get_the_last_places(rush):
+    alpha, event, level, buyers = rush
+
+    def buy(buyer):
+        with tenant_context(alpha):
+            return order_place(
+                event=event, account=buyer, attendees=[attendee(level)], provider="simulated"
+            )
+
+    results = _run_at_once(buy, buyers)
+
+    sold = [r for r in results if isinstance(r, Order)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    with tenant_context(alpha):
+        held = Registration.objects.filter(level=level).count()
+    assert (len(sold), len(refused), held) == (CAPACITY, BUYERS - CAPACITY, CAPACITY)
+    assert all("sold out" in str(error) for error in refused)
+
+
+def test_badge_numbers_stay_unique_when_orders_are_paid_at_once(rush):
+    alpha, event, level, buyers = rush
+    with tenant_context(alpha):
+        BadgeLevel.objects.filter(pk=level.pk).update(capacity=None)
+        orders = [
+            order_place(
+                event=event, account=buyer, attendees=[attendee(level)], provider="simulated"
+            )
+            for buyer in buyers
+        ]
+
+    def pay(order):
+        with tenant_context(alpha):
+            return order_mark_paid(order_id=order.pk, amount=order.total)
+
+    results = _run_at_once(pay, orders)
+
+    with tenant_context(alpha):
+        numbers = sorted(
+            Registration.objects.filter(event=event).values_list("badge_number", flat=True)
+        )
+    assert all(isinstance(result, Order) for result in results), results
+    assert numbers == list(range(200, 200 + BUYERS))
