@@ -13,4 +13,5 @@ urlpatterns = [
     # OAuth2 / OpenID Connect for this convention's applications (see tenant/oauth.py).
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("api/me", MeApiView.as_view(), name="api-me"),
+    path("register/", include("register.urls")),
 ]

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from register.models import BadgeLevel, Order, Registration
 
@@ -43,5 +44,43 @@ def registration_by_checkin_token(*, token: str) -> Registration | None:
     return (
         Registration.objects.filter(checkin_token=token, order__status=Order.Status.PAID)
         .select_related("level", "order")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class LevelOffer:
+    level: BadgeLevel
+    price: Decimal
+    places_left: int | None  # None: no limit
+
+    @property
+    def is_sold_out(self) -> bool:
+        return self.places_left == 0
+
+
+def level_offers(*, event, now: dt.datetime, day: dt.date) -> list[LevelOffer]:
+    """Public levels on sale now, with today's price and the places left (one query each)."""
+    holding = active_order_q(now=now, prefix="registrations__order__")
+    levels = (
+        BadgeLevel.objects.filter(event=event, is_hidden=False)
+        .filter(Q(sale_starts_at__isnull=True) | Q(sale_starts_at__lte=now))
+        .filter(Q(sale_ends_at__isnull=True) | Q(sale_ends_at__gt=now))
+        .annotate(taken=Count("registrations", filter=holding))
+        .prefetch_related("price_tiers")
+    )
+    offers = []
+    for level in levels:
+        tiers = [tier for tier in level.price_tiers.all() if tier.starts_on <= day]
+        price = max(tiers, key=lambda tier: tier.starts_on).price if tiers else level.price
+        left = None if level.capacity is None else max(level.capacity - level.taken, 0)
+        offers.append(LevelOffer(level=level, price=price, places_left=left))
+    return offers
+
+
+def order_of_account(*, reference: str, account_id: int) -> Order | None:
+    return (
+        Order.objects.filter(reference=reference, account_id=account_id)
+        .prefetch_related("registrations__level")
         .first()
     )

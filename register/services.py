@@ -7,15 +7,19 @@ so that two orders racing for the same places wait for each other instead of dea
 from __future__ import annotations
 
 import datetime as dt
+import io
 import secrets
 import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+import segno
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Count
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from event.models import BadgeNumberRange, Event
@@ -365,7 +369,51 @@ def order_mark_paid(*, order_id: int, amount: Decimal, by=None, note: str = "") 
     order.hold_expires_at = None
     order.save(update_fields=["status", "paid_at", "hold_expires_at"])
     _record_status(order, Order.Status.PAID, from_status=Order.Status.PENDING, by=by, note=note)
+    order_id = order.pk
+    transaction.on_commit(lambda: _queue_confirmation(order_id))
     return order
+
+
+def _queue_confirmation(order_id: int) -> None:
+    from register.tasks import send_order_confirmation
+
+    send_order_confirmation.delay(order_id)
+
+
+def qr_png(token: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(token, error="m").save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()
+
+
+def order_send_confirmation(*, order_id: int) -> int:
+    """Email every attendee of a paid order: level, badge number and the check-in QR code."""
+    order = Order.objects.select_related("event").get(pk=order_id)
+    if order.status != Order.Status.PAID:
+        return 0
+    sent = 0
+    for registration in order.registrations.select_related("level"):
+        context = {"order": order, "registration": registration, "event": order.event}
+        message = EmailMultiAlternatives(
+            subject=f"Your {order.event.name} badge: {registration.level.name} "
+            f"#{registration.badge_number}",
+            body=render_to_string("register/email/confirmation.txt", context),
+            to=[registration.email],
+        )
+        message.attach_alternative(
+            render_to_string(
+                "register/email/confirmation.html",
+                context | {"qr_svg": segno.make(registration.checkin_token).svg_inline(scale=4)},
+            ),
+            "text/html",
+        )
+        message.attach(
+            f"badge-{registration.badge_number}.png",
+            qr_png(registration.checkin_token),
+            "image/png",
+        )
+        sent += message.send()
+    return sent
 
 
 @transaction.atomic

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from django import forms
+
+from register.models import AddOn, BadgeLevel, Question
+from register.services import AttendeeInput
+
+NO_ADD_ON = ""
+
+
+class AttendeeForm(forms.Form):
+    level = forms.TypedChoiceField(label="Badge level", coerce=int)
+    legal_name = forms.CharField(label="Legal name", max_length=200)
+    badge_name = forms.CharField(label="Badge name", max_length=64)
+    birthdate = forms.DateField(label="Birthdate", widget=forms.DateInput(attrs={"type": "date"}))
+    email = forms.EmailField(label="Email")
+    phone = forms.CharField(label="Phone", max_length=40)
+    emergency_contact = forms.CharField(label="Emergency contact (name and phone)", max_length=200)
+    guardian_name = forms.CharField(label="Guardian's name (minors)", required=False)
+    guardian_contact = forms.CharField(label="Guardian's phone or email (minors)", required=False)
+    guardian_consent = forms.BooleanField(
+        label="The guardian consents to this registration (minors)", required=False
+    )
+
+    def __init__(
+        self,
+        *args,
+        levels: list[tuple[BadgeLevel, str]],
+        add_ons: list[AddOn],
+        questions: list[Question],
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [(level.pk, label) for level, label in levels]
+        self.add_ons, self.questions = add_ons, questions
+        for add_on in add_ons:
+            choices = [(NO_ADD_ON, "No, thanks")] + (
+                [(option, option) for option in add_on.options] or [("yes", "Yes")]
+            )
+            self.fields[f"add_on_{add_on.pk}"] = forms.ChoiceField(
+                label=f"{add_on.name} (+{add_on.price})", choices=choices, required=False
+            )
+        for question in questions:
+            name = f"question_{question.pk}"
+            if question.kind == Question.Kind.CHOICE:
+                self.fields[name] = forms.ChoiceField(
+                    label=question.label,
+                    choices=[("", "—")] + [(c, c) for c in question.choices],
+                    required=question.is_required,
+                )
+            elif question.kind == Question.Kind.CHECKBOX:
+                self.fields[name] = forms.BooleanField(
+                    label=question.label, required=question.is_required
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    label=question.label, required=question.is_required
+                )
+
+    def to_input(self) -> AttendeeInput:
+        data = self.cleaned_data
+        answers = {}
+        for question in self.questions:
+            value = data.get(f"question_{question.pk}")
+            answers[question.pk] = ("yes" if value else "") if isinstance(value, bool) else value
+        return AttendeeInput(
+            level_id=data["level"],
+            legal_name=data["legal_name"],
+            badge_name=data["badge_name"],
+            birthdate=data["birthdate"],
+            email=data["email"],
+            phone=data["phone"],
+            emergency_contact=data["emergency_contact"],
+            guardian_name=data["guardian_name"],
+            guardian_contact=data["guardian_contact"],
+            guardian_consent=data["guardian_consent"],
+            add_ons=tuple(
+                (add_on.pk, "" if choice == "yes" else choice)
+                for add_on in self.add_ons
+                if (choice := data.get(f"add_on_{add_on.pk}")) != NO_ADD_ON
+            ),
+            answers=answers,
+        )
+
+
+class CheckoutForm(forms.Form):
+    discount_code = forms.CharField(label="Discount code", max_length=40, required=False)
+    provider = forms.ChoiceField(label="Payment", widget=forms.RadioSelect)
+    submission = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [(p.key, p.label) for p in providers]
+
+
+class SimulatedCardForm(forms.Form):
+    card_number = forms.CharField(
+        label="Card number", max_length=23, help_text="4242 4242 4242 4242 is approved."
+    )
+
+    def clean_card_number(self) -> str:
+        return "".join(self.cleaned_data["card_number"].split())

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from register import views
+
+app_name = "register"
+
+urlpatterns = [
+    path("", views.RegisterView.as_view(), name="start"),
+    path("mine/", views.MyRegistrationsView.as_view(), name="mine"),
+    path("orders/<str:reference>/", views.OrderView.as_view(), name="order"),
+    path("orders/<str:reference>/pay/", views.SimulatedPaymentView.as_view(), name="pay-simulated"),
+]

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+
+import segno
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views import View
+
+from event.selectors import active_event
+from register.forms import AttendeeForm, CheckoutForm, SimulatedCardForm
+from register.models import AddOn, Order, Question
+from register.payments import SimulatedCardProvider, get_provider, providers_for_checkout
+from register.selectors import level_offers, order_of_account, registrations_of_account
+from register.services import PaymentConflictError, order_mark_paid, order_place
+
+MAX_ATTENDEES = 6
+SUBMITTED_KEY = "register_submitted"
+
+
+def _event_or_404():
+    event = active_event()
+    if event is None:
+        raise Http404("No event is open for registration.")
+    return event
+
+
+def _qr_svg(token: str) -> str:
+    return segno.make(token, error="m").svg_inline(scale=4, title="Check-in code")
+
+
+class RegisterView(LoginRequiredMixin, View):
+    """Choose badges for one or more people, fill in their details and place the order."""
+
+    def _context(self, request, event, *, formset=None, checkout=None, errors=()):
+        now = timezone.now()
+        day = now.astimezone(zoneinfo.ZoneInfo(event.timezone)).date()
+        offers = level_offers(event=event, now=now, day=day)
+        people = min(max(int(request.GET.get("people", 1) or 1), 1), MAX_ATTENDEES)
+        form_kwargs = {
+            "levels": [
+                (o.level, f"{o.level.name} — {o.price}" + (" (sold out)" if o.is_sold_out else ""))
+                for o in offers
+            ],
+            "add_ons": list(AddOn.objects.filter(event=event)),
+            "questions": list(Question.objects.filter(event=event)),
+        }
+        attendee_formset = formset_factory(AttendeeForm, extra=people, max_num=MAX_ATTENDEES)
+        formset = formset or attendee_formset(
+            request.POST or None, prefix="attendee", form_kwargs=form_kwargs
+        )
+        checkout = checkout or CheckoutForm(
+            request.POST or None,
+            providers=providers_for_checkout(),
+            initial={"submission": secrets.token_urlsafe(16)},
+        )
+        return {
+            "event": event, "offers": offers, "formset": formset, "checkout": checkout,
+            "errors": errors, "people": people, "max_people": MAX_ATTENDEES,
+        }  # fmt: skip
+
+    def get(self, request):
+        event = _event_or_404()
+        return render(request, "register/register.html", self._context(request, event))
+
+    def post(self, request):
+        event = _event_or_404()
+        context = self._context(request, event)
+        formset, checkout = context["formset"], context["checkout"]
+        if not (formset.is_valid() and checkout.is_valid()):
+            return render(request, "register/register.html", context, status=400)
+        submitted = request.session.get(SUBMITTED_KEY, {})
+        if checkout.cleaned_data["submission"] in submitted:
+            context["already_placed"] = submitted[checkout.cleaned_data["submission"]]
+            return render(request, "register/register.html", context, status=409)
+        attendees = [form.to_input() for form in formset if form.has_changed()]
+        try:
+            order = order_place(
+                event=event,
+                account=request.user,
+                attendees=attendees,
+                provider=checkout.cleaned_data["provider"],
+                discount_code=checkout.cleaned_data["discount_code"],
+            )
+        except ValidationError as error:
+            context["errors"] = error.messages
+            return render(request, "register/register.html", context, status=400)
+        submitted[checkout.cleaned_data["submission"]] = order.reference
+        request.session[SUBMITTED_KEY] = submitted
+        next_url = get_provider(order.provider).start(order=order)
+        if next_url:
+            return redirect(next_url)
+        return redirect("register:order", reference=order.reference)
+
+
+class SimulatedPaymentView(LoginRequiredMixin, View):
+    """The demo card form: 4242 4242 4242 4242 pays, anything else is declined."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.DEBUG:  # the provider refuses to exist in production
+            raise Http404("Simulated payments are for development only.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def _order(self, request, reference) -> Order:
+        order = order_of_account(reference=reference, account_id=request.user.pk)
+        if order is None:
+            raise Http404
+        return order
+
+    def get(self, request, reference):
+        order = self._order(request, reference)
+        if order.status == Order.Status.PAID:
+            return redirect("register:order", reference=reference)
+        return render(
+            request, "register/pay_simulated.html", {"order": order, "form": SimulatedCardForm()}
+        )
+
+    def post(self, request, reference):
+        order = self._order(request, reference)
+        form = SimulatedCardForm(request.POST)
+        context = {"order": order, "form": form}
+        if not form.is_valid():
+            return render(request, "register/pay_simulated.html", context, status=400)
+        if form.cleaned_data["card_number"] != SimulatedCardProvider.APPROVED:
+            context["declined"] = True
+            return render(request, "register/pay_simulated.html", context, status=402)
+        try:
+            order_mark_paid(
+                order_id=order.pk, amount=order.total, by=request.user, note="simulated"
+            )
+        except PaymentConflictError:
+            context["expired"] = True
+            return render(request, "register/pay_simulated.html", context, status=409)
+        return redirect("register:order", reference=reference)
+
+
+class OrderView(LoginRequiredMixin, View):
+    def get(self, request, reference):
+        order = order_of_account(reference=reference, account_id=request.user.pk)
+        if order is None:
+            raise Http404
+        badges = [
+            (r, _qr_svg(r.checkin_token) if order.status == Order.Status.PAID else None)
+            for r in order.registrations.all()
+        ]
+        return render(request, "register/order.html", {"order": order, "badges": badges})
+
+
+class MyRegistrationsView(LoginRequiredMixin, View):
+    def get(self, request):
+        registrations = registrations_of_account(account_id=request.user.pk)
+        badges = [
+            (r, _qr_svg(r.checkin_token) if r.order.status == Order.Status.PAID else None)
+            for r in registrations
+        ]
+        return render(request, "register/mine.html", {"badges": badges})

@@ -1,0 +1,162 @@
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django_tenants.utils import tenant_context
+
+from event.services import event_generate_properties
+from register.models import Order, Registration
+from tests.factories.event import EventFactory
+from tests.factories.register import AddOnFactory, BadgeLevelFactory
+from tests.factories.tenant import PASSWORD, UserFactory
+
+APPROVED_CARD = "4242 4242 4242 4242"
+
+
+@pytest.fixture
+def sale(tenant_a, settings):
+    settings.DEBUG = True  # the simulated card exists only with DEBUG on
+    with tenant_context(tenant_a):
+        event = EventFactory(
+            is_active=True, start_date=dt.date(2031, 7, 1), end_date=dt.date(2031, 7, 4)
+        )
+        event_generate_properties(event=event)
+        level = BadgeLevelFactory(event=event, name="Attendee", price=Decimal("60.00"), capacity=2)
+        shirt = AddOnFactory(
+            event=event, name="T-shirt", price=Decimal("20.00"), options=["M", "L"]
+        )
+    return event, level, shirt
+
+
+@pytest.fixture
+def buyer_client(client_a):
+    buyer = UserFactory()
+    client_a.post("/accounts/login/", {"username": buyer.email, "password": PASSWORD})
+    client_a.buyer = buyer
+    return client_a
+
+
+def _person(n: int, level, **extra) -> dict:
+    person = {
+        "level": level.pk, "legal_name": f"Person {n}", "badge_name": f"Fox {n}",
+        "birthdate": "1990-05-17", "email": f"person{n}@example.org", "phone": "+1 555 0100",
+        "emergency_contact": "Sam +1 555 0101",
+    }  # fmt: skip
+    return {f"attendee-{n}-{key}": value for key, value in (person | extra).items()}
+
+
+def _post(client, level, people=2, submission="s1", **extra):
+    data = {
+        "attendee-TOTAL_FORMS": people, "attendee-INITIAL_FORMS": 0,
+        "provider": "simulated", "submission": submission, "discount_code": "",
+    }  # fmt: skip
+    for n in range(people):
+        data |= _person(n, level)
+    return client.post(f"/register/?people={people}", data | extra)
+
+
+def test_two_people_pay_by_card_and_get_badges_mail_and_qr_codes(
+    sale, buyer_client, django_capture_on_commit_callbacks
+):
+    event, level, shirt = sale
+
+    placed = _post(buyer_client, level, **{f"attendee-0-add_on_{shirt.pk}": "M"})
+    pay_url = placed["Location"]
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = buyer_client.post(pay_url, {"card_number": APPROVED_CARD})
+    order_page = buyer_client.get(paid["Location"])
+    mine = buyer_client.get("/register/mine/")
+
+    with tenant_context(order_page.wsgi_request.tenant):
+        order = Order.objects.get()
+        numbers = sorted(order.registrations.values_list("badge_number", flat=True))
+    assert re.fullmatch(r"/register/orders/\w+/pay/", pay_url)
+    assert (order.status, order.total) == ("paid", Decimal("140.00"))
+    assert numbers == [200, 201]
+    assert order_page.content.count(b"<svg") == 2
+    assert (
+        mine.content.count(b"<svg") == 2 and b"Fox 0" in mine.content and b"Fox 1" in mine.content
+    )
+    assert sorted(m.to[0] for m in mail.outbox) == ["person0@example.org", "person1@example.org"]
+    assert mail.outbox[0].attachments[0][2] == "image/png"
+    assert "Badge #:     20" in mail.outbox[0].body
+
+
+def test_price_sent_by_the_client_is_ignored(sale, buyer_client):
+    event, level, _ = sale
+
+    _post(buyer_client, level, people=1, price="0.01", total="0.01", **{"attendee-0-price": "0"})
+
+    with tenant_context(buyer_client.get("/").wsgi_request.tenant):
+        assert Order.objects.get().total == Decimal("60.00")
+
+
+def test_double_submitted_form_places_one_order(sale, buyer_client):
+    event, level, _ = sale
+
+    first = _post(buyer_client, level, people=1, submission="same")
+    second = _post(buyer_client, level, people=1, submission="same")
+
+    assert first.status_code == 302
+    assert second.status_code == 409
+    assert b"This form was already sent" in second.content
+    with tenant_context(second.wsgi_request.tenant):
+        assert Order.objects.count() == 1
+
+
+def test_sold_out_level_answers_400_and_orders_nothing(sale, buyer_client):
+    event, level, _ = sale
+    _post(buyer_client, level, people=2, submission="a")
+
+    response = _post(buyer_client, level, people=1, submission="b")
+
+    assert response.status_code == 400
+    assert b"Attendee is sold out." in response.content
+    with tenant_context(response.wsgi_request.tenant):
+        assert Registration.objects.count() == 2
+
+
+def test_impossible_birthdate_answers_400(sale, buyer_client):
+    event, level, _ = sale
+    data = _person(0, level, birthdate="2099-01-01")
+
+    response = _post(buyer_client, level, people=1, **data)
+
+    assert response.status_code == 400
+    assert b"Please check the birthdate." in response.content
+
+
+def test_declined_card_leaves_the_order_pending(sale, buyer_client):
+    event, level, _ = sale
+    pay_url = _post(buyer_client, level, people=1)["Location"]
+
+    response = buyer_client.post(pay_url, {"card_number": "4000 0000 0000 0002"})
+
+    assert response.status_code == 402
+    assert b"The card was declined" in response.content
+    with tenant_context(response.wsgi_request.tenant):
+        assert Order.objects.get().status == "pending"
+
+
+def test_order_pages_belong_to_their_buyer_and_tenant(sale, buyer_client, client_b):
+    event, level, _ = sale
+    order_url = _post(buyer_client, level, people=1)["Location"].removesuffix("pay/")
+    stranger = UserFactory()
+    other = type(buyer_client)(HTTP_HOST="alpha.localhost")
+    other.post("/accounts/login/", {"username": stranger.email, "password": PASSWORD})
+    client_b.post("/accounts/login/", {"username": buyer_client.buyer.email, "password": PASSWORD})
+
+    assert buyer_client.get(order_url).status_code == 200
+    assert other.get(order_url).status_code == 404
+    assert client_b.get(order_url).status_code == 404
+
+
+def test_simulated_card_does_not_exist_without_debug(sale, buyer_client, settings):
+    event, level, _ = sale
+    pay_url = _post(buyer_client, level, people=1)["Location"]
+    settings.DEBUG = False
+
+    assert buyer_client.get(pay_url).status_code == 404
+    assert b"simulated" not in buyer_client.get("/register/").content.lower()
