@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import psycopg
 import pytest
 from celery.backends.redis import RedisBackend
-from celery.result import AsyncResult
+from celery.result import AsyncResult, allow_join_result
 from django.conf import settings
 from django.core.management import call_command
 from django_tenants.utils import schema_context, tenant_context
@@ -156,7 +156,10 @@ def test_task_runs_in_the_schema_it_was_queued_from(celery_worker, committed):
                 args=[same_id], queue=celery_worker.queue, connection=celery_worker.broker
             )
 
-        outcome = AsyncResult(sent.id, backend=celery_worker.results).get(timeout=30)
+        # Not inside a task: eager tasks run from the concurrency tests' threads can leave Celery's
+        # process-wide "joining would block" guard set, since its reset is not thread-safe.
+        with allow_join_result():
+            outcome = AsyncResult(sent.id, backend=celery_worker.results).get(timeout=30)
 
         with tenant_context(alpha):
             alpha_days = list(EventDay.objects.values_list("date", flat=True))
