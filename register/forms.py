@@ -100,3 +100,7 @@ class SimulatedCardForm(forms.Form):
 
     def clean_card_number(self) -> str:
         return "".join(self.cleaned_data["card_number"].split())
+
+
+class BadgeNameForm(forms.Form):
+    badge_name = forms.CharField(label="Badge name", max_length=64)

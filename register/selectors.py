@@ -84,3 +84,11 @@ def order_of_account(*, reference: str, account_id: int) -> Order | None:
         .prefetch_related("registrations__level")
         .first()
     )
+
+
+def registration_of_account(*, registration_id: int, account_id: int) -> Registration | None:
+    return (
+        registrations_of_account(account_id=account_id)
+        .filter(pk=registration_id, order__status=Order.Status.PAID)
+        .first()
+    )

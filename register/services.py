@@ -151,6 +151,15 @@ def _lock_add_ons(event: Event, wanted: Counter, now: dt.datetime) -> dict[int, 
     return add_ons
 
 
+def _badge_name_error(badge_name: str, settings: RegistrationSettings) -> str | None:
+    badge_name = badge_name.strip()
+    if not badge_name or len(badge_name) > settings.badge_name_max_length:
+        return f"A badge name needs 1 to {settings.badge_name_max_length} characters."
+    if any(word in badge_name.lower() for word in settings.blocked_words):
+        return "Please choose another badge name."
+    return None
+
+
 def _check_attendee(
     attendee: AttendeeInput,
     level: BadgeLevel,
@@ -173,13 +182,8 @@ def _check_attendee(
         and attendee.guardian_consent
     ):
         errors["guardian_name"] = "A minor needs a guardian's name, contact and consent."
-    badge_name = attendee.badge_name.strip()
-    if not badge_name or len(badge_name) > settings.badge_name_max_length:
-        errors["badge_name"] = (
-            f"A badge name needs 1 to {settings.badge_name_max_length} characters."
-        )
-    elif any(word in badge_name.lower() for word in settings.blocked_words):
-        errors["badge_name"] = "Please choose another badge name."
+    if badge_name_error := _badge_name_error(attendee.badge_name, settings):
+        errors["badge_name"] = badge_name_error
     for question in questions:
         answer = attendee.answers.get(question.pk, "").strip()
         if question.is_required and not answer:
@@ -430,3 +434,19 @@ def orders_release_expired_holds(*, now: dt.datetime | None = None) -> int:
         order.save(update_fields=["status"])
         _record_status(order, Order.Status.EXPIRED, from_status=Order.Status.PENDING, note="hold")
     return len(expired)
+
+
+@transaction.atomic
+def registration_change_badge_name(
+    *, registration: Registration, badge_name: str, today: dt.date | None = None
+) -> Registration:
+    """An attendee renames their badge, until the organizer's cut-off day (inclusive)."""
+    settings = registration_settings(event=registration.event)
+    today = today or timezone.localdate()
+    if settings.badge_name_edit_until is None or today > settings.badge_name_edit_until:
+        raise ValidationError({"badge_name": "Badge names can no longer be changed."})
+    if error := _badge_name_error(badge_name, settings):
+        raise ValidationError({"badge_name": error})
+    registration.badge_name = badge_name.strip()
+    registration.save(update_fields=["badge_name"])
+    return registration

@@ -7,6 +7,11 @@ app_name = "register"
 urlpatterns = [
     path("", views.RegisterView.as_view(), name="start"),
     path("mine/", views.MyRegistrationsView.as_view(), name="mine"),
+    path(
+        "mine/<int:registration_id>/badge-name/",
+        views.BadgeNameChangeView.as_view(),
+        name="badge-name",
+    ),
     path("orders/<str:reference>/", views.OrderView.as_view(), name="order"),
     path("orders/<str:reference>/pay/", views.SimulatedPaymentView.as_view(), name="pay-simulated"),
 ]

@@ -14,11 +14,22 @@ from django.utils import timezone
 from django.views import View
 
 from event.selectors import active_event
-from register.forms import AttendeeForm, CheckoutForm, SimulatedCardForm
+from register.forms import AttendeeForm, BadgeNameForm, CheckoutForm, SimulatedCardForm
 from register.models import AddOn, Order, Question
 from register.payments import SimulatedCardProvider, get_provider, providers_for_checkout
-from register.selectors import level_offers, order_of_account, registrations_of_account
-from register.services import PaymentConflictError, order_mark_paid, order_place
+from register.selectors import (
+    level_offers,
+    order_of_account,
+    registration_of_account,
+    registrations_of_account,
+)
+from register.services import (
+    PaymentConflictError,
+    order_mark_paid,
+    order_place,
+    registration_change_badge_name,
+    registration_settings,
+)
 
 MAX_ATTENDEES = 6
 SUBMITTED_KEY = "register_submitted"
@@ -153,10 +164,33 @@ class OrderView(LoginRequiredMixin, View):
 
 
 class MyRegistrationsView(LoginRequiredMixin, View):
-    def get(self, request):
+    def get(self, request, *, errors=None, status=200):
         registrations = registrations_of_account(account_id=request.user.pk)
         badges = [
             (r, _qr_svg(r.checkin_token) if r.order.status == Order.Status.PAID else None)
             for r in registrations
         ]
-        return render(request, "register/mine.html", {"badges": badges})
+        event = active_event()
+        edit_until = registration_settings(event=event).badge_name_edit_until if event else None
+        can_edit = edit_until is not None and timezone.localdate() <= edit_until
+        context = {"badges": badges, "edit_until": edit_until if can_edit else None}
+        return render(request, "register/mine.html", context | {"errors": errors}, status=status)
+
+
+class BadgeNameChangeView(LoginRequiredMixin, View):
+    def post(self, request, registration_id):
+        registration = registration_of_account(
+            registration_id=registration_id, account_id=request.user.pk
+        )
+        if registration is None:
+            raise Http404
+        form = BadgeNameForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors.get_json_data())
+            registration_change_badge_name(
+                registration=registration, badge_name=form.cleaned_data["badge_name"]
+            )
+        except ValidationError as error:
+            return MyRegistrationsView().get(request, errors=error.messages, status=400)
+        return redirect("register:mine")

@@ -8,6 +8,7 @@ from django_tenants.utils import tenant_context
 
 from event.services import event_generate_properties
 from register.models import Order, Registration
+from register.services import registration_settings
 from tests.factories.event import EventFactory
 from tests.factories.register import AddOnFactory, BadgeLevelFactory
 from tests.factories.tenant import PASSWORD, UserFactory
@@ -160,3 +161,51 @@ def test_simulated_card_does_not_exist_without_debug(sale, buyer_client, setting
 
     assert buyer_client.get(pay_url).status_code == 404
     assert b"simulated" not in buyer_client.get("/register/").content.lower()
+
+
+def _paid_registration(client, level, tenant):
+    pay_url = _post(client, level, people=1)["Location"]
+    client.post(pay_url, {"card_number": APPROVED_CARD})
+    with tenant_context(tenant):
+        return Registration.objects.get()
+
+
+@pytest.mark.parametrize(
+    ("edit_until", "new_name", "status", "expected_name"),
+    [
+        (dt.date(2099, 1, 1), "Dusk Fox", 302, "Dusk Fox"),
+        (dt.date(2099, 1, 1), "x" * 30, 400, "Fox 0"),
+        (dt.date(2000, 1, 1), "Too Late", 400, "Fox 0"),
+        (None, "Never Allowed", 400, "Fox 0"),
+    ],
+)
+def test_attendee_renames_a_badge_until_the_cut_off(
+    sale, buyer_client, tenant_a, edit_until, new_name, status, expected_name
+):
+    event, level, _ = sale
+    registration = _paid_registration(buyer_client, level, tenant_a)
+    with tenant_context(tenant_a):
+        settings_ = registration_settings(event=event)
+        settings_.badge_name_edit_until = edit_until
+        settings_.save(update_fields=["badge_name_edit_until"])
+
+    response = buyer_client.post(
+        f"/register/mine/{registration.pk}/badge-name/", {"badge_name": new_name}
+    )
+
+    with tenant_context(tenant_a):
+        registration.refresh_from_db()
+    assert response.status_code == status
+    assert registration.badge_name == expected_name
+
+
+def test_nobody_else_renames_my_badge(sale, buyer_client, tenant_a):
+    event, level, _ = sale
+    registration = _paid_registration(buyer_client, level, tenant_a)
+    stranger = UserFactory()
+    other = type(buyer_client)(HTTP_HOST="alpha.localhost")
+    other.post("/accounts/login/", {"username": stranger.email, "password": PASSWORD})
+
+    response = other.post(f"/register/mine/{registration.pk}/badge-name/", {"badge_name": "Hijack"})
+
+    assert response.status_code == 404
