@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 import segno
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -450,3 +451,27 @@ def registration_change_badge_name(
     registration.badge_name = badge_name.strip()
     registration.save(update_fields=["badge_name"])
     return registration
+
+
+CODE_FAILURE_LIMIT = 10
+CODE_FAILURE_WINDOW = dt.timedelta(minutes=15)
+
+
+def _code_failure_keys(*, account_id: int, client_ip: str) -> list[str]:
+    return [
+        f"register:code-failures:account:{account_id}",
+        f"register:code-failures:ip:{client_ip}",
+    ]
+
+
+def discount_code_attempts_left(*, account_id: int, client_ip: str) -> bool:
+    """False once this account or address guessed wrong codes too often (codes cannot be
+    enumerated). Counted per tenant: cache keys carry the schema."""
+    counts = cache.get_many(_code_failure_keys(account_id=account_id, client_ip=client_ip))
+    return all(count < CODE_FAILURE_LIMIT for count in counts.values())
+
+
+def discount_code_failure_record(*, account_id: int, client_ip: str) -> None:
+    for key in _code_failure_keys(account_id=account_id, client_ip=client_ip):
+        cache.add(key, 0, timeout=int(CODE_FAILURE_WINDOW.total_seconds()))
+        cache.incr(key)

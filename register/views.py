@@ -25,6 +25,8 @@ from register.selectors import (
 )
 from register.services import (
     PaymentConflictError,
+    discount_code_attempts_left,
+    discount_code_failure_record,
     order_mark_paid,
     order_place,
     registration_change_badge_name,
@@ -91,6 +93,11 @@ class RegisterView(LoginRequiredMixin, View):
             context["already_placed"] = submitted[checkout.cleaned_data["submission"]]
             return render(request, "register/register.html", context, status=409)
         attendees = [form.to_input() for form in formset if form.has_changed()]
+        code = checkout.cleaned_data["discount_code"].strip()
+        who = {"account_id": request.user.pk, "client_ip": request.META.get("REMOTE_ADDR", "")}
+        if code and not discount_code_attempts_left(**who):
+            context["errors"] = ["Too many wrong discount codes. Try again in 15 minutes."]
+            return render(request, "register/register.html", context, status=429)
         try:
             order = order_place(
                 event=event,
@@ -100,6 +107,8 @@ class RegisterView(LoginRequiredMixin, View):
                 discount_code=checkout.cleaned_data["discount_code"],
             )
         except ValidationError as error:
+            if code and "discount_code" in getattr(error, "error_dict", {}):
+                discount_code_failure_record(**who)
             context["errors"] = error.messages
             return render(request, "register/register.html", context, status=400)
         submitted[checkout.cleaned_data["submission"]] = order.reference

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import setup_databases, teardown_databases
@@ -73,9 +74,11 @@ def gunicorn(django_db_setup, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_routing_and_schema():
-    # Rows created inside a rolled-back test transaction never NOTIFY; start every test clean.
+def _fresh_state():
+    # Rows created inside a rolled-back test transaction never NOTIFY, and cached counters
+    # (throttles) would outlive it: start every test with empty routes and an empty cache.
     resolver.invalidate()
+    cache.clear()
     yield
     resolver.invalidate()
     connection.set_schema_to_public()

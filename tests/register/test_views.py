@@ -10,7 +10,7 @@ from event.services import event_generate_properties
 from register.models import Order, Registration
 from register.services import registration_settings
 from tests.factories.event import EventFactory
-from tests.factories.register import AddOnFactory, BadgeLevelFactory
+from tests.factories.register import AddOnFactory, BadgeLevelFactory, DiscountCodeFactory
 from tests.factories.tenant import PASSWORD, UserFactory
 
 APPROVED_CARD = "4242 4242 4242 4242"
@@ -209,3 +209,23 @@ def test_nobody_else_renames_my_badge(sale, buyer_client, tenant_a):
     response = other.post(f"/register/mine/{registration.pk}/badge-name/", {"badge_name": "Hijack"})
 
     assert response.status_code == 404
+
+
+def test_guessing_discount_codes_is_throttled(sale, buyer_client, tenant_a):
+    event, level, _ = sale
+    with tenant_context(tenant_a):
+        DiscountCodeFactory(event=event, code="REALCODE")
+    statuses = [
+        _post(
+            buyer_client, level, people=1, submission=f"guess{n}", discount_code=f"GUESS{n}"
+        ).status_code
+        for n in range(10)
+    ]
+
+    blocked = _post(buyer_client, level, people=1, submission="real", discount_code="realcode")
+
+    assert statuses == [400] * 10
+    assert blocked.status_code == 429
+    assert b"Too many wrong discount codes" in blocked.content
+    with tenant_context(tenant_a):
+        assert Order.objects.count() == 0
