@@ -1,5 +1,16 @@
-from django.contrib import admin
+import csv
+from decimal import Decimal
 
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from event.selectors import active_event
+from event.services import minor_cutoff_for
 from midsummer.admin_sites import tenant_admin_site
 from register.models import (
     AddOn,
@@ -12,6 +23,8 @@ from register.models import (
     Registration,
     RegistrationSettings,
 )
+from register.selectors import REGISTRATION_EXPORT_COLUMNS, registration_export_rows
+from register.services import order_cancel, order_refund, order_resend_confirmation
 
 
 class PriceTierInline(admin.TabularInline):
@@ -73,12 +86,36 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class AgeBandFilter(admin.SimpleListFilter):
+    title = "age"
+    parameter_name = "age"
+
+    def lookups(self, request, model_admin):
+        return [("minor", "Has minors"), ("adult", "Adults only")]
+
+    def queryset(self, request, queryset):
+        event = active_event()
+        if self.value() is None or event is None:
+            return queryset
+        cutoff = event.minor_cutoff_date or minor_cutoff_for(event)
+        with_minors = queryset.filter(registrations__birthdate__gt=cutoff)
+        if self.value() == "minor":
+            return with_minors.distinct()
+        return queryset.exclude(pk__in=with_minors.values("pk"))
+
+
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+    note = forms.CharField(max_length=150, required=False)
+
+
 @admin.register(Order, site=tenant_admin_site)
 class OrderAdmin(admin.ModelAdmin):
     """Orders are placed and paid through the services; money fields are never edited here."""
 
     list_display = ["reference", "account", "status", "provider", "total", "created_at"]
-    list_filter = ["status", "provider", "event"]
+    list_filter = ["status", "provider", "registrations__level", AgeBandFilter, "event"]
+    actions = ["refund_in_full", "cancel_unpaid", "resend_confirmation", "export_csv"]
     search_fields = ["reference", "registrations__legal_name", "registrations__email"]
     list_select_related = ["account"]
     readonly_fields = [
@@ -93,3 +130,73 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_urls(self):
+        refund = self.admin_site.admin_view(self.refund_view)
+        return [path("<int:pk>/refund/", refund, name="register_order_refund"), *super().get_urls()]
+
+    def refund_view(self, request, pk):
+        """A full or partial refund of one order, with its amount and a note."""
+        order = self.get_object(request, str(pk))
+        if order is None or not self.has_change_permission(request, order):
+            raise PermissionDenied
+        form = RefundForm(
+            request.POST or None, initial={"amount": order.total - order.refunded_total}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                order_refund(order_id=order.pk, amount=form.cleaned_data["amount"], by=request.user,
+                             note=form.cleaned_data["note"])  # fmt: skip
+            except ValidationError as error:
+                form.add_error("amount", error.messages)
+            else:
+                self.message_user(request, f"Refunded {form.cleaned_data['amount']}.")
+                return redirect("admin:register_order_change", order.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "order": order,
+            "form": form,
+            "title": f"Refund order {order.reference}",
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/register/order_refund.html", context)
+
+    def _each(self, request, queryset, service, done: str) -> None:
+        failed = []
+        for order in queryset:
+            try:
+                service(order)
+            except ValidationError as error:
+                failed.extend(error.messages)
+        self.message_user(request, f"{queryset.count() - len(failed)} order(s) {done}.")
+        for message in failed:
+            self.message_user(request, message, level=messages.WARNING)
+
+    @admin.action(description="Refund selected paid orders in full")
+    def refund_in_full(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda o: order_refund(
+                order_id=o.pk, amount=o.total - o.refunded_total, by=request.user
+            ),
+            "refunded",
+        )
+
+    @admin.action(description="Cancel selected unpaid orders")
+    def cancel_unpaid(self, request, queryset):
+        self._each(request, queryset, lambda o: order_cancel(order_id=o.pk, by=request.user),
+                   "cancelled")  # fmt: skip
+
+    @admin.action(description="Resend confirmation mails")
+    def resend_confirmation(self, request, queryset):
+        self._each(request, queryset, lambda o: order_resend_confirmation(order=o), "queued")
+
+    @admin.action(description="Export registrations as CSV")
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="registrations.csv"'
+        writer = csv.writer(response)
+        writer.writerow(REGISTRATION_EXPORT_COLUMNS)
+        writer.writerows(registration_export_rows(orders=queryset))
+        return response

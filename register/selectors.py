@@ -92,3 +92,24 @@ def registration_of_account(*, registration_id: int, account_id: int) -> Registr
         .filter(pk=registration_id, order__status=Order.Status.PAID)
         .first()
     )
+
+
+REGISTRATION_EXPORT_COLUMNS = [
+    "order", "status", "level", "badge_number", "legal_name", "badge_name", "birthdate", "email",
+    "phone", "price", "discount", "paid_at",
+]  # fmt: skip
+
+
+def registration_export_rows(*, orders: QuerySet[Order]):
+    """One row per registration of these orders, in REGISTRATION_EXPORT_COLUMNS order."""
+    registrations = (
+        Registration.objects.filter(order__in=orders)
+        .select_related("order", "level")
+        .order_by("order__created_at", "pk")
+    )
+    for r in registrations.iterator():
+        yield [
+            r.order.reference, r.order.status, r.level.name, r.badge_number or "", r.legal_name,
+            r.badge_name, r.birthdate.isoformat(), r.email, r.phone, r.price, r.discount,
+            r.order.paid_at.isoformat() if r.order.paid_at else "",
+        ]  # fmt: skip

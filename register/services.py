@@ -422,6 +422,52 @@ def order_send_confirmation(*, order_id: int) -> int:
 
 
 @transaction.atomic
+def order_refund(*, order_id: int, amount: Decimal, by=None, note: str = "") -> Order:
+    """Refund part or all of a paid order. In full, the order is refunded and its places free
+    again; badge numbers stay taken (never reused). The amount can never exceed what was paid.
+    """
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status != Order.Status.PAID:
+        raise ValidationError(f"Order {order.reference} is {order.get_status_display().lower()}.")
+    refundable = order.total - order.refunded_total
+    if amount <= 0 or amount > refundable:
+        raise ValidationError(f"Refund between 0.01 and {refundable} {order.currency}.")
+    order.refunded_total += amount
+    fields = ["refunded_total"]
+    if order.refunded_total == order.total:
+        order.status = Order.Status.REFUNDED
+        fields.append("status")
+    order.save(update_fields=fields)
+    _record_status(
+        order, order.status, from_status=Order.Status.PAID, by=by,
+        note=f"refunded {amount} {order.currency}" + (f": {note}" if note else ""),
+    )  # fmt: skip
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, order_id: int, by=None, note: str = "") -> Order:
+    """Cancel an unpaid order (card or door): its places are free at once."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status != Order.Status.PENDING:
+        raise ValidationError(f"Only unpaid orders can be cancelled; {order.reference} is not.")
+    order.status = Order.Status.CANCELLED
+    order.save(update_fields=["status"])
+    _record_status(
+        order, Order.Status.CANCELLED, from_status=Order.Status.PENDING, by=by, note=note
+    )
+    return order
+
+
+def order_resend_confirmation(*, order: Order) -> None:
+    """Queue the confirmation mails of a paid order again (after commit)."""
+    if order.status != Order.Status.PAID:
+        raise ValidationError(f"Order {order.reference} is not paid.")
+    order_id = order.pk
+    transaction.on_commit(lambda: _queue_confirmation(order_id))
+
+
+@transaction.atomic
 def orders_release_expired_holds(*, now: dt.datetime | None = None) -> int:
     """Expire pending orders whose hold ran out (their places are free again). Returns how many."""
     now = now or timezone.now()

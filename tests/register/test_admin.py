@@ -49,4 +49,4 @@ def test_order_list_queries_do_not_grow_with_orders(tenant_a, client_a, count):
 
     assert response.status_code == 200
     assert response.content.count(b"/change/") == count
-    assert len(captured) == 7  # the same for one order as for three
+    assert len(captured) == 9  # the same for one order as for three
