@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 
 from register.models import BadgeLevel, Order, Registration
 
@@ -113,3 +115,28 @@ def registration_export_rows(*, orders: QuerySet[Order]):
             r.badge_name, r.birthdate.isoformat(), r.email, r.phone, r.price, r.discount,
             r.order.paid_at.isoformat() if r.order.paid_at else "",
         ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    day: dt.date
+    level: str
+    registrations: int
+    revenue: Decimal
+
+
+def registration_timeline(*, event) -> list[TimelinePoint]:
+    """Paid registrations and their revenue per day (in the event's time zone) and level."""
+    rows = (
+        Registration.objects.filter(event=event, order__status=Order.Status.PAID)
+        .annotate(day=TruncDate("order__paid_at", tzinfo=zoneinfo.ZoneInfo(event.timezone)))
+        .values("day", "level__name")
+        .annotate(n=Count("pk"), revenue=Sum(F("price") - F("discount")))
+        .order_by("day", "level__name")
+    )
+    return [
+        TimelinePoint(
+            day=r["day"], level=r["level__name"], registrations=r["n"], revenue=r["revenue"]
+        )  # fmt: skip
+        for r in rows
+    ]
