@@ -199,6 +199,10 @@ OAUTH2_PROVIDER = {
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if DEBUG else ["https"],
 }
 
+# Stripe Checkout is offered only when both are set (test or live keys).
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+
 # --- Cache, Redis, Celery ---------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 _cache_backend = (

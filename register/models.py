@@ -214,6 +214,9 @@ class Order(models.Model):
     hold_expires_at = models.DateTimeField(
         null=True, blank=True, help_text="A pending order keeps its places until then."
     )
+    provider_reference = models.CharField(
+        max_length=255, blank=True, help_text="The payment provider's id, e.g. a Stripe session."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
 
@@ -314,3 +317,15 @@ class BadgeNumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: next {self.next_number}"
+
+
+class StripeEvent(models.Model):
+    """A Stripe webhook event already handled here: the same event twice changes nothing."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    outcome = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.event_id} ({self.type}): {self.outcome}"

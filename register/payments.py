@@ -8,31 +8,33 @@ from __future__ import annotations
 
 from typing import Protocol
 
+import stripe
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from register.models import Order
+from register.services import order_set_provider_reference
 
 
 class PaymentProvider(Protocol):
     key: str
     label: str
 
-    def start(self, *, order: Order) -> str | None: ...
+    def start(self, *, order: Order, site_url: str, tenant_schema: str) -> str | None: ...
 
 
 class FreeProvider:
     key, label = Order.Provider.FREE, "Free"
 
-    def start(self, *, order: Order) -> str | None:
+    def start(self, *, order: Order, site_url: str, tenant_schema: str) -> str | None:
         return None
 
 
 class DoorProvider:
     key, label = Order.Provider.DOOR, "Pay at the door"
 
-    def start(self, *, order: Order) -> str | None:
+    def start(self, *, order: Order, site_url: str, tenant_schema: str) -> str | None:
         return None
 
 
@@ -46,14 +48,56 @@ class SimulatedCardProvider:
         if not settings.DEBUG:
             raise ImproperlyConfigured("The simulated card provider only exists with DEBUG on.")
 
-    def start(self, *, order: Order) -> str | None:
+    def start(self, *, order: Order, site_url: str, tenant_schema: str) -> str | None:
         return reverse("register:pay-simulated", kwargs={"reference": order.reference})
+
+
+def stripe_client() -> stripe.StripeClient:
+    return stripe.StripeClient(settings.STRIPE_SECRET_KEY)
+
+
+class StripeCheckoutProvider:
+    """Stripe Checkout: the buyer pays on Stripe; the signed webhook marks the order paid."""
+
+    key, label = Order.Provider.STRIPE, "Card (Stripe)"
+
+    def __init__(self) -> None:
+        if not (settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET):
+            raise ImproperlyConfigured("Set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET.")
+
+    def start(self, *, order: Order, site_url: str, tenant_schema: str) -> str | None:
+        order_url = site_url + reverse("register:order", kwargs={"reference": order.reference})
+        session = stripe_client().v1.checkout.sessions.create(
+            params={
+                "mode": "payment",
+                "client_reference_id": order.reference,
+                "metadata": {"schema": tenant_schema, "order": order.reference},
+                "line_items": [
+                    {
+                        "quantity": 1,
+                        "price_data": {
+                            "currency": order.currency.lower(),
+                            "unit_amount": int(order.total * 100),
+                            "product_data": {
+                                "name": f"{order.event.name} — order {order.reference}"
+                            },
+                        },
+                    }
+                ],
+                "success_url": order_url,
+                "cancel_url": order_url,
+            },
+            options={"idempotency_key": f"checkout-{tenant_schema}-{order.reference}"},
+        )
+        order_set_provider_reference(order=order, reference=session.id)
+        return session.url
 
 
 _PROVIDERS = {
     Order.Provider.FREE: FreeProvider,
     Order.Provider.DOOR: DoorProvider,
     Order.Provider.SIMULATED: SimulatedCardProvider,
+    Order.Provider.STRIPE: StripeCheckoutProvider,
 }
 
 
@@ -67,6 +111,8 @@ def get_provider(key: str) -> PaymentProvider:
 def providers_for_checkout() -> list[PaymentProvider]:
     """The ways a buyer can choose to pay on this deployment."""
     available: list[PaymentProvider] = []
+    if settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET:
+        available.append(StripeCheckoutProvider())
     if settings.DEBUG:
         available.append(SimulatedCardProvider())
     available.append(DoorProvider())

@@ -37,6 +37,7 @@ from register.models import (
     Registration,
     RegistrationAddOn,
     RegistrationSettings,
+    StripeEvent,
 )
 from register.selectors import active_order_q, level_price_on
 
@@ -419,6 +420,58 @@ def order_send_confirmation(*, order_id: int) -> int:
         )
         sent += message.send()
     return sent
+
+
+def order_set_provider_reference(*, order: Order, reference: str) -> Order:
+    order.provider_reference = reference
+    order.save(update_fields=["provider_reference"])
+    return order
+
+
+@transaction.atomic
+def stripe_event_handle(*, event_id: str, event_type: str, data: dict, schema: str) -> str:
+    """Apply one verified Stripe webhook event, once. Returns what happened.
+
+    A completed Checkout pays its order. A payment for an order that expired or was cancelled
+    is refunded through Stripe and recorded on the order — never dropped. If the refund call
+    fails, the whole event is rolled back so Stripe delivers it again.
+    """
+    from register.payments import stripe_client
+
+    marker, created = StripeEvent.objects.get_or_create(
+        event_id=event_id, defaults={"type": event_type, "outcome": "received"}
+    )
+    if not created:
+        return "duplicate"
+    outcome = "ignored"
+    metadata = data.get("metadata") or {}
+    is_paid_checkout = (
+        event_type == "checkout.session.completed" and data.get("payment_status") == "paid"
+    )
+    if is_paid_checkout and metadata.get("schema") == schema:
+        order = Order.objects.filter(reference=data.get("client_reference_id")).first()
+        amount = Decimal(data.get("amount_total") or 0) / 100
+        if order is None:
+            outcome = "unknown order"
+        else:
+            try:
+                order_mark_paid(order_id=order.pk, amount=amount, note=f"stripe {data.get('id')}")
+                outcome = "paid"
+            except PaymentConflictError:
+                stripe_client().v1.refunds.create(
+                    params={"payment_intent": data["payment_intent"]},
+                    options={"idempotency_key": f"late-{event_id}"},
+                )
+                note = f"late Stripe payment {amount} refunded"
+                _record_status(order, order.status, from_status=order.status, note=note)
+                outcome = "late payment refunded"
+            except ValidationError:
+                note = f"Stripe paid {amount}, expected {order.total}: check"
+                _record_status(order, order.status, from_status=order.status, note=note)
+                outcome = "flagged: amount mismatch"
+    marker.outcome = outcome
+    marker.save(update_fields=["outcome"])
+    return outcome
 
 
 @transaction.atomic

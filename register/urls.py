@@ -7,6 +7,7 @@ app_name = "register"
 urlpatterns = [
     path("", views.RegisterView.as_view(), name="start"),
     path("mine/", views.MyRegistrationsView.as_view(), name="mine"),
+    path("stripe/webhook/", views.StripeWebhookView.as_view(), name="stripe-webhook"),
     path(
         "mine/<int:registration_id>/badge-name/",
         views.BadgeNameChangeView.as_view(),

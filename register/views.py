@@ -1,17 +1,21 @@
 from __future__ import annotations
 
+import logging
 import secrets
 import zoneinfo
 
 import segno
+import stripe
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 
 from event.selectors import active_event
 from register.forms import AttendeeForm, BadgeNameForm, CheckoutForm, SimulatedCardForm
@@ -31,7 +35,10 @@ from register.services import (
     order_place,
     registration_change_badge_name,
     registration_settings,
+    stripe_event_handle,
 )
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTENDEES = 6
 SUBMITTED_KEY = "register_submitted"
@@ -113,7 +120,11 @@ class RegisterView(LoginRequiredMixin, View):
             return render(request, "register/register.html", context, status=400)
         submitted[checkout.cleaned_data["submission"]] = order.reference
         request.session[SUBMITTED_KEY] = submitted
-        next_url = get_provider(order.provider).start(order=order)
+        next_url = get_provider(order.provider).start(
+            order=order,
+            site_url=f"{request.scheme}://{request.get_host()}",
+            tenant_schema=request.tenant.schema_name,
+        )
         if next_url:
             return redirect(next_url)
         return redirect("register:order", reference=order.reference)
@@ -203,3 +214,29 @@ class BadgeNameChangeView(LoginRequiredMixin, View):
         except ValidationError as error:
             return MyRegistrationsView().get(request, errors=error.messages, status=400)
         return redirect("register:mine")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class StripeWebhookView(View):
+    """Stripe calls this; the signature (checked offline) is the only authentication."""
+
+    def post(self, request):
+        try:
+            event = stripe.Webhook.construct_event(
+                request.body,
+                request.headers.get("Stripe-Signature", ""),
+                settings.STRIPE_WEBHOOK_SECRET,
+            )
+        except (ValueError, stripe.SignatureVerificationError):
+            return JsonResponse({"error": "The Stripe signature does not verify."}, status=400)
+        try:
+            outcome = stripe_event_handle(
+                event_id=event["id"],
+                event_type=event["type"],
+                data=event["data"]["object"].to_dict(),
+                schema=request.tenant.schema_name,
+            )
+        except stripe.StripeError:
+            logger.exception("Stripe call failed while handling %s; Stripe will retry", event["id"])
+            return JsonResponse({"error": "Temporarily unable to process; retry."}, status=503)
+        return JsonResponse({"outcome": outcome})

@@ -1,0 +1,161 @@
+"""Stripe Checkout and its webhooks; only Stripe's HTTP API is stubbed (responses)."""
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import time
+from decimal import Decimal
+
+import pytest
+import responses
+from django_tenants.utils import tenant_context
+
+from register.models import Order, StripeEvent
+from register.services import order_place, orders_release_expired_holds
+from tests.factories.event import EventFactory
+from tests.factories.register import BadgeLevelFactory, attendee
+from tests.factories.tenant import PASSWORD, UserFactory
+
+WEBHOOK_SECRET = "whsec_test_midsummer"
+SESSIONS_URL = "https://api.stripe.com/v1/checkout/sessions"
+REFUNDS_URL = "https://api.stripe.com/v1/refunds"
+
+
+@pytest.fixture(autouse=True)
+def stripe_keys(settings):
+    settings.STRIPE_SECRET_KEY = "sk_test_midsummer"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+
+
+@pytest.fixture
+def order(tenant_a):
+    with tenant_context(tenant_a):
+        level = BadgeLevelFactory(event=EventFactory(is_active=True), price=Decimal("60.00"))
+        yield order_place(
+            event=level.event, account=UserFactory(), provider="stripe",
+            attendees=[attendee(level)],
+        )  # fmt: skip
+
+
+def _signed(payload: dict, secret: str = WEBHOOK_SECRET) -> tuple[bytes, str]:
+    body = json.dumps(payload).encode()
+    timestamp = int(time.time())
+    signature = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return body, f"t={timestamp},v1={signature.hexdigest()}"
+
+
+def _completed(order: Order, *, event_id="evt_1", schema="alpha", amount=6000) -> dict:
+    return {
+        "id": event_id,
+        "object": "event",
+        "type": "checkout.session.completed",
+        "data": {
+            "object": {
+                "id": "cs_test_1", "object": "checkout.session", "payment_status": "paid",
+                "client_reference_id": order.reference, "amount_total": amount,
+                "payment_intent": "pi_test_1", "metadata": {"schema": schema},
+            }
+        },
+    }  # fmt: skip
+
+
+def _deliver(client, payload: dict, secret: str = WEBHOOK_SECRET):
+    body, signature = _signed(payload, secret)
+    return client.post(
+        "/register/stripe/webhook/", body, content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signature,
+    )  # fmt: skip
+
+
+@responses.activate
+def test_checkout_sends_the_buyer_to_stripe(tenant_a, client_a):
+    responses.post(SESSIONS_URL, json={
+        "id": "cs_test_9", "object": "checkout.session",
+        "url": "https://checkout.stripe.com/c/pay/cs_test_9",
+    })  # fmt: skip
+    with tenant_context(tenant_a):
+        level = BadgeLevelFactory(event=EventFactory(is_active=True), price=Decimal("60.00"))
+    buyer = UserFactory()
+    client_a.post("/accounts/login/", {"username": buyer.email, "password": PASSWORD})
+    form = {
+        "attendee-TOTAL_FORMS": 1, "attendee-INITIAL_FORMS": 0, "provider": "stripe",
+        "submission": "s", "attendee-0-level": level.pk, "attendee-0-legal_name": "Robin Fox",
+        "attendee-0-badge_name": "Robin", "attendee-0-birthdate": "1990-01-01",
+        "attendee-0-email": "robin@example.org", "attendee-0-phone": "555",
+        "attendee-0-emergency_contact": "Sam 555",
+    }  # fmt: skip
+
+    response = client_a.post("/register/", form)
+
+    sent = dict(pair.split("=", 1) for pair in responses.calls[0].request.body.split("&"))
+    assert response.status_code == 302
+    assert response["Location"] == "https://checkout.stripe.com/c/pay/cs_test_9"
+    assert sent["line_items[0][price_data][unit_amount]"] == "6000"
+    assert sent["metadata[schema]"] == "alpha"
+    with tenant_context(tenant_a):
+        assert Order.objects.get().provider_reference == "cs_test_9"
+
+
+def test_signed_webhook_pays_the_order_once(order, client_a):
+    first = _deliver(client_a, _completed(order))
+    again = _deliver(client_a, _completed(order))
+
+    order.refresh_from_db()
+    assert first.json() == {"outcome": "paid"}
+    assert again.json() == {"outcome": "duplicate"}
+    assert order.status == "paid"
+    assert list(order.status_changes.values_list("to_status", flat=True)) == ["pending", "paid"]
+
+
+def test_webhook_with_a_bad_signature_is_refused(order, client_a):
+    response = _deliver(client_a, _completed(order), secret="whsec_forged")
+
+    order.refresh_from_db()
+    assert response.status_code == 400
+    assert response.json() == {"error": "The Stripe signature does not verify."}
+    assert order.status == "pending"
+    assert StripeEvent.objects.count() == 0
+
+
+@responses.activate
+def test_late_payment_for_an_expired_order_is_refunded_and_recorded(order, client_a):
+    responses.post(REFUNDS_URL, json={"id": "re_1", "object": "refund", "status": "succeeded"})
+    orders_release_expired_holds(now=order.hold_expires_at + dt.timedelta(seconds=1))
+
+    response = _deliver(client_a, _completed(order, event_id="evt_late"))
+
+    order.refresh_from_db()
+    assert response.json() == {"outcome": "late payment refunded"}
+    assert "payment_intent=pi_test_1" in responses.calls[0].request.body
+    assert order.status == "expired"
+    assert order.status_changes.last().note == "late Stripe payment 60 refunded"
+
+
+@responses.activate
+def test_failed_refund_leaves_the_event_for_stripe_to_retry(order, client_a):
+    responses.post(REFUNDS_URL, status=500, json={"error": {"message": "try later"}})
+    orders_release_expired_holds(now=order.hold_expires_at + dt.timedelta(seconds=1))
+
+    response = _deliver(client_a, _completed(order, event_id="evt_retry"))
+
+    assert response.status_code == 503
+    assert not StripeEvent.objects.filter(event_id="evt_retry").exists()
+
+
+def test_webhook_for_another_tenants_order_changes_nothing(order, client_b, tenant_a):
+    response = _deliver(client_b, _completed(order, schema="alpha"))
+
+    with tenant_context(tenant_a):
+        order.refresh_from_db()
+    assert response.json() == {"outcome": "ignored"}
+    assert order.status == "pending"
+
+
+def test_wrong_amount_is_flagged_not_paid(order, client_a):
+    response = _deliver(client_a, _completed(order, amount=100))
+
+    order.refresh_from_db()
+    assert response.json() == {"outcome": "flagged: amount mismatch"}
+    assert order.status == "pending"
+    assert "expected 60.00" in order.status_changes.last().note
