@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
-from register.models import BadgeLevel, Order, Registration
+from register.models import BadgeLevel, DiscountCode, Order, Registration
 
 
 def active_order_q(*, now: dt.datetime, prefix: str = "") -> Q:
@@ -61,11 +61,28 @@ class LevelOffer:
         return self.places_left == 0
 
 
-def level_offers(*, event, now: dt.datetime, day: dt.date) -> list[LevelOffer]:
-    """Public levels on sale now, with today's price and the places left (one query each)."""
+def discount_code_valid_now(*, event, code: str, now: dt.datetime) -> DiscountCode | None:
+    """The event's code spelled ``code`` (any case), if it may be used now."""
+    if not code.strip():
+        return None
+    return (
+        DiscountCode.objects.filter(event=event, code__iexact=code.strip())
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=now))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+        .first()
+    )
+
+
+def level_offers(
+    *, event, now: dt.datetime, day: dt.date, code: DiscountCode | None = None
+) -> list[LevelOffer]:
+    """Levels on sale now — public ones, and hidden ones ``code`` unlocks — with today's price
+    and the places left (one query each)."""
     holding = active_order_q(now=now, prefix="registrations__order__")
+    unlocked = list(code.unlocks.values_list("pk", flat=True)) if code else []
     levels = (
-        BadgeLevel.objects.filter(event=event, is_hidden=False)
+        BadgeLevel.objects.filter(event=event)
+        .filter(Q(is_hidden=False) | Q(pk__in=unlocked))
         .filter(Q(sale_starts_at__isnull=True) | Q(sale_starts_at__lte=now))
         .filter(Q(sale_ends_at__isnull=True) | Q(sale_ends_at__gt=now))
         .annotate(taken=Count("registrations", filter=holding))

@@ -274,7 +274,8 @@ def order_place(
             if add_on.options and option not in add_on.options:
                 raise ValidationError({"add_ons": f"Please choose an option for {add_on.name}."})
         priced.append((attendee, level, price, discount))
-    if code and not any(discount for *_, discount in priced):
+    unlocks_ordered = code and code.unlocks.filter(pk__in=levels).exists()
+    if code and not unlocks_ordered and not any(discount for *_, discount in priced):
         raise ValidationError({"discount_code": "This code does not apply to these badges."})
 
     add_on_total = sum(

@@ -22,6 +22,7 @@ from register.forms import AttendeeForm, BadgeNameForm, CheckoutForm, SimulatedC
 from register.models import AddOn, Order, Question
 from register.payments import SimulatedCardProvider, get_provider, providers_for_checkout
 from register.selectors import (
+    discount_code_valid_now,
     level_offers,
     order_of_account,
     registration_of_account,
@@ -61,7 +62,9 @@ class RegisterView(LoginRequiredMixin, View):
     def _context(self, request, event, *, formset=None, checkout=None, errors=()):
         now = timezone.now()
         day = now.astimezone(zoneinfo.ZoneInfo(event.timezone)).date()
-        offers = level_offers(event=event, now=now, day=day)
+        code_text = (request.POST.get("discount_code") or request.GET.get("code") or "").strip()
+        code, code_message = self._look_up_code(request, event, code_text, now)
+        offers = level_offers(event=event, now=now, day=day, code=code)
         people = min(max(int(request.GET.get("people", 1) or 1), 1), MAX_ATTENDEES)
         form_kwargs = {
             "levels": [
@@ -78,12 +81,27 @@ class RegisterView(LoginRequiredMixin, View):
         checkout = checkout or CheckoutForm(
             request.POST or None,
             providers=providers_for_checkout(),
-            initial={"submission": secrets.token_urlsafe(16)},
+            initial={"submission": secrets.token_urlsafe(16), "discount_code": code_text},
         )
         return {
             "event": event, "offers": offers, "formset": formset, "checkout": checkout,
             "errors": errors, "people": people, "max_people": MAX_ATTENDEES,
+            "code": code_text, "code_message": code_message,
         }  # fmt: skip
+
+    @staticmethod
+    def _look_up_code(request, event, code_text: str, now):
+        """A code typed on the page, checked under the same throttle as placing an order."""
+        if not code_text or request.method != "GET":
+            return discount_code_valid_now(event=event, code=code_text, now=now), ""
+        who = {"account_id": request.user.pk, "client_ip": request.META.get("REMOTE_ADDR", "")}
+        if not discount_code_attempts_left(**who):
+            return None, "Too many wrong discount codes. Try again in 15 minutes."
+        code = discount_code_valid_now(event=event, code=code_text, now=now)
+        if code is None:
+            discount_code_failure_record(**who)
+            return None, "That code is not valid for this event now."
+        return code, f"Code {code.code} applied."
 
     def get(self, request):
         event = _event_or_404()

@@ -257,3 +257,12 @@ def test_orders_and_checkin_tokens_stay_in_their_tenant(event, buyer, tenant_b):
 
     assert found_in_a is not None
     assert (orders_in_b, found_in_b) == (0, None)
+
+
+def test_a_code_that_only_unlocks_a_level_can_be_used_to_buy_it(event, buyer):
+    hidden = BadgeLevelFactory(event=event, is_hidden=True, price=Decimal("40.00"))
+    DiscountCodeFactory(event=event, code="UNLOCK", kind="fixed", amount=0).unlocks.set([hidden])
+
+    order = _place(event, buyer, [attendee(hidden)], code="unlock")
+
+    assert (order.total, order.discount_code.code) == (Decimal("40.00"), "UNLOCK")

@@ -229,3 +229,21 @@ def test_guessing_discount_codes_is_throttled(sale, buyer_client, tenant_a):
     assert b"Too many wrong discount codes" in blocked.content
     with tenant_context(tenant_a):
         assert Order.objects.count() == 0
+
+
+def test_code_reveals_the_hidden_level_it_unlocks(sale, buyer_client, tenant_a):
+    event, level, _ = sale
+    with tenant_context(tenant_a):
+        hidden = BadgeLevelFactory(event=event, name="Dealer Assistant", is_hidden=True)
+        DiscountCodeFactory(event=event, code="DEALERS", kind="fixed", amount=0).unlocks.set(
+            [hidden]
+        )
+
+    plain = buyer_client.get("/register/")
+    unlocked = buyer_client.get("/register/?code=dealers")
+    wrong = buyer_client.get("/register/?code=nope")
+
+    assert b"Dealer Assistant" not in plain.content
+    assert b"Dealer Assistant" in unlocked.content and b"Code DEALERS applied." in unlocked.content
+    assert b"Dealer Assistant" not in wrong.content
+    assert b"That code is not valid for this event now." in wrong.content
