@@ -33,3 +33,11 @@ class EventAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         event_schedule_property_refresh(event=obj)
+
+
+@admin.register(BadgeNumberRange, site=tenant_admin_site)
+class BadgeNumberRangeAdmin(admin.ModelAdmin):
+    """Reserved badge-number blocks, editable by the registration lead without the event."""
+
+    list_display = ["event", "kind", "first_number", "last_number"]
+    list_filter = ["event", "kind"]

@@ -27,7 +27,7 @@ MANAGE_MEMBERS = ("tenant.view_membership", "tenant.add_membership", "tenant.cha
 
 ROLE_GRANTS: dict[str, tuple[str, ...]] = {
     Role.ORG_ADMIN: ("*.*", *MANAGE_MEMBERS),
-    Role.REGISTRATION_LEAD: ("register.*", SEE_THE_EVENT),
+    Role.REGISTRATION_LEAD: ("register.*", SEE_THE_EVENT, "event.*_badgenumberrange"),
     Role.STAFF_LEAD: ("staff.*", SEE_THE_EVENT),
     Role.VENDOR_LEAD: ("vendors.*", SEE_THE_EVENT),
     Role.SCHEDULE_LEAD: ("schedule.*", SEE_THE_EVENT),

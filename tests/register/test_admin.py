@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
+from event.services import event_generate_properties
 from register.services import order_place
 from tenant.roles import Role
 from tests.factories.event import EventFactory
@@ -50,3 +51,23 @@ def test_order_list_queries_do_not_grow_with_orders(tenant_a, client_a, count):
     assert response.status_code == 200
     assert response.content.count(b"/change/") == count
     assert len(captured) == 9  # the same for one order as for three
+
+
+def test_registration_lead_edits_badge_number_ranges_but_not_the_event(tenant_a, client_a):
+    with tenant_context(tenant_a):
+        event = EventFactory()
+        event_generate_properties(event=event)
+        staff_range = event.badge_ranges.get(kind="staff")
+    _log_in_as_registration_lead(client_a, tenant_a)
+
+    changed = client_a.post(
+        f"/admin/event/badgenumberrange/{staff_range.pk}/change/",
+        {"event": event.pk, "kind": "staff", "first_number": 1, "last_number": 99},
+    )
+    event_edit = client_a.get(f"/admin/event/event/{event.pk}/change/")
+
+    with tenant_context(tenant_a):
+        staff_range.refresh_from_db()
+    assert changed.status_code == 302
+    assert staff_range.last_number == 99
+    assert b'name="name"' not in event_edit.content  # view-only: no editable fields
