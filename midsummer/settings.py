@@ -223,6 +223,8 @@ CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 # Without a broker (embedded dev mode) tasks run in-process, right where they are queued.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# One queue name per deployment sharing a Redis (and per test run).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

