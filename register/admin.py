@@ -24,7 +24,12 @@ from register.models import (
     RegistrationSettings,
 )
 from register.selectors import REGISTRATION_EXPORT_COLUMNS, registration_export_rows
-from register.services import order_cancel, order_refund, order_resend_confirmation
+from register.services import (
+    order_cancel,
+    order_mark_paid,
+    order_refund,
+    order_resend_confirmation,
+)
 
 
 class PriceTierInline(admin.TabularInline):
@@ -115,7 +120,10 @@ class OrderAdmin(admin.ModelAdmin):
 
     list_display = ["reference", "account", "status", "provider", "total", "created_at"]
     list_filter = ["status", "provider", "registrations__level", AgeBandFilter, "event"]
-    actions = ["refund_in_full", "cancel_unpaid", "resend_confirmation", "export_csv"]
+    actions = [
+        "mark_paid_at_door", "refund_in_full", "cancel_unpaid", "resend_confirmation",
+        "export_csv",
+    ]  # fmt: skip
     search_fields = ["reference", "registrations__legal_name", "registrations__email"]
     list_select_related = ["account"]
     readonly_fields = [
@@ -171,6 +179,18 @@ class OrderAdmin(admin.ModelAdmin):
         self.message_user(request, f"{queryset.count() - len(failed)} order(s) {done}.")
         for message in failed:
             self.message_user(request, message, level=messages.WARNING)
+
+    @admin.action(description="Mark paid at the door (cash or card at the desk)")
+    def mark_paid_at_door(self, request, queryset):
+        door_orders = queryset.filter(provider=Order.Provider.DOOR)
+        self._each(
+            request,
+            door_orders,
+            lambda o: order_mark_paid(
+                order_id=o.pk, amount=o.total, by=request.user, note="paid at the door"
+            ),
+            "paid",
+        )
 
     @admin.action(description="Refund selected paid orders in full")
     def refund_in_full(self, request, queryset):

@@ -457,6 +457,7 @@ def stripe_event_handle(*, event_id: str, event_type: str, data: dict, schema: s
         else:
             try:
                 order_mark_paid(order_id=order.pk, amount=amount, note=f"stripe {data.get('id')}")
+                order_set_provider_reference(order=order, reference=data["payment_intent"])
                 outcome = "paid"
             except PaymentConflictError:
                 stripe_client().v1.refunds.create(
@@ -486,6 +487,14 @@ def order_refund(*, order_id: int, amount: Decimal, by=None, note: str = "") -> 
     refundable = order.total - order.refunded_total
     if amount <= 0 or amount > refundable:
         raise ValidationError(f"Refund between 0.01 and {refundable} {order.currency}.")
+    if order.provider == Order.Provider.STRIPE:
+        from register.payments import stripe_client
+
+        # Money goes back first; if Stripe refuses, nothing here changes.
+        stripe_client().v1.refunds.create(
+            params={"payment_intent": order.provider_reference, "amount": int(amount * 100)},
+            options={"idempotency_key": f"refund-{order.reference}-{order.refunded_total}"},
+        )
     order.refunded_total += amount
     fields = ["refunded_total"]
     if order.refunded_total == order.total:

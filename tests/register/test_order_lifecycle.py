@@ -128,3 +128,19 @@ def test_age_filter_finds_orders_with_minors(tenant_a, lead_client):
     assert minors.content.count(b"/change/") == 1
     assert adult.reference.encode() in adults.content
     assert Order.objects.count() == 2
+
+
+def test_desk_marks_a_door_order_paid(tenant_a, lead_client):
+    with tenant_context(tenant_a):
+        level = BadgeLevelFactory(event=EventFactory())
+        door = order_place(event=level.event, account=UserFactory(), provider="door",
+                           attendees=[attendee(level)])  # fmt: skip
+
+    lead_client.post(
+        "/admin/register/order/",
+        {"action": "mark_paid_at_door", "_selected_action": [str(door.pk)]},
+    )
+
+    door.refresh_from_db()
+    assert door.status == "paid"
+    assert door.status_changes.last().note == "paid at the door"

@@ -266,3 +266,12 @@ def test_a_code_that_only_unlocks_a_level_can_be_used_to_buy_it(event, buyer):
     order = _place(event, buyer, [attendee(hidden)], code="unlock")
 
     assert (order.total, order.discount_code.code) == (Decimal("40.00"), "UNLOCK")
+
+
+def test_another_tenants_discount_code_is_not_valid_here(event, buyer, tenant_b):
+    level = BadgeLevelFactory(event=event)
+    with tenant_context(tenant_b):
+        DiscountCodeFactory(code="BETAONLY")
+
+    with pytest.raises(ValidationError, match="not valid for this event now"):
+        _place(event, buyer, [attendee(level)], code="betaonly")

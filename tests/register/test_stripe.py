@@ -159,3 +159,34 @@ def test_wrong_amount_is_flagged_not_paid(order, client_a):
     assert response.json() == {"outcome": "flagged: amount mismatch"}
     assert order.status == "pending"
     assert "expected 60.00" in order.status_changes.last().note
+
+
+@responses.activate
+def test_refunding_a_stripe_order_returns_the_money_through_stripe(order, client_a):
+    from register.services import order_refund
+
+    _deliver(client_a, _completed(order))
+    responses.post(REFUNDS_URL, json={"id": "re_2", "object": "refund", "status": "succeeded"})
+
+    order_refund(order_id=order.pk, amount=Decimal("15.00"))
+
+    sent = responses.calls[0].request.body
+    order.refresh_from_db()
+    assert "payment_intent=pi_test_1" in sent and "amount=1500" in sent
+    assert order.refunded_total == Decimal("15.00")
+
+
+@responses.activate
+def test_a_refund_stripe_refuses_changes_nothing(order, client_a):
+    import stripe
+
+    from register.services import order_refund
+
+    _deliver(client_a, _completed(order))
+    responses.post(REFUNDS_URL, status=402, json={"error": {"message": "insufficient funds"}})
+
+    with pytest.raises(stripe.StripeError):
+        order_refund(order_id=order.pk, amount=Decimal("15.00"))
+
+    order.refresh_from_db()
+    assert (order.status, order.refunded_total) == ("paid", Decimal("0"))
