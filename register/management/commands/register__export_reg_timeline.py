@@ -11,7 +11,7 @@ from django_tenants.utils import get_public_schema_name
 from event.selectors import active_event
 from register.selectors import TimelinePoint, registration_timeline
 
-WIDTH, HEIGHT, MARGIN = 800, 400, 50
+WIDTH, HEIGHT, MARGIN, LEGEND = 800, 400, 50, 130
 COLOURS = ["#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6a4c93", "#00798c"]
 
 
@@ -60,7 +60,7 @@ def _chart(title: str, points: list[TimelinePoint]) -> str:
     span = max(len(days) - 1, 1)
 
     def x(i: int) -> float:
-        return MARGIN + i * (WIDTH - 2 * MARGIN) / span
+        return MARGIN + i * (WIDTH - MARGIN - LEGEND) / span
 
     def y(n: int) -> float:
         return HEIGHT - MARGIN - n * (HEIGHT - 2 * MARGIN) / top
@@ -69,14 +69,14 @@ def _chart(title: str, points: list[TimelinePoint]) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
         f'role="img" aria-label="{escape(title)}: registrations over time">',
         f'<text x="{MARGIN}" y="25" font-size="16">{escape(title)}: paid registrations</text>',
-        f'<line x1="{MARGIN}" y1="{HEIGHT - MARGIN}" x2="{WIDTH - MARGIN}" '
+        f'<line x1="{MARGIN}" y1="{HEIGHT - MARGIN}" x2="{WIDTH - LEGEND}" '
         f'y2="{HEIGHT - MARGIN}" stroke="#333"/>',
         f'<text x="5" y="{MARGIN}" font-size="12">{top}</text>',
     ]
     if days:
         parts.append(f'<text x="{MARGIN}" y="{HEIGHT - 20}" font-size="12">{days[0]}</text>')
         parts.append(
-            f'<text x="{WIDTH - MARGIN - 70}" y="{HEIGHT - 20}" font-size="12">{days[-1]}</text>'
+            f'<text x="{WIDTH - LEGEND - 70}" y="{HEIGHT - 20}" font-size="12">{days[-1]}</text>'
         )
     for n, (level, counts) in enumerate(sorted(per_level.items())):
         colour = COLOURS[n % len(COLOURS)]
@@ -85,9 +85,13 @@ def _chart(title: str, points: list[TimelinePoint]) -> str:
         parts.append(
             f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{coordinates}"/>'
         )
+        parts.extend(
+            f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}"/>'
+            for i, v in enumerate(totals)
+        )
         parts.append(
-            f'<text x="{WIDTH - MARGIN + 5}" y="{y(totals[-1]):.1f}" font-size="12" '
-            f'fill="{colour}">{escape(level)}</text>'
+            f'<text x="{WIDTH - LEGEND + 10}" y="{MARGIN + 18 * n}" font-size="12" '
+            f'fill="{colour}">{escape(level)}: {totals[-1]}</text>'
         )
     parts.append("</svg>")
     return "\n".join(parts)
