@@ -90,9 +90,17 @@ class Command(BaseCommand):
             event=event, name="Attendee", price=Decimal("75.00"), capacity=500, sort_order=1,
             description="Four days of panels, dealers and dances.",
         )  # fmt: skip
-        PriceTier.objects.create(
-            level=attendee, name="Early bird", price=Decimal("55.00"), starts_on=today
-        )
+        # Early bird now, regular from a month before the con, the level price at the door.
+        PriceTier.objects.bulk_create(
+            [
+                PriceTier(level=attendee, name="Early bird", price=Decimal("55.00"),
+                          starts_on=today - dt.timedelta(days=60)),
+                PriceTier(level=attendee, name="Regular", price=Decimal("65.00"),
+                          starts_on=event.start_date - dt.timedelta(days=30)),
+                PriceTier(level=attendee, name="At the door", price=Decimal("75.00"),
+                          starts_on=event.start_date),
+            ]
+        )  # fmt: skip
         BadgeLevel.objects.create(
             event=event, name="Sponsor", price=Decimal("150.00"), capacity=100, sort_order=2,
             description="Attendee, plus a sponsor ribbon and early entry.",
