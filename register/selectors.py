@@ -157,3 +157,7 @@ def registration_timeline(*, event) -> list[TimelinePoint]:
         )  # fmt: skip
         for r in rows
     ]
+
+
+def account_has_paid_registration(*, account_id: int) -> bool:
+    return Order.objects.filter(account_id=account_id, status=Order.Status.PAID).exists()

@@ -3,7 +3,8 @@
 An Application belongs to one tenant. On any other tenant's host it does not exist: it cannot
 start an authorization, exchange a code or refresh a token there, and a token it holds is
 rejected (401) — even when the person behind the token is a member of both tenants. A token
-acting for a user also needs that user to be a member of the tenant being served.
+acting for a user also needs that user to be a member of the tenant being served, or an
+attendee with a paid badge there.
 """
 
 from __future__ import annotations
@@ -15,8 +16,13 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 from tenant.backends import current_tenant_id, membership_for_current_tenant
 
 
-def _is_member_here(user) -> bool:
-    return user is None or membership_for_current_tenant(user) is not None
+def _belongs_here(user) -> bool:
+    """No user (a device), a member of this tenant, or an attendee with a paid badge here."""
+    if user is None or membership_for_current_tenant(user) is not None:
+        return True
+    from register.selectors import account_has_paid_registration  # a tenant app, asked last
+
+    return account_has_paid_registration(account_id=user.pk)
 
 
 class TenantOAuth2Validator(OAuth2Validator):
@@ -29,14 +35,14 @@ class TenantOAuth2Validator(OAuth2Validator):
 
     def validate_code(self, client_id, code, client, request, *args, **kwargs) -> bool:
         return super().validate_code(client_id, code, client, request, *args, **kwargs) and (
-            _is_member_here(request.user)
+            _belongs_here(request.user)
         )
 
     def validate_bearer_token(self, token, scopes, request) -> bool:
         if not super().validate_bearer_token(token, scopes, request):
             return False
         application = request.access_token.application
-        if application.tenant_id != current_tenant_id() or not _is_member_here(request.user):
+        if application.tenant_id != current_tenant_id() or not _belongs_here(request.user):
             request.oauth2_error = OrderedDict(
                 [("error", "invalid_token"), ("error_description", "The access token is invalid.")]
             )

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import base64
 import json
+from decimal import Decimal
 
 import pytest
 import requests
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
 from jwcrypto import jwk, jwt
 from requests_oauthlib import OAuth2Session
 
+from register.models import Order, Registration
+from register.services import order_place
 from tenant.models import Application, Membership, Tenant, User
 from tenant.roles import Role
+from tests.factories.event import EventFactory
+from tests.factories.register import BadgeLevelFactory, attendee
 from tests.factories.tenant import PASSWORD, ApplicationFactory
 
 
@@ -182,22 +187,47 @@ def test_authorization_code_pkce_refresh_and_id_token_over_http(gunicorn, oauth_
     )
 
 
-def test_person_who_is_not_a_member_gets_no_token(gunicorn, oauth_bot, monkeypatch):
+@pytest.mark.parametrize("has_paid_badge", [False, True])
+def test_tokens_are_for_members_and_attendees_only(
+    gunicorn, oauth_bot, monkeypatch, has_paid_badge
+):
     port, _ = gunicorn
     app, secret, person = oauth_bot
     Membership.objects.filter(user=person, tenant__schema_name="alpha").delete()
+    alpha = Tenant.objects.get(schema_name="alpha")
+    with tenant_context(alpha):
+        level = BadgeLevelFactory(event=EventFactory(slug="oauth-con"), price=Decimal("0"))
+        if has_paid_badge:  # a free badge is paid at once
+            order_place(event=level.event, account=person, provider="free",
+                        attendees=[attendee(level)])  # fmt: skip
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
     base = f"http://127.0.0.1:{port}"
     bot = OAuth2Session(
         app.client_id, redirect_uri="http://127.0.0.1/callback", scope=["read"], pkce="S256"
     )
     bot.headers["Host"] = f"alpha.localhost:{port}"
-    _log_in_over_http(bot, base, person)
-    authorize_url, _state = bot.authorization_url(f"{base}/o/authorize/")
-    callback = bot.get(authorize_url, allow_redirects=False).headers["Location"]
+    try:
+        _log_in_over_http(bot, base, person)
+        authorize_url, _state = bot.authorization_url(f"{base}/o/authorize/")
+        callback = bot.get(authorize_url, allow_redirects=False).headers["Location"]
+        if has_paid_badge:
+            bot.fetch_token(
+                f"{base}/o/token/", authorization_response=callback, client_secret=secret
+            )
+            me = bot.get(f"{base}/api/me").json()
+        else:
+            with pytest.raises(Exception, match="invalid_grant"):
+                bot.fetch_token(
+                    f"{base}/o/token/", authorization_response=callback, client_secret=secret
+                )
+    finally:
+        with tenant_context(alpha):
+            Registration.objects.filter(event__slug="oauth-con").delete()
+            Order.objects.filter(event__slug="oauth-con").delete()
+            level.event.delete()
 
-    with pytest.raises(Exception, match="invalid_grant"):
-        bot.fetch_token(f"{base}/o/token/", authorization_response=callback, client_secret=secret)
+    if has_paid_badge:
+        assert (me["kind"], me["email"], me["roles"]) == ("user", person.email, [])
 
 
 def test_developer_sees_only_this_tenants_applications(tenant_a, tenant_b, client_a):
