@@ -95,3 +95,83 @@ def active_tenants():
     from django_tenants.utils import get_public_schema_name
 
     return Tenant.objects.filter(is_active=True).exclude(schema_name=get_public_schema_name())
+
+
+@dataclass(frozen=True)
+class SchemaAppState:
+    app_label: str
+    applied: int
+    behind: int  # migrations in the code not applied here
+    unknown: list[str]  # applied here but not in the code: drift
+
+    @property
+    def state(self) -> str:
+        if self.unknown:
+            return "drift"
+        return "at head" if self.behind == 0 else f"behind by {self.behind}"
+
+
+@dataclass(frozen=True)
+class TenantSchemaStatus:
+    schema_name: str
+    name: str
+    is_active: bool
+    hosts: list[str]
+    schema_exists: bool
+    apps: list[SchemaAppState]
+
+    @property
+    def is_current(self) -> bool:
+        return self.schema_exists and all(a.state == "at head" for a in self.apps)
+
+
+def tenants_schema_status() -> list[TenantSchemaStatus]:
+    """Every tenant's hosts and migration state per app, from a few catalog queries in all:
+    one for the schemas that exist, one reading every schema's django_migrations at once."""
+    from django.conf import settings
+    from django_tenants.utils import app_labels, get_public_schema_name
+
+    public = get_public_schema_name()
+    tenants = list(Tenant.objects.prefetch_related("domains", "custom_domains").order_by("name"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace")
+        existing = {row[0] for row in cursor.fetchall()}
+        present = [t.schema_name for t in tenants if t.schema_name in existing]
+        applied: dict[str, set[tuple[str, str]]] = {name: set() for name in present}
+        if present:
+            # Schema names come from pg_namespace and are quoted; the values are parameters.
+            union = " UNION ALL ".join(
+                f"SELECT %s, app, name FROM {connection.ops.quote_name(name)}.django_migrations"  # noqa: S608
+                for name in present
+            )
+            cursor.execute(union, present)
+            for schema, app, name in cursor.fetchall():
+                applied[schema].add((app, name))
+    on_disk = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    shared_labels, tenant_labels = (
+        app_labels(settings.SHARED_APPS),
+        app_labels(settings.TENANT_APPS),
+    )
+    statuses = []
+    for tenant in tenants:
+        labels = shared_labels if tenant.schema_name == public else tenant_labels
+        done = applied.get(tenant.schema_name, set())
+        apps = []
+        for label in sorted(set(labels)):
+            code = {name for app, name in on_disk if app == label}
+            here = {name for app, name in done if app == label}
+            if not code and not here:
+                continue
+            apps.append(SchemaAppState(label, len(here), len(code - here), sorted(here - code)))
+        statuses.append(
+            TenantSchemaStatus(
+                schema_name=tenant.schema_name,
+                name=tenant.name,
+                is_active=tenant.is_active,
+                hosts=[d.domain for d in tenant.domains.all()]
+                + [c.domain for c in tenant.custom_domains.all() if c.is_verified],
+                schema_exists=tenant.schema_name in existing,
+                apps=apps,
+            )
+        )
+    return statuses

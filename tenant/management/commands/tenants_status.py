@@ -1,0 +1,54 @@
+import json
+from dataclasses import asdict
+
+from django.core.management.base import BaseCommand
+
+from tenant.selectors import tenants_schema_status
+
+
+class Command(BaseCommand):
+    help = (
+        "For every tenant: schema, hosts, state, and migration state per app (at head, behind "
+        "by N, or drift: applied migrations the code does not have). Exits 1 when any schema "
+        "is missing, behind or drifted. --json for monitoring."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--json", action="store_true", help="One JSON document on stdout.")
+
+    def handle(self, *args, json: bool = False, **options) -> None:  # noqa: A002
+        statuses = tenants_schema_status()
+        if json:
+            self.stdout.write(_json_dumps(statuses))
+        else:
+            for status in statuses:
+                self._print(status)
+        stale = [s.schema_name for s in statuses if not s.is_current]
+        if stale:
+            self.stderr.write(f"{len(stale)} schema(s) need attention: {', '.join(stale)}")
+            raise SystemExit(1)
+        if not json:
+            self.stdout.write(self.style.SUCCESS(f"All {len(statuses)} schemas are at head."))
+
+    def _print(self, status) -> None:
+        state = "active" if status.is_active else "inactive"
+        hosts = ", ".join(status.hosts) or "no host"
+        self.stdout.write(f"{status.schema_name} ({status.name}, {state}) — {hosts}")
+        if not status.schema_exists:
+            self.stdout.write("    schema missing")
+        for app in status.apps:
+            drift = f" ({', '.join(app.unknown)})" if app.unknown else ""
+            self.stdout.write(
+                f"    {app.app_label:<16} {app.applied:>3} applied  {app.state}{drift}"
+            )
+
+
+def _json_dumps(statuses) -> str:
+    return json.dumps(
+        [
+            asdict(s)
+            | {"is_current": s.is_current, "apps": [asdict(a) | {"state": a.state} for a in s.apps]}
+            for s in statuses
+        ],
+        indent=2,
+    )
