@@ -4,12 +4,13 @@ from django.urls import include, path
 
 from event.views import EventOverviewView
 from midsummer.admin_sites import tenant_admin_site
-from tenant.views import MeApiView
+from tenant.views import MeApiView, MediaFileView
 
 urlpatterns = [
     path("", EventOverviewView.as_view(), name="home"),
     path("admin/", tenant_admin_site.urls),
     path("accounts/", include("tenant.urls")),
+    path("media/<path:path>", MediaFileView.as_view(), name="media"),
     # OAuth2 / OpenID Connect for this convention's applications (see tenant/oauth.py).
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("api/me", MeApiView.as_view(), name="api-me"),

@@ -1,7 +1,8 @@
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.views import View
@@ -96,3 +97,18 @@ class MeApiView(ScopedResourceMixin, OAuthLibMixin, View):
                 tenant=request.tenant, user=oauth_request.user, application=oauth_request.client
             )
         )
+
+
+class MediaFileView(View):
+    """Serve an upload of the tenant being served; other tenants' files do not exist here.
+
+    Behind a web server in production, prefer letting it serve MEDIA_ROOT/<schema>/ per host.
+    """
+
+    def get(self, request, path: str):
+        try:
+            if not default_storage.exists(path):
+                raise Http404("No such file.")
+            return FileResponse(default_storage.open(path))
+        except (SuspiciousFileOperation, IsADirectoryError):
+            raise Http404("No such file.") from None
