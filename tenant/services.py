@@ -179,3 +179,26 @@ def membership_grant(
         defaults={"is_tenant_superuser": is_tenant_superuser, "is_developer": is_developer},
     )
     return membership
+
+
+def tenant_cache_clear(*, schema_name: str) -> int:
+    """Delete every cache entry of one tenant (keys start with its schema name); other tenants'
+    entries stay. Returns how many were deleted."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    prefix = f"{schema_name}:"
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+        return client.delete(*keys) if keys else 0
+    if isinstance(cache, LocMemCache):
+        with cache._lock:
+            keys = [key for key in cache._cache if key.startswith(prefix)]
+            for key in keys:
+                cache._cache.pop(key, None)
+                cache._expire_info.pop(key, None)
+        return len(keys)
+    raise NotImplementedError(f"Clearing one tenant's cache is not supported for {cache!r}.")

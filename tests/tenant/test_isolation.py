@@ -157,3 +157,23 @@ def test_cache_entries_are_per_tenant(tenant_a, tenant_b):
         cache.delete("badge-count")
 
     assert (seen_from_b, seen_from_a) == (None, 41)
+
+
+def test_one_tenants_cache_can_be_cleared_alone(tenant_a, tenant_b, capsys):
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    with tenant_context(tenant_a):
+        cache.set_many({"levels": [1, 2], "sold": 5})
+    with tenant_context(tenant_b):
+        cache.set("levels", [3])
+
+    call_command("tenant_cache_clear", "-s", "alpha")
+
+    with tenant_context(tenant_a):
+        left_in_a = cache.get_many(["levels", "sold"])
+    with tenant_context(tenant_b):
+        left_in_b = cache.get("levels")
+    assert left_in_a == {}
+    assert left_in_b == [3]
+    assert "[alpha] 2 cache entries deleted" in capsys.readouterr().out
