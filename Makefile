@@ -1,4 +1,5 @@
-# Quick start: `make run` (set up everything, serve the demo) and `make test`.
+# Quick start: `make run` (set up everything, serve the demo) and `make test` (ruff, mypy on
+# services and selectors, then pytest).
 # Without DATABASE_URL / REDIS_URL both use embedded servers from pip wheels (see README).
 PYTHON ?= python3
 VENV := .venv
@@ -29,6 +30,7 @@ run: demo
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: setup

@@ -19,7 +19,12 @@ from django.db.models.functions import Lower
 
 from event.models import BadgeNumberRange, Event
 
-MONEY = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+def money_field(**options) -> models.DecimalField:
+    """An amount of money: two decimal places, never negative."""
+    return models.DecimalField(
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))], **options
+    )
 
 
 def new_checkin_token() -> str:
@@ -58,7 +63,7 @@ class BadgeLevel(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="badge_levels")
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
-    price = models.DecimalField(**MONEY, help_text="Price when no price tier applies.")
+    price = money_field(help_text="Price when no price tier applies.")
     capacity = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: no limit.")
     sale_starts_at = models.DateTimeField(null=True, blank=True)
     sale_ends_at = models.DateTimeField(null=True, blank=True)
@@ -93,7 +98,7 @@ class PriceTier(models.Model):
 
     level = models.ForeignKey(BadgeLevel, on_delete=models.CASCADE, related_name="price_tiers")
     name = models.CharField(max_length=100)
-    price = models.DecimalField(**MONEY)
+    price = money_field()
     starts_on = models.DateField()
 
     class Meta:
@@ -110,7 +115,7 @@ class AddOn(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="add_ons")
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
-    price = models.DecimalField(**MONEY)
+    price = money_field()
     capacity = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: no limit.")
     options = ArrayField(
         models.CharField(max_length=50), default=list, blank=True,
@@ -133,7 +138,7 @@ class DiscountCode(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="discount_codes")
     code = models.CharField(max_length=40)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    amount = models.DecimalField(**MONEY, help_text="Percent (0–100) or an amount per badge.")
+    amount = money_field(help_text="Percent (0–100) or an amount per badge.")
     valid_from = models.DateTimeField(null=True, blank=True)
     valid_until = models.DateTimeField(null=True, blank=True)
     max_uses = models.PositiveIntegerField(
@@ -204,10 +209,10 @@ class Order(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     provider = models.CharField(max_length=12, choices=Provider.choices)
     currency = models.CharField(max_length=3)
-    subtotal = models.DecimalField(**MONEY)
-    discount_total = models.DecimalField(**MONEY)
-    total = models.DecimalField(**MONEY)
-    refunded_total = models.DecimalField(**MONEY, default=Decimal("0"))
+    subtotal = money_field()
+    discount_total = money_field()
+    total = money_field()
+    refunded_total = money_field(default=Decimal("0"))
     discount_code = models.ForeignKey(
         DiscountCode, null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
     )
@@ -239,8 +244,8 @@ class Registration(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="registrations")
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="+")
     level = models.ForeignKey(BadgeLevel, on_delete=models.PROTECT, related_name="registrations")
-    price = models.DecimalField(**MONEY, help_text="Frozen when the order was placed.")
-    discount = models.DecimalField(**MONEY, default=Decimal("0"))
+    price = money_field(help_text="Frozen when the order was placed.")
+    discount = money_field(default=Decimal("0"))
     legal_name = models.CharField(max_length=200)
     badge_name = models.CharField(max_length=64)
     birthdate = models.DateField()
@@ -269,7 +274,7 @@ class RegistrationAddOn(models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="add_ons")
     add_on = models.ForeignKey(AddOn, on_delete=models.PROTECT, related_name="sold")
     option = models.CharField(max_length=50, blank=True)
-    price = models.DecimalField(**MONEY)
+    price = money_field()
 
     def __str__(self) -> str:
         return f"{self.add_on} {self.option}".strip()

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 import stripe
@@ -18,8 +19,11 @@ from register.services import order_set_provider_reference
 
 
 class PaymentProvider(Protocol):
-    key: str
-    label: str
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
 
     def start(self, *, order: Order, site_url: str, tenant_schema: str) -> str | None: ...
 
@@ -93,7 +97,7 @@ class StripeCheckoutProvider:
         return session.url
 
 
-_PROVIDERS = {
+_PROVIDERS: dict[str, Callable[[], PaymentProvider]] = {
     Order.Provider.FREE: FreeProvider,
     Order.Provider.DOOR: DoorProvider,
     Order.Provider.SIMULATED: SimulatedCardProvider,

@@ -261,6 +261,7 @@ def order_place(
         price = level_price_on(level=level, day=today)
         if (
             level.age_rule == BadgeLevel.AgeRule.FREE_UNDER
+            and level.free_under_age is not None
             and _age_on(attendee.birthdate, event.start_date) < level.free_under_age
         ):
             price = ZERO

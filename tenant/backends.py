@@ -32,15 +32,20 @@ def _tenant_app_labels() -> frozenset[str]:
     )
 
 
+def serving_schema() -> str:
+    """The schema of the request being served (set by the middleware on the connection)."""
+    return connection.schema_name  # type: ignore[attr-defined]  # django-tenants' backend
+
+
 def _serving_public() -> bool:
-    return connection.schema_name == get_public_schema_name()
+    return serving_schema() == get_public_schema_name()
 
 
 def current_tenant_id() -> int | None:
     """The id of the tenant being served; None on the public host or outside a request."""
     if _serving_public():
         return None
-    return getattr(connection.tenant, "pk", None)
+    return getattr(getattr(connection, "tenant", None), "pk", None)
 
 
 def membership_for_current_tenant(user: User) -> Membership | None:
@@ -48,7 +53,7 @@ def membership_for_current_tenant(user: User) -> Membership | None:
     if not user.is_authenticated or _serving_public():
         return None
     memo: dict[str, object] = user.__dict__.setdefault("_membership_by_schema", {})
-    schema = connection.schema_name
+    schema = serving_schema()
     if schema not in memo:
         tenant_id = current_tenant_id()
         membership = (

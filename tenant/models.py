@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.contrib.auth.models import PermissionsMixin, _user_has_module_perms, _user_has_perm
+from django.contrib.auth.models import (  # type: ignore[attr-defined]  # private, unstubbed
+    PermissionsMixin,
+    _user_has_module_perms,
+    _user_has_perm,
+)
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
@@ -17,12 +21,12 @@ from tenant.roles import Role
 class Tenant(TenantMixin):
     """One convention organization, owning one PostgreSQL schema."""
 
-    name = models.CharField(max_length=200)
-    is_active = models.BooleanField(
+    name: models.CharField = models.CharField(max_length=200)
+    is_active: models.BooleanField = models.BooleanField(
         default=True, help_text="Inactive conventions answer 'not available' on all their hosts."
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at: models.DateTimeField = models.DateTimeField(auto_now_add=True)
+    updated_at: models.DateTimeField = models.DateTimeField(auto_now=True)
 
     auto_create_schema = True
     auto_drop_schema = False
@@ -88,7 +92,7 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """One person, shared by every tenant. What they may do in a tenant is their Membership.
 
     ``is_superuser`` marks a platform operator, and counts on the public host only.
@@ -96,14 +100,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200, blank=True)
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True)  # type: ignore[assignment,misc]
     date_joined = models.DateTimeField(auto_now_add=True)
 
     objects = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     class Meta:
         constraints = [
@@ -166,7 +170,9 @@ class Membership(models.Model):
 class Application(AbstractApplication):
     """An OAuth2 client of exactly one tenant: its tokens count on that tenant's hosts only."""
 
-    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="oauth_applications")
+    tenant: models.ForeignKey = models.ForeignKey(
+        Tenant, on_delete=models.CASCADE, related_name="oauth_applications"
+    )
 
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"

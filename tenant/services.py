@@ -191,14 +191,16 @@ def tenant_cache_clear(*, schema_name: str) -> int:
     cache = caches["default"]
     prefix = f"{schema_name}:"
     if isinstance(cache, RedisCache):
-        client = cache._cache.get_client(write=True)
+        # Django has no public "delete by prefix"; these are the backends' own clients.
+        client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
         keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
         return client.delete(*keys) if keys else 0
     if isinstance(cache, LocMemCache):
-        with cache._lock:
-            keys = [key for key in cache._cache if key.startswith(prefix)]
+        entries, expiries = cache._cache, cache._expire_info  # type: ignore[attr-defined]
+        with cache._lock:  # type: ignore[attr-defined]
+            keys = [key for key in entries if key.startswith(prefix)]
             for key in keys:
-                cache._cache.pop(key, None)
-                cache._expire_info.pop(key, None)
+                entries.pop(key, None)
+                expiries.pop(key, None)
         return len(keys)
     raise NotImplementedError(f"Clearing one tenant's cache is not supported for {cache!r}.")
