@@ -16,6 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from tenant.models import CustomDomain, Domain, Membership, Tenant, User
 from tenant.routing import normalize_host
+from tenant.schema_clone import TEMPLATE_SCHEMA, template_ensure
 from tenant.selectors import host_is_taken
 
 
@@ -29,7 +30,7 @@ def _claim_host(host: str) -> str:
 
 
 SCHEMA_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-RESERVED_SCHEMA_NAMES = {"public", "information_schema"}
+RESERVED_SCHEMA_NAMES = {"public", "information_schema", TEMPLATE_SCHEMA}
 
 
 def _validate_schema_name(schema_name: str) -> None:
@@ -52,6 +53,7 @@ def tenant_create(*, schema_name: str, name: str, domain: str) -> Tenant:
     """
     _validate_schema_name(schema_name)
     host = _claim_host(domain)
+    template_ensure()
     tenant = Tenant(schema_name=schema_name, name=name)
     tenant.full_clean()
     tenant.save(verbosity=0)
