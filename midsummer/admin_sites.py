@@ -1,6 +1,5 @@
 """Two admins: operators' on the public host, each convention's own on its hosts."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -8,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from tenant.roles import VIEW_DIAGNOSTICS
-from tenant.selectors import schema_migration_state, tenant_hosts
+from tenant.selectors import schema_migration_states, tenant_hosts
 
 
 class PublicAdminSite(admin.AdminSite):
@@ -39,12 +38,11 @@ class TenantAdminSite(admin.AdminSite):
         """Developer tools: read-only facts about this convention's schema and hosts."""
         if not request.user.has_perm(VIEW_DIAGNOSTICS):
             raise PermissionDenied
-        tenant_app_labels = [app.rsplit(".", 1)[-1] for app in settings.TENANT_APPS]
         context = {
             **self.each_context(request),
             "title": "Diagnostics",
             "schema_name": request.tenant.schema_name,
-            "migrations": schema_migration_state(app_labels=tenant_app_labels),
+            "migrations": schema_migration_states(schema=request.tenant.schema_name),
             **tenant_hosts(tenant=request.tenant),
         }
         return TemplateResponse(request, "admin/tenant_diagnostics.html", context)

@@ -113,18 +113,10 @@ def schema_clone(*, source: str, target: str) -> None:
 
 
 def schema_is_current(schema: str) -> bool:
-    """Whether every migration of the tenant apps is applied in ``schema``."""
-    from django.conf import settings
-    from django.db.migrations.loader import MigrationLoader
-    from django_tenants.utils import app_labels
+    """Whether every migration in the code is applied in ``schema``."""
+    from tenant.selectors import schema_migration_states
 
-    labels = set(app_labels(settings.TENANT_APPS))
-    wanted = {key for key in MigrationLoader(None, ignore_no_migrations=True).disk_migrations
-              if key[0] in labels}  # fmt: skip
-    applied = set(
-        _fetch(f"SELECT app, name FROM {_quote(schema)}.django_migrations")  # noqa: S608
-    )
-    return wanted <= applied
+    return all(app.behind == 0 for app in schema_migration_states(schema=schema))
 
 
 def _schema_exists(schema: str) -> bool:

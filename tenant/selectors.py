@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.models import Q
 
-from tenant.models import Membership, Tenant, User
+from tenant.models import CustomDomain, Domain, Membership, Tenant, User
 
 
 def tenant_for_host(*, host: str) -> Tenant | None:
@@ -22,8 +22,6 @@ def tenant_for_host(*, host: str) -> Tenant | None:
 
 
 def host_is_taken(*, host: str) -> bool:
-    from tenant.models import CustomDomain, Domain
-
     return (
         Domain.objects.filter(domain=host).exists()
         or CustomDomain.objects.filter(domain=host).exists()
@@ -48,39 +46,6 @@ def token_subject(*, tenant: Tenant, user: User | None, application) -> dict:
         "is_tenant_superuser": bool(membership and membership.is_tenant_superuser),
         "is_developer": bool(membership and membership.is_developer),
     }
-
-
-@dataclass(frozen=True)
-class AppMigrationState:
-    app_label: str
-    applied: int
-    on_disk: int
-    latest_applied: str | None
-    head: str | None
-
-    @property
-    def is_current(self) -> bool:
-        return self.applied == self.on_disk
-
-
-def schema_migration_state(*, app_labels: list[str]) -> list[AppMigrationState]:
-    """For the schema in use: how many of each app's migrations are applied, against the code."""
-    loader = MigrationLoader(connection, ignore_no_migrations=True)
-    applied = loader.applied_migrations
-    states = []
-    for label in app_labels:
-        on_disk = sorted(name for app, name in loader.disk_migrations if app == label)
-        done = sorted(name for app, name in applied if app == label)
-        states.append(
-            AppMigrationState(
-                app_label=label,
-                applied=len(done),
-                on_disk=len(on_disk),
-                latest_applied=done[-1] if done else None,
-                head=on_disk[-1] if on_disk else None,
-            )
-        )
-    return states
 
 
 def tenant_hosts(*, tenant: Tenant) -> dict[str, list]:
@@ -125,53 +90,69 @@ class TenantSchemaStatus:
         return self.schema_exists and all(a.state == "at head" for a in self.apps)
 
 
-def tenants_schema_status() -> list[TenantSchemaStatus]:
-    """Every tenant's hosts and migration state per app, from a few catalog queries in all:
-    one for the schemas that exist, one reading every schema's django_migrations at once."""
+def _applied_migrations(schemas: list[str]) -> dict[str, set[tuple[str, str]]]:
+    """(app, name) rows of each schema's django_migrations, read in a single query."""
+    applied: dict[str, set[tuple[str, str]]] = {name: set() for name in schemas}
+    if schemas:
+        # Schema names come from the catalog and are quoted; the values are parameters.
+        union = " UNION ALL ".join(
+            f"SELECT %s, app, name FROM {connection.ops.quote_name(name)}.django_migrations"  # noqa: S608
+            for name in schemas
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(union, schemas)
+            for schema, app, name in cursor.fetchall():
+                applied[schema].add((app, name))
+    return applied
+
+
+def _app_labels_of(schema: str) -> list[str]:
     from django.conf import settings
     from django_tenants.utils import app_labels, get_public_schema_name
 
-    public = get_public_schema_name()
+    apps = settings.SHARED_APPS if schema == get_public_schema_name() else settings.TENANT_APPS
+    return sorted(set(app_labels(apps)))
+
+
+def _app_states(
+    labels: list[str], applied: set[tuple[str, str]], on_disk: set[tuple[str, str]]
+) -> list[SchemaAppState]:
+    states = []
+    for label in labels:
+        code = {name for app, name in on_disk if app == label}
+        here = {name for app, name in applied if app == label}
+        if code or here:
+            states.append(SchemaAppState(label, len(here), len(code - here), sorted(here - code)))
+    return states
+
+
+def schema_migration_states(*, schema: str) -> list[SchemaAppState]:
+    """One schema's migration state per app, against the migrations in the code."""
+    on_disk = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    applied = _applied_migrations([schema])[schema]
+    return _app_states(_app_labels_of(schema), applied, set(on_disk))
+
+
+def tenants_schema_status() -> list[TenantSchemaStatus]:
+    """Every tenant's hosts and migration state per app, from a few catalog queries in all:
+    one for the schemas that exist, one reading every schema's django_migrations at once."""
     tenants = list(Tenant.objects.prefetch_related("domains", "custom_domains").order_by("name"))
     with connection.cursor() as cursor:
         cursor.execute("SELECT nspname FROM pg_namespace")
         existing = {row[0] for row in cursor.fetchall()}
-        present = [t.schema_name for t in tenants if t.schema_name in existing]
-        applied: dict[str, set[tuple[str, str]]] = {name: set() for name in present}
-        if present:
-            # Schema names come from pg_namespace and are quoted; the values are parameters.
-            union = " UNION ALL ".join(
-                f"SELECT %s, app, name FROM {connection.ops.quote_name(name)}.django_migrations"  # noqa: S608
-                for name in present
-            )
-            cursor.execute(union, present)
-            for schema, app, name in cursor.fetchall():
-                applied[schema].add((app, name))
-    on_disk = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
-    shared_labels, tenant_labels = (
-        app_labels(settings.SHARED_APPS),
-        app_labels(settings.TENANT_APPS),
-    )
-    statuses = []
-    for tenant in tenants:
-        labels = shared_labels if tenant.schema_name == public else tenant_labels
-        done = applied.get(tenant.schema_name, set())
-        apps = []
-        for label in sorted(set(labels)):
-            code = {name for app, name in on_disk if app == label}
-            here = {name for app, name in done if app == label}
-            if not code and not here:
-                continue
-            apps.append(SchemaAppState(label, len(here), len(code - here), sorted(here - code)))
-        statuses.append(
-            TenantSchemaStatus(
-                schema_name=tenant.schema_name,
-                name=tenant.name,
-                is_active=tenant.is_active,
-                hosts=[d.domain for d in tenant.domains.all()]
-                + [c.domain for c in tenant.custom_domains.all() if c.is_verified],
-                schema_exists=tenant.schema_name in existing,
-                apps=apps,
-            )
+    applied = _applied_migrations([t.schema_name for t in tenants if t.schema_name in existing])
+    on_disk = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    return [
+        TenantSchemaStatus(
+            schema_name=tenant.schema_name,
+            name=tenant.name,
+            is_active=tenant.is_active,
+            hosts=[d.domain for d in tenant.domains.all()]
+            + [c.domain for c in tenant.custom_domains.all() if c.is_verified],
+            schema_exists=tenant.schema_name in existing,
+            apps=_app_states(
+                _app_labels_of(tenant.schema_name), applied.get(tenant.schema_name, set()), on_disk
+            ),
         )
-    return statuses
+        for tenant in tenants
+    ]
