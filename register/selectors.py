@@ -8,7 +8,13 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
-from register.models import BadgeLevel, DiscountCode, Order, Registration
+from register.models import (
+    BadgeLevel,
+    DiscountCode,
+    Order,
+    Registration,
+    RegistrationSettings,
+)
 
 
 def active_order_q(*, now: dt.datetime, prefix: str = "") -> Q:
@@ -21,16 +27,21 @@ def active_order_q(*, now: dt.datetime, prefix: str = "") -> Q:
     )
 
 
-def places_taken(*, level: BadgeLevel, now: dt.datetime) -> int:
-    return Registration.objects.filter(
-        active_order_q(now=now, prefix="order__"), level=level
-    ).count()
-
-
 def level_price_on(*, level: BadgeLevel, day: dt.date) -> Decimal:
-    """The price tier in force on ``day`` (the latest that has started), else the level price."""
-    tier = level.price_tiers.filter(starts_on__lte=day).order_by("-starts_on").first()
-    return tier.price if tier else level.price
+    """The price tier in force on ``day`` (the latest that has started), else the level price.
+    Uses prefetched ``price_tiers`` when there are any."""
+    tiers = [tier for tier in level.price_tiers.all() if tier.starts_on <= day]
+    return max(tiers, key=lambda tier: tier.starts_on).price if tiers else level.price
+
+
+def badge_name_edit_deadline(*, event, today: dt.date) -> dt.date | None:
+    """The last day attendees may still rename their badges, or None when they no longer can."""
+    deadline = (
+        RegistrationSettings.objects.filter(event=event)
+        .values_list("badge_name_edit_until", flat=True)
+        .first()
+    )
+    return deadline if deadline is not None and today <= deadline else None
 
 
 def registrations_of_account(*, account_id: int) -> QuerySet[Registration]:
@@ -90,10 +101,10 @@ def level_offers(
     )
     offers = []
     for level in levels:
-        tiers = [tier for tier in level.price_tiers.all() if tier.starts_on <= day]
-        price = max(tiers, key=lambda tier: tier.starts_on).price if tiers else level.price
         left = None if level.capacity is None else max(level.capacity - level.taken, 0)
-        offers.append(LevelOffer(level=level, price=price, places_left=left))
+        offers.append(
+            LevelOffer(level=level, price=level_price_on(level=level, day=day), places_left=left)
+        )
     return offers
 
 

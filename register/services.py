@@ -39,7 +39,7 @@ from register.models import (
     RegistrationSettings,
     StripeEvent,
 )
-from register.selectors import active_order_q, level_price_on
+from register.selectors import active_order_q, badge_name_edit_deadline, level_price_on
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -388,6 +388,11 @@ def _queue_confirmation(order_id: int) -> None:
     send_order_confirmation.delay(order_id)
 
 
+def qr_svg(token: str) -> str:
+    """The check-in QR code as inline SVG, for pages and mails alike."""
+    return segno.make(token, error="m").svg_inline(scale=4, title="Check-in code")
+
+
 def qr_png(token: str) -> bytes:
     buffer = io.BytesIO()
     segno.make(token, error="m").save(buffer, kind="png", scale=6, border=2)
@@ -411,7 +416,7 @@ def order_send_confirmation(*, order_id: int) -> int:
         message.attach_alternative(
             render_to_string(
                 "register/email/confirmation.html",
-                context | {"qr_svg": segno.make(registration.checkin_token).svg_inline(scale=4)},
+                context | {"qr_svg": qr_svg(registration.checkin_token)},
             ),
             "text/html",
         )
@@ -552,11 +557,10 @@ def registration_change_badge_name(
     *, registration: Registration, badge_name: str, today: dt.date | None = None
 ) -> Registration:
     """An attendee renames their badge, until the organizer's cut-off day (inclusive)."""
-    settings = registration_settings(event=registration.event)
     today = today or timezone.localdate()
-    if settings.badge_name_edit_until is None or today > settings.badge_name_edit_until:
+    if badge_name_edit_deadline(event=registration.event, today=today) is None:
         raise ValidationError({"badge_name": "Badge names can no longer be changed."})
-    if error := _badge_name_error(badge_name, settings):
+    if error := _badge_name_error(badge_name, registration_settings(event=registration.event)):
         raise ValidationError({"badge_name": error})
     registration.badge_name = badge_name.strip()
     registration.save(update_fields=["badge_name"])

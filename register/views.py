@@ -4,7 +4,6 @@ import logging
 import secrets
 import zoneinfo
 
-import segno
 import stripe
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -22,6 +21,7 @@ from register.forms import AttendeeForm, BadgeNameForm, CheckoutForm, SimulatedC
 from register.models import AddOn, Order, Question
 from register.payments import SimulatedCardProvider, get_provider, providers_for_checkout
 from register.selectors import (
+    badge_name_edit_deadline,
     discount_code_valid_now,
     level_offers,
     order_of_account,
@@ -34,8 +34,8 @@ from register.services import (
     discount_code_failure_record,
     order_mark_paid,
     order_place,
+    qr_svg,
     registration_change_badge_name,
-    registration_settings,
     stripe_event_handle,
 )
 
@@ -52,8 +52,12 @@ def _event_or_404():
     return event
 
 
-def _qr_svg(token: str) -> str:
-    return segno.make(token, error="m").svg_inline(scale=4, title="Check-in code")
+def _with_qr_codes(registrations) -> list[tuple]:
+    """Each registration with its check-in QR code, once its order is paid."""
+    return [
+        (r, qr_svg(r.checkin_token) if r.order.status == Order.Status.PAID else None)
+        for r in registrations
+    ]
 
 
 class RegisterView(LoginRequiredMixin, View):
@@ -194,24 +198,18 @@ class OrderView(LoginRequiredMixin, View):
         order = order_of_account(reference=reference, account_id=request.user.pk)
         if order is None:
             raise Http404
-        badges = [
-            (r, _qr_svg(r.checkin_token) if order.status == Order.Status.PAID else None)
-            for r in order.registrations.all()
-        ]
+        badges = _with_qr_codes(order.registrations.all())
         return render(request, "register/order.html", {"order": order, "badges": badges})
 
 
 class MyRegistrationsView(LoginRequiredMixin, View):
     def get(self, request, *, errors=None, status=200):
-        registrations = registrations_of_account(account_id=request.user.pk)
-        badges = [
-            (r, _qr_svg(r.checkin_token) if r.order.status == Order.Status.PAID else None)
-            for r in registrations
-        ]
+        badges = _with_qr_codes(registrations_of_account(account_id=request.user.pk))
         event = active_event()
-        edit_until = registration_settings(event=event).badge_name_edit_until if event else None
-        can_edit = edit_until is not None and timezone.localdate() <= edit_until
-        context = {"badges": badges, "edit_until": edit_until if can_edit else None}
+        edit_until = (
+            badge_name_edit_deadline(event=event, today=timezone.localdate()) if event else None
+        )
+        context = {"badges": badges, "edit_until": edit_until}
         return render(request, "register/mine.html", context | {"errors": errors}, status=status)
 
 
