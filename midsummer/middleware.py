@@ -14,7 +14,6 @@ from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.template.loader import render_to_string
-from django.urls import set_urlconf
 from django_tenants.utils import get_public_schema_name
 
 from tenant.routing import normalize_host, resolver
@@ -47,12 +46,12 @@ class TenantMiddleware:
         tenant.domain_url = host
         request.tenant = tenant
         connection.set_tenant(tenant)
+        # Django's handler activates request.urlconf itself.
         request.urlconf = (
             settings.PUBLIC_SCHEMA_URLCONF
             if tenant.schema_name == get_public_schema_name()
             else settings.ROOT_URLCONF
         )
-        set_urlconf(request.urlconf)
         return self.get_response(request)
 
     @staticmethod
