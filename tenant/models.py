@@ -35,8 +35,8 @@ class Tenant(TenantMixin):
         ordering = ["name"]
 
     def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
-        """Copy the migrated template when it is up to date (fast and exact, see
-        tenant/schema_clone.py); otherwise replay the migrations as django-tenants does."""
+        """New tenants copy the migrated template (fast and exact, see tenant/schema_clone.py);
+        the template itself and public replay the migrations as django-tenants does."""
         from tenant.schema_clone import clone_template_into
 
         if sync_schema and clone_template_into(self.schema_name):

@@ -124,14 +124,14 @@ def _schema_exists(schema: str) -> bool:
 
 
 def clone_template_into(schema: str) -> bool:
-    """Create ``schema`` from the template if the template is there and current. Returns
-    whether it did (False: the caller migrates the schema the slow way)."""
+    """Create a new tenant's ``schema`` from the template, bringing the template up to date
+    first. Returns False for schemas that are not copied (public, the template itself, or one
+    that exists already): the caller migrates those the usual way."""
     from django_tenants.utils import get_public_schema_name
 
     if schema in (TEMPLATE_SCHEMA, get_public_schema_name()) or _schema_exists(schema):
         return False
-    if not _schema_exists(TEMPLATE_SCHEMA) or not schema_is_current(TEMPLATE_SCHEMA):
-        return False
+    template_ensure()
     schema_clone(source=TEMPLATE_SCHEMA, target=schema)
     connection.set_schema_to_public()  # type: ignore[attr-defined]
     return True

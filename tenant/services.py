@@ -16,7 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from tenant.models import CustomDomain, Domain, Membership, Tenant, User
 from tenant.routing import normalize_host
-from tenant.schema_clone import TEMPLATE_SCHEMA, template_ensure
+from tenant.schema_clone import TEMPLATE_SCHEMA
 from tenant.selectors import host_is_taken
 
 
@@ -53,7 +53,6 @@ def tenant_create(*, schema_name: str, name: str, domain: str) -> Tenant:
     """
     _validate_schema_name(schema_name)
     host = _claim_host(domain)
-    template_ensure()
     tenant = Tenant(schema_name=schema_name, name=name)
     tenant.full_clean()
     tenant.save(verbosity=0)

@@ -4,7 +4,6 @@ from django.db import transaction
 from django_tenants.management.commands.create_tenant import Command as StockCreateTenantCommand
 
 from tenant.routing import normalize_host
-from tenant.schema_clone import template_ensure
 from tenant.selectors import host_is_taken
 
 
@@ -24,7 +23,6 @@ class Command(StockCreateTenantCommand):
             options["domain_domain"] = host
         try:
             with transaction.atomic():
-                template_ensure()
                 super().handle(*args, **options)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
