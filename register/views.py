@@ -52,6 +52,11 @@ def _event_or_404():
     return event
 
 
+def _code_guesser(request) -> dict:
+    """Who is trying discount codes, as the throttle counts them (account and address)."""
+    return {"account_id": request.user.pk, "client_ip": request.META.get("REMOTE_ADDR", "")}
+
+
 def _with_qr_codes(registrations) -> list[tuple]:
     """Each registration with its check-in QR code, once its order is paid."""
     return [
@@ -98,7 +103,7 @@ class RegisterView(LoginRequiredMixin, View):
         """A code typed on the page, checked under the same throttle as placing an order."""
         if not code_text or request.method != "GET":
             return discount_code_valid_now(event=event, code=code_text, now=now), ""
-        who = {"account_id": request.user.pk, "client_ip": request.META.get("REMOTE_ADDR", "")}
+        who = _code_guesser(request)
         if not discount_code_attempts_left(**who):
             return None, "Too many wrong discount codes. Try again in 15 minutes."
         code = discount_code_valid_now(event=event, code=code_text, now=now)
@@ -123,7 +128,7 @@ class RegisterView(LoginRequiredMixin, View):
             return render(request, "register/register.html", context, status=409)
         attendees = [form.to_input() for form in formset if form.has_changed()]
         code = checkout.cleaned_data["discount_code"].strip()
-        who = {"account_id": request.user.pk, "client_ip": request.META.get("REMOTE_ADDR", "")}
+        who = _code_guesser(request)
         if code and not discount_code_attempts_left(**who):
             context["errors"] = ["Too many wrong discount codes. Try again in 15 minutes."]
             return render(request, "register/register.html", context, status=429)
