@@ -22,6 +22,9 @@ class Event(models.Model):
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     venue_name = models.CharField(max_length=200, blank=True)
     venue_address = models.TextField(blank=True)
+    city = models.CharField(
+        max_length=120, blank=True, help_text="Shown in the platform's convention directory."
+    )
     is_active = models.BooleanField(
         default=False, help_text="The event attendees see now. At most one is active."
     )

@@ -96,6 +96,7 @@ def event_create(
     timezone: str = "UTC",
     venue_name: str = "",
     venue_address: str = "",
+    city: str = "",
     is_active: bool = False,
 ) -> Event:
     """Create an event, making it the active one if asked (the previous active one steps down).
@@ -112,6 +113,7 @@ def event_create(
         timezone=timezone,
         venue_name=venue_name,
         venue_address=venue_address,
+        city=city,
         is_active=is_active,
     )
     event.full_clean()

@@ -64,6 +64,9 @@ SHARED_APPS = [
     "oauth2_provider",
     # Failed log-ins are counted in public: guesses spread over many hosts add up.
     "axes",
+    # Public summaries of the tenants (directory listings, who registered where): platform
+    # pages read them instead of visiting every schema.
+    "directory",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -71,6 +74,7 @@ TENANT_APPS = [
     "django.contrib.admin",
     "event",
     "register",
+    "front",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -86,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the switcher's cookie, else the browser's Accept-Language, else English.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -104,6 +110,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "front.context_processors.branding",
             ],
         },
     },
@@ -240,11 +248,14 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Internationalisation, static, media --------------------------------------------------------
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "midsummer" / "static"]
 STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default=str(DATA_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(DATA_DIR / "media"))

@@ -2,12 +2,12 @@
 
 from django.urls import include, path
 
-from event.views import EventOverviewView
 from midsummer.admin_sites import tenant_admin_site
 from tenant.views import MeApiView, MediaFileView
 
 urlpatterns = [
-    path("", EventOverviewView.as_view(), name="home"),
+    path("", include("front.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", tenant_admin_site.urls),
     path("accounts/", include("tenant.urls")),
     path("media/<path:path>", MediaFileView.as_view(), name="media"),
@@ -16,3 +16,7 @@ urlpatterns = [
     path("api/me", MeApiView.as_view(), name="api-me"),
     path("register/", include("register.urls")),
 ]
+
+handler403 = "midsummer.errors.permission_denied"
+handler404 = "midsummer.errors.page_not_found"
+handler500 = "midsummer.errors.server_error"

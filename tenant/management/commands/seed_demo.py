@@ -7,8 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, tenant_context
 
+from directory.signals import listing_refresh_for_current_schema
 from event.models import Event
 from event.services import event_create
+from front.models import Page, SiteBranding
 from register.models import AddOn, BadgeLevel, DiscountCode, PriceTier
 from tenant.models import Domain, Tenant, User
 from tenant.services import membership_grant, tenant_create, user_create
@@ -38,6 +40,86 @@ DEMO_TENANTS = [
         "America/Kentucky/Louisville",
     ),
 ]
+
+
+# What makes each demo convention look like a real one: address, city, look, content pages.
+DEMO_SITES = {
+    "furrydelphia": {
+        "address": "1201 Market Street\nPhiladelphia, PA 19107",
+        "city": "Philadelphia",
+        "colours": ("#5b21b6", "#ffffff"),
+        "description": (
+            "Philadelphia's furry convention: four days of panels, a packed dealers' den, "
+            "the fursuit parade down Market Street and dances every night."
+        ),
+        "pages": [
+            (
+                "Code of conduct",
+                "code-of-conduct",
+                1,
+                (
+                    "## Be excellent to each other\n\n"
+                    "Furrydelphia is for everyone. Harassment of any kind is not tolerated.\n\n"
+                    "- Ask before you hug or touch a fursuiter.\n"
+                    "- Badges are worn and visible at all times.\n"
+                    "- Report problems to any staffer in a **purple lanyard**, or call "
+                    "[the safety line](tel:+12155550199).\n"
+                ),
+            ),
+            (
+                "Hotel",
+                "hotel",
+                2,
+                (
+                    "## Philadelphia Marriott Downtown\n\n"
+                    "Our room block opens with registration. Book through the link in your "
+                    "confirmation mail to get the convention rate.\n\n"
+                    "| Room | Rate per night |\n| --- | --- |\n| King | $189 |\n"
+                    "| Double Queen | $199 |\n"
+                ),
+            ),
+            (
+                "FAQ",
+                "faq",
+                3,
+                (
+                    "### Can I buy a badge at the door?\n\nYes, at the door price.\n\n"
+                    "### Are minors welcome?\n\nYes, with a guardian's consent; children under "
+                    "6 are free.\n"
+                ),
+            ),
+        ],
+    },
+    "uproar": {
+        "address": "320 West Jefferson Street\nLouisville, KY 40202",
+        "city": "Louisville",
+        "colours": ("#0f5132", "#ffffff"),
+        "description": (
+            "Uproar brings Louisville's fandoms together for a winter weekend of music, "
+            "art, gaming and good company."
+        ),
+        "pages": [
+            (
+                "Code of conduct",
+                "code-of-conduct",
+                1,
+                (
+                    "## Our code of conduct\n\nBe kind, respect boundaries and follow staff "
+                    "instructions. Weapons props must be peace-bonded at the badge desk.\n"
+                ),
+            ),
+            (
+                "Hotel",
+                "hotel",
+                2,
+                (
+                    "## Hyatt Regency Louisville\n\nThe convention is in the hotel; the skywalk "
+                    "connects it to the Kentucky International Convention Center.\n"
+                ),
+            ),
+        ],
+    },
+}
 
 
 class Command(BaseCommand):
@@ -78,9 +160,13 @@ class Command(BaseCommand):
                         end_date=start + dt.timedelta(days=length - 1),
                         timezone=tz,
                         venue_name=venue,
+                        venue_address=DEMO_SITES[schema]["address"],
+                        city=DEMO_SITES[schema]["city"],
                         is_active=True,
                     )
                     self._seed_registration(event)
+                self._seed_site(DEMO_SITES[schema])
+                listing_refresh_for_current_schema(tenant=tenant)
             self.stdout.write(f"  http://{host}:{port}/       {name}")
             self.stdout.write(f"  http://{host}:{port}/admin/ admin@{host} / {DEMO_PASSWORD}")
 
@@ -116,6 +202,21 @@ class Command(BaseCommand):
             options=["S", "M", "L", "XL", "XXL"],
         )  # fmt: skip
         DiscountCode.objects.create(event=event, code="FRIEND10", kind="percent", amount=10)
+
+    def _seed_site(self, site: dict) -> None:
+        """Branding and content pages, added to demo tenants that lack them."""
+        if not SiteBranding.objects.exists():
+            colour, text_colour = site["colours"]
+            SiteBranding.objects.create(
+                brand_colour=colour, brand_text_colour=text_colour, description=site["description"]
+            )
+        for title, slug, order, body in site["pages"]:
+            Page.objects.get_or_create(
+                slug=slug, defaults={"title": title, "nav_order": order, "body": body}
+            )
+        Event.objects.filter(is_active=True, city="").update(
+            city=site["city"], venue_address=site["address"]
+        )
 
     @transaction.atomic
     def _ensure_public_tenant(self) -> None:

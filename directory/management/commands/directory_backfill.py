@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand
+from django_tenants.utils import tenant_context
+
+from directory.services import attendee_record
+from directory.signals import listing_refresh_for_current_schema
+from register.models import Order
+from tenant.selectors import active_tenants
+
+
+class Command(BaseCommand):
+    help = (
+        "Rebuild the public directory rows (listings, who registered where) from every active "
+        "tenant schema. Normally they are kept up to date as events and orders change; run this "
+        "once after installing the directory, or to repair it."
+    )
+
+    def handle(self, *args, **options) -> None:
+        for tenant in active_tenants():
+            with tenant_context(tenant):
+                listing_refresh_for_current_schema(tenant=tenant)
+                accounts = Order.objects.values_list("account_id", flat=True).distinct()
+                for account_id in accounts:
+                    attendee_record(user_id=account_id, tenant=tenant)
+            self.stdout.write(f"{tenant.schema_name}: directory row refreshed")

@@ -1,0 +1,50 @@
+"""Public-schema summaries of what happens in the tenant schemas, so that platform pages read
+one table instead of visiting every schema."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from tenant.models import Tenant
+
+
+class ConventionListing(models.Model):
+    """A convention's active event as the platform directory shows it. Written by
+    ``directory.services.listing_refresh`` whenever the tenant's events change."""
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="listing")
+    event_name = models.CharField(max_length=200)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    timezone = models.CharField(max_length=64)
+    city = models.CharField(max_length=120, blank=True)
+    venue_name = models.CharField(max_length=200, blank=True)
+    description = models.CharField(max_length=600, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start_date", "event_name"]
+        indexes = [models.Index(fields=["end_date"], name="directory_listing_end_date")]
+
+    def __str__(self) -> str:
+        return self.event_name
+
+
+class ConventionAttendee(models.Model):
+    """This account has placed a registration order at this convention (recorded when the
+    order is placed), so "My conventions" needs no visit to each tenant schema."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attended_conventions"
+    )
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="attendees")
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "tenant"], name="directory_attendee_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.tenant_id}"

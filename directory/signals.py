@@ -1,0 +1,49 @@
+"""Extension points: the event and register apps' writes update the public summaries."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django_tenants.utils import get_public_schema_name
+
+from directory.services import attendee_record, listing_refresh
+from event.models import Event
+from register.models import Order
+
+
+def _serving_tenant():
+    tenant = getattr(connection, "tenant", None)
+    if tenant is None or tenant.schema_name == get_public_schema_name():
+        return None
+    return tenant
+
+
+@receiver(post_save, sender=Event, dispatch_uid="directory_event_saved")
+@receiver(post_delete, sender=Event, dispatch_uid="directory_event_deleted")
+def event_changed(sender, **kwargs) -> None:
+    tenant = _serving_tenant()
+    if tenant is not None:
+        listing_refresh_for_current_schema(tenant=tenant)
+
+
+@receiver(post_save, sender=Order, dispatch_uid="directory_order_placed")
+def order_placed(sender, instance: Order, created: bool, **kwargs) -> None:
+    tenant = _serving_tenant()
+    if created and tenant is not None and instance.account_id:
+        attendee_record(user_id=instance.account_id, tenant=tenant)
+
+
+def listing_refresh_for_current_schema(*, tenant) -> None:
+    """Refresh ``tenant``'s listing from the schema the connection is in (that tenant's)."""
+    from event.selectors import active_event
+    from front.selectors import site_branding
+
+    listing_refresh(tenant=tenant, event=active_event(), description=site_branding().description)
+
+
+@receiver(post_save, sender="front.SiteBranding", dispatch_uid="directory_branding_saved")
+def branding_changed(sender, **kwargs) -> None:
+    tenant = _serving_tenant()
+    if tenant is not None:
+        listing_refresh_for_current_schema(tenant=tenant)

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from directory.ical import AllDayEvent, calendar
+from directory.selectors import conventions_of_user, upcoming_listings
+
+
+def _site_url(request, host: str | None) -> str:
+    """The convention's home on its primary host, with this request's scheme and port."""
+    if not host:
+        return ""
+    port = request.get_port()
+    default = "443" if request.is_secure() else "80"
+    suffix = f":{port}" if port and port != default else ""
+    return f"{request.scheme}://{host}{suffix}/"
+
+
+class PlatformHomeView(TemplateView):
+    """What Midsummer is, and the conventions coming up on it."""
+
+    template_name = "directory/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        listings = list(upcoming_listings(today=timezone.localdate()))
+        for listing in listings:
+            listing.url = _site_url(self.request, listing.host)
+        context["listings"] = listings
+        return context
+
+
+class ConventionsCalendarView(View):
+    """Every upcoming convention as an all-day event, for calendar apps."""
+
+    def get(self, request):
+        events = [
+            AllDayEvent(
+                uid=f"convention-{listing.tenant_id}@{request.get_host().split(':')[0]}",
+                summary=listing.event_name,
+                start=listing.start_date,
+                end=listing.end_date,
+                stamp=listing.updated_at,
+                location=", ".join(p for p in (listing.venue_name, listing.city) if p),
+                description=listing.description,
+                url=_site_url(request, listing.host),
+            )
+            for listing in upcoming_listings(today=timezone.localdate())
+        ]
+        body = calendar(name="Midsummer conventions", events=events)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="conventions.ics"'
+        return response
+
+
+class MyConventionsView(LoginRequiredMixin, TemplateView):
+    """Every convention where I hold a role or have registered."""
+
+    template_name = "directory/mine.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tenants = list(conventions_of_user(user_id=self.request.user.pk))
+        for tenant in tenants:
+            tenant.url = _site_url(self.request, tenant.host)
+        context["conventions"] = tenants
+        return context

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from event.selectors import active_event, event_days
+from front.rendering import markdown_to_safe_html
+from front.selectors import published_page, registration_status
+
+
+class HomeView(TemplateView):
+    """A convention's home: what, when, where, and whether one can register now."""
+
+    template_name = "front/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event = active_event()
+        context["event"] = event
+        if event is not None:
+            context["days"] = list(event_days(event=event))
+            context["registration"] = registration_status(event=event, now=timezone.now())
+        return context
+
+
+class PageView(TemplateView):
+    template_name = "front/page.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = published_page(slug=kwargs["slug"])
+        if page is None:
+            raise Http404
+        context["page"] = page
+        context["body_html"] = markdown_to_safe_html(page.body)
+        return context

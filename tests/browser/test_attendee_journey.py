@@ -1,0 +1,171 @@
+"""One attendee's journey through a real browser against a real gunicorn with two tenants."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from django_tenants.utils import schema_context, tenant_context
+
+from directory.models import ConventionAttendee
+from event.models import Event
+from event.services import event_generate_properties
+from front.models import Page, SiteBranding
+from register.models import BadgeLevel, Order, Registration
+from tenant.models import Membership, Tenant, User
+from tenant.roles import Role
+from tests.factories.tenant import PASSWORD
+
+pytestmark = pytest.mark.server
+
+START = timezone.localdate() + dt.timedelta(days=60)
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.fixture
+def two_conventions(committed):
+    """Committed data the server processes can see: an event, branding and a page in each of
+    alpha and beta, an attendee account and alpha's org admin. Removed afterwards."""
+    alpha = Tenant.objects.get(schema_name="alpha")
+    beta = Tenant.objects.get(schema_name="beta")
+    with schema_context("public"):
+        fan = User.objects.create_user("fan@example.org", PASSWORD, full_name="Robin Fox")
+        boss = User.objects.create_user("boss@example.org", PASSWORD, full_name="Org Admin")
+        Membership.objects.create(user=boss, tenant=alpha, roles=[Role.ORG_ADMIN])
+    made = {}
+    for tenant, name, colour in ((alpha, "Alpha Con", "#5b21b6"), (beta, "Beta Fest", "#0f5132")):
+        with tenant_context(tenant):
+            event = Event.objects.create(
+                name=name, slug=name.lower().replace(" ", "-"), start_date=START,
+                end_date=START + dt.timedelta(days=2), timezone="America/New_York",
+                venue_name=f"{name} Hall", venue_address="1 Main Street", city="Springfield",
+                is_active=True,
+            )  # fmt: skip
+            event_generate_properties(event=event)
+            BadgeLevel.objects.create(
+                event=event, name="Attendee", price=Decimal("55.00"), capacity=50
+            )
+            SiteBranding.objects.create(
+                brand_colour=colour, description=f"{name}: three days of fandom."
+            )
+            Page.objects.create(title="Code of conduct", slug="code-of-conduct", body="Be kind.")
+            made[tenant.schema_name] = event
+    try:
+        yield alpha, beta
+    finally:
+        for tenant in (alpha, beta):
+            with tenant_context(tenant):
+                Registration.objects.all().delete()
+                Order.objects.all().delete()
+                made[tenant.schema_name].delete()
+                SiteBranding.objects.all().delete()
+                Page.objects.all().delete()
+        with schema_context("public"):
+            ConventionAttendee.objects.filter(user__in=[fan, boss]).delete()
+            Membership.objects.filter(user=boss).delete()
+            User.objects.filter(pk__in=[fan.pk, boss.pk]).delete()
+
+
+def _axe(page, axe_path, what: str) -> None:
+    page.add_script_tag(path=str(axe_path))
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+             .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                         nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+    )
+    serious = [v for v in violations if v["impact"] in SERIOUS]
+    assert serious == [], f"axe on {what}: {json.dumps(serious, indent=1)}"
+
+
+def _fill_attendee(page, n: int, legal: str, badge: str) -> None:
+    page.select_option(f"#id_attendee-{n}-level", label="Attendee — 55.00")
+    page.fill(f"#id_attendee-{n}-legal_name", legal)
+    page.fill(f"#id_attendee-{n}-badge_name", badge)
+    page.fill(f"#id_attendee-{n}-birthdate", "1990-05-17")
+    page.fill(f"#id_attendee-{n}-email", f"{badge.lower()}@example.org")
+    page.fill(f"#id_attendee-{n}-phone", "+1 555 0100")
+    page.fill(f"#id_attendee-{n}-emergency_contact", "Sam +1 555 0101")
+
+
+def test_attendee_registers_two_people_and_pays(
+    two_conventions, gunicorn, browser, axe_path, artifacts
+):
+    port, log = gunicorn
+    alpha_url, beta_url = f"http://alpha.localhost:{port}", f"http://beta.localhost:{port}"
+    shots = []
+
+    def shot(page, name):
+        path = artifacts / f"{len(shots) + 1:02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        shots.append(path)
+
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+
+    # The convention's home: event, venue, the Register button, in its colours.
+    page.goto(f"{alpha_url}/")
+    assert page.locator("h1").inner_text() == "Alpha Con"
+    nav = page.get_by_role("navigation", name="Main")
+    assert nav.get_by_role("link", name="Code of conduct").count() == 1
+    shot(page, "alpha-home")
+    _axe(page, axe_path, "tenant home")
+
+    page.get_by_role("link", name="Register now").click()
+    page.fill("#id_username", "fan@example.org")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{alpha_url}/register/?people=2")
+    assert page.locator("h1").inner_text() == "Register for Alpha Con"
+    _axe(page, axe_path, "registration form")
+    _fill_attendee(page, 0, "Robin Fox", "Robin")
+    _fill_attendee(page, 1, "Kit Fox", "Kit")
+    page.get_by_label("Card (simulated — no real money)").check()
+    shot(page, "registration-form")
+    page.get_by_role("button", name="Place order").click()
+
+    page.fill("#id_card_number", "4242 4242 4242 4242")
+    shot(page, "simulated-card")
+    page.get_by_role("button", name="Pay").click()
+    page.wait_for_url("**/register/orders/*/")
+    reference = page.url.rstrip("/").rsplit("/", 1)[1]
+    assert "Paid" in page.locator("main").inner_text()
+
+    page.goto(f"{alpha_url}/register/mine/")
+    badges = page.locator("article.badge")
+    assert badges.count() == 2
+    assert page.locator("article.badge figure svg").count() == 2
+    shot(page, "my-registrations")
+    _axe(page, axe_path, "my registrations")
+
+    # Same browser, the other convention's host: a session belongs to the host it was made on.
+    page.goto(f"{beta_url}/")
+    assert page.locator("h1").inner_text() == "Beta Fest"
+    assert page.get_by_role("link", name="Log in").count() == 1
+    assert page.get_by_role("button", name="Log out").count() == 0
+    assert page.get_by_role("link", name="My registrations").count() == 0
+    shot(page, "beta-not-logged-in")
+
+    # The org admin finds the order in alpha's admin.
+    admin = browser.new_context().new_page()
+    admin.set_default_timeout(15_000)
+    admin.goto(f"{alpha_url}/admin/register/order/?q=Kit+Fox")
+    admin.fill("#id_username", "boss@example.org")
+    admin.fill("#id_password", PASSWORD)
+    admin.locator("input[type=submit], button[type=submit]").first.click()
+    admin.wait_for_url("**/admin/register/order/**")
+    assert admin.get_by_role("link", name=reference).count() == 1
+    shot(admin, "admin-finds-order")
+
+    # The platform's directory lists both conventions, linking to their hosts.
+    page.goto(f"http://localhost:{port}/")
+    assert page.get_by_role("link", name="Alpha Con").get_attribute("href") == f"{alpha_url}/"
+    assert page.get_by_role("link", name="Beta Fest").get_attribute("href") == f"{beta_url}/"
+    shot(page, "platform-directory")
+    _axe(page, axe_path, "directory")
+
+    print("\nscreenshots:\n" + "\n".join(str(p) for p in shots))  # noqa: T201
+    assert all(p.stat().st_size > 5_000 for p in shots)

@@ -1,0 +1,184 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from directory.ical import escape_text, fold
+from directory.models import ConventionAttendee, ConventionListing
+from register.services import order_place
+from tenant.models import Domain, Tenant
+from tenant.roles import Role
+from tests.factories.event import EventFactory
+from tests.factories.register import BadgeLevelFactory, attendee
+from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
+
+SOON = timezone.localdate() + dt.timedelta(days=40)
+
+
+def _event(tenant, name, *, start=SOON, city="Philadelphia", **extra):
+    with tenant_context(tenant):
+        return EventFactory(
+            name=name, is_active=True, start_date=start, end_date=start + dt.timedelta(days=2),
+            city=city, **extra,
+        )  # fmt: skip
+
+
+def test_listing_follows_the_tenants_active_event(tenant_a):
+    event = _event(tenant_a, "Alpha Con")
+
+    created = ConventionListing.objects.get(tenant=tenant_a)
+    with tenant_context(tenant_a):
+        event.name = "Alpha Con Renamed"
+        event.save()
+    renamed = ConventionListing.objects.get(tenant=tenant_a).event_name
+    with tenant_context(tenant_a):
+        event.is_active = False
+        event.save()
+
+    assert (created.event_name, created.start_date, created.city) == (
+        "Alpha Con",
+        SOON,
+        "Philadelphia",
+    )
+    assert renamed == "Alpha Con Renamed"
+    assert not ConventionListing.objects.filter(tenant=tenant_a).exists()
+
+
+def test_directory_lists_upcoming_conventions_of_all_tenants(tenant_a, tenant_b, client_public):
+    _event(tenant_a, "Alpha Con", city="Philadelphia")
+    _event(tenant_b, "Beta Fest", start=SOON + dt.timedelta(days=5), city="Louisville")
+    with tenant_context(tenant_b):
+        EventFactory(name="Beta Past", start_date=dt.date(2020, 1, 1), end_date=dt.date(2020, 1, 2))
+
+    html = client_public.get("/").content.decode()
+
+    assert '<a href="http://alpha.localhost/">Alpha Con</a>' in html
+    assert '<a href="http://beta.localhost/">Beta Fest</a>' in html
+    assert "Louisville" in html and "Philadelphia" in html
+    assert html.index("Alpha Con") < html.index("Beta Fest")
+    assert "Beta Past" not in html
+
+
+def test_past_conventions_and_inactive_tenants_are_not_listed(tenant_a, client_public):
+    _event(tenant_a, "Alpha Old", start=timezone.localdate() - dt.timedelta(days=30))
+
+    html = client_public.get("/").content.decode()
+
+    assert "Alpha Old" not in html
+
+
+def _fake_tenants(count: int) -> None:
+    """Tenants in public only (no schema): the directory never visits tenant schemas."""
+    tenants = Tenant.objects.bulk_create(
+        Tenant(schema_name=f"fake{n}", name=f"Fake {n}") for n in range(count)
+    )
+    Domain.objects.bulk_create(
+        Domain(tenant=t, domain=f"{t.schema_name}.localhost", is_primary=True) for t in tenants
+    )
+    ConventionListing.objects.bulk_create(
+        ConventionListing(
+            tenant=t,
+            event_name=f"{t.name} Con",
+            start_date=SOON,
+            end_date=SOON,
+            timezone="UTC",
+            city="Town",
+        )  # fmt: skip
+        for t in tenants
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "per_convention"), [("/", b" Con</a></h3>"), ("/conventions.ics", b"BEGIN:VEVENT")]
+)
+def test_directory_queries_do_not_grow_with_tenants(client_public, path, per_convention):
+    def count(n):
+        ConventionListing.objects.all().delete()
+        Tenant.objects.filter(schema_name__startswith="fake").delete()
+        _fake_tenants(n)
+        client_public.get(path)  # warm the route cache
+        with CaptureQueriesContext(connection) as queries:
+            response = client_public.get(path)
+        assert response.content.count(per_convention) == n
+        return len(queries)
+
+    assert count(2) == count(20)
+
+
+def test_ical_feed_has_all_day_events_with_uid_and_escaping(tenant_a, tenant_b, client_public):
+    _event(tenant_a, "Alpha, the Con; 2031", venue_name="Hall")
+    _event(tenant_b, "Beta Fest")
+
+    response = client_public.get("/conventions.ics")
+
+    body = response.content.decode()
+    lines = body.split("\r\n")
+    start, end = SOON.strftime("%Y%m%d"), (SOON + dt.timedelta(days=3)).strftime("%Y%m%d")
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert lines[0] == "BEGIN:VCALENDAR" and body.endswith("END:VCALENDAR\r\n")
+    assert body.count("BEGIN:VEVENT") == 2
+    assert "SUMMARY:Alpha\\, the Con\\; 2031" in lines
+    assert f"DTSTART;VALUE=DATE:{start}" in lines
+    assert f"DTEND;VALUE=DATE:{end}" in lines  # exclusive: the day after the last day
+    assert f"UID:convention-{tenant_a.pk}@localhost" in lines
+    assert "LOCATION:Hall\\, Philadelphia" in lines
+    assert "URL:http://alpha.localhost/" in lines
+    assert all(len(line.encode()) <= 75 for line in lines)
+
+
+def test_ical_text_escaping_and_folding():
+    assert escape_text("a\\b;c,d\ne") == "a\\\\b\\;c\\,d\\ne"
+    folded = fold("DESCRIPTION:" + "é" * 80)
+    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
+    assert folded.replace("\r\n ", "") == "DESCRIPTION:" + "é" * 80
+
+
+def test_placing_an_order_records_the_convention_for_my_conventions(tenant_a, tenant_b):
+    buyer = UserFactory()
+    event = _event(tenant_a, "Alpha Con")
+    with tenant_context(tenant_a):
+        level = BadgeLevelFactory(event=event)
+        order_place(event=event, account=buyer, provider="simulated", attendees=[attendee(level)])
+
+    assert list(ConventionAttendee.objects.filter(user=buyer).values_list("tenant", flat=True)) == [
+        tenant_a.pk
+    ]
+
+
+def test_my_conventions_lists_registrations_and_roles_only_mine(tenant_a, tenant_b, client_public):
+    _event(tenant_a, "Alpha Con")
+    me, other = UserFactory(), UserFactory()
+    ConventionAttendee.objects.create(user=me, tenant=tenant_a)
+    MembershipFactory(user=me, tenant=tenant_b, roles=[Role.STAFF_LEAD])
+    ConventionAttendee.objects.create(user=other, tenant=tenant_b)
+    client_public.post("/accounts/login/", {"username": me.email, "password": PASSWORD})
+
+    html = client_public.get("/my/conventions/").content.decode()
+    client_public.post("/accounts/logout/")
+    client_public.post("/accounts/login/", {"username": other.email, "password": PASSWORD})
+    others = client_public.get("/my/conventions/").content.decode()
+
+    assert '<a href="http://alpha.localhost/">Alpha</a>' in html
+    assert '<a href="http://beta.localhost/">Beta</a>' in html
+    assert "Alpha Con" in html
+    assert "Alpha" not in others and '<a href="http://beta.localhost/">Beta</a>' in others
+
+
+def test_my_conventions_needs_a_login(client_public):
+    response = client_public.get("/my/conventions/")
+
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_backfill_command_rebuilds_listings(tenant_a):
+    from django.core.management import call_command
+
+    _event(tenant_a, "Alpha Con")
+    ConventionListing.objects.all().delete()
+
+    call_command("directory_backfill", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert ConventionListing.objects.get(tenant=tenant_a).event_name == "Alpha Con"
