@@ -8,6 +8,9 @@ COPY midsummer ./midsummer
 COPY tenant ./tenant
 COPY event ./event
 COPY register ./register
+COPY front ./front
+COPY directory ./directory
+COPY locale ./locale
 COPY manage.py ./
 RUN pip install . \
     && useradd --system --uid 10001 midsummer \

@@ -182,3 +182,25 @@ def test_backfill_command_rebuilds_listings(tenant_a):
     call_command("directory_backfill", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     assert ConventionListing.objects.get(tenant=tenant_a).event_name == "Alpha Con"
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_my_conventions_queries_do_not_grow_with_conventions(
+    client_public, django_assert_num_queries, count
+):
+    me = UserFactory()
+    tenants = Tenant.objects.bulk_create(
+        Tenant(schema_name=f"mine{n}", name=f"Mine {n}") for n in range(count)
+    )
+    Domain.objects.bulk_create(
+        Domain(tenant=t, domain=f"{t.schema_name}.localhost", is_primary=True) for t in tenants
+    )
+    ConventionAttendee.objects.bulk_create(ConventionAttendee(user=me, tenant=t) for t in tenants)
+    client_public.post("/accounts/login/", {"username": me.email, "password": PASSWORD})
+    client_public.get("/my/conventions/")
+
+    # session, user, the conventions (with their hosts and listings) — for 1 or 3.
+    with django_assert_num_queries(3):
+        response = client_public.get("/my/conventions/")
+
+    assert response.content.count(b'.localhost/">Mine ') == count

@@ -217,3 +217,50 @@ def test_language_switcher_sets_german(alpha_event, client_a):
     html = client_a.get("/").content.decode()
 
     assert "Anmeldung ist noch nicht" in html
+
+
+def test_logo_upload_is_stored_per_tenant_and_served_only_there(
+    tenant_a, client_a, client_b, settings
+):
+    import shutil
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin = MembershipFactory(tenant=tenant_a, roles=[Role.ORG_ADMIN]).user
+    client_a.post("/accounts/login/", {"username": admin.email, "password": PASSWORD})
+    logo = SimpleUploadedFile("logo.png", b"\x89PNG\r\n\x1a\nalpha-logo", content_type="image/png")
+    try:
+        response = client_a.post(
+            "/admin/front/sitebranding/add/",
+            {"brand_colour": "#1e3a5f", "brand_text_colour": "#ffffff", "logo": logo},
+        )
+        with tenant_context(tenant_a):
+            stored = SiteBranding.objects.get().logo
+        url = stored.url
+
+        on_a, on_b = client_a.get(url), client_b.get(url)
+
+        assert response.status_code == 302
+        assert (Path(settings.MEDIA_ROOT) / "alpha" / stored.name).exists()
+        assert on_a.status_code == 200 and b"alpha-logo" in b"".join(on_a.streaming_content)
+        assert on_b.status_code == 404
+        assert f'<img src="{url}"'.encode() in client_a.get("/").content
+    finally:
+        shutil.rmtree(Path(settings.MEDIA_ROOT) / "alpha" / "branding", ignore_errors=True)
+
+
+def test_logo_must_be_an_image_file(tenant_a, client_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin = MembershipFactory(tenant=tenant_a, roles=[Role.ORG_ADMIN]).user
+    client_a.post("/accounts/login/", {"username": admin.email, "password": PASSWORD})
+    svg = SimpleUploadedFile("logo.svg", b"<svg onload=alert(1)></svg>", content_type="image/svg")
+
+    response = client_a.post(
+        "/admin/front/sitebranding/add/",
+        {"brand_colour": "#1e3a5f", "brand_text_colour": "#ffffff", "logo": svg},
+    )
+
+    assert response.status_code == 200
+    assert "File extension “svg” is not allowed" in response.content.decode()
