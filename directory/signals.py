@@ -10,13 +10,18 @@ from django_tenants.utils import get_public_schema_name
 from directory.services import attendee_record, listing_refresh
 from event.models import Event
 from register.models import Order
+from tenant.models import Tenant
 
 
-def _serving_tenant():
+def _serving_tenant() -> Tenant | None:
+    """The tenant whose schema the connection is in (None in public). ``schema_context`` sets
+    a stand-in without a primary key; the real row is looked up then."""
     tenant = getattr(connection, "tenant", None)
     if tenant is None or tenant.schema_name == get_public_schema_name():
         return None
-    return tenant
+    if isinstance(tenant, Tenant) and tenant.pk is not None:
+        return tenant
+    return Tenant.objects.filter(schema_name=tenant.schema_name).first()
 
 
 @receiver(post_save, sender=Event, dispatch_uid="directory_event_saved")

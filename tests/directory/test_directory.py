@@ -204,3 +204,12 @@ def test_my_conventions_queries_do_not_grow_with_conventions(
         response = client_public.get("/my/conventions/")
 
     assert response.content.count(b'.localhost/">Mine ') == count
+
+
+def test_listing_is_written_under_schema_context_too(tenant_a):
+    from django_tenants.utils import schema_context
+
+    with schema_context("alpha"):
+        EventFactory(name="Alpha by schema", is_active=True, start_date=SOON, end_date=SOON)
+
+    assert ConventionListing.objects.get(tenant=tenant_a).event_name == "Alpha by schema"

@@ -3,7 +3,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from front.colours import contrast_ratio
@@ -52,14 +51,14 @@ def test_home_says_sold_out_when_every_badge_is_taken(alpha_event, tenant_a, cli
     assert 'class="cta"' not in html
 
 
-def test_home_says_when_registration_opens(alpha_event, tenant_a, client_a):
-    opens = timezone.now() + dt.timedelta(days=10)
+def test_home_says_when_registration_opens_in_the_events_time_zone(alpha_event, tenant_a, client_a):
+    opens = dt.datetime(2031, 3, 1, 17, 0, tzinfo=dt.UTC)  # noon in New York
     with tenant_context(tenant_a):
         BadgeLevelFactory(event=alpha_event, sale_starts_at=opens)
 
     html = client_a.get("/").content.decode()
 
-    assert "Registration opens" in html
+    assert "Registration opens March 1, 2031, noon (America/New_York)." in html
     assert 'class="cta"' not in html
 
 
@@ -264,3 +263,34 @@ def test_logo_must_be_an_image_file(tenant_a, client_a):
 
     assert response.status_code == 200
     assert "File extension “svg” is not allowed" in response.content.decode()
+
+
+def test_forbidden_page_is_friendly_and_branded(tenant_a, client_a):
+    with tenant_context(tenant_a):
+        SiteBrandingFactory(brand_colour="#7f1d1d")
+    lead = MembershipFactory(tenant=tenant_a, roles=[Role.REGISTRATION_LEAD]).user
+    client_a.post("/accounts/login/", {"username": lead.email, "password": PASSWORD})
+
+    response = client_a.get("/admin/diagnostics/")
+
+    assert response.status_code == 403
+    assert "You are not allowed to see this page" in response.content.decode()
+    assert "--brand: #7f1d1d" in response.content.decode()
+
+
+def test_public_host_not_found_page_is_in_platform_style(client_public):
+    response = client_public.get("/no-such-page/")
+
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "We could not find that page" in html and "Back to Midsummer" in html
+    assert "--brand:" not in html
+
+
+def test_home_links_other_parts_only_when_they_exist(alpha_event, client_a):
+    from front.views import _parts_that_exist
+
+    html = client_a.get("/").content.decode()
+
+    assert _parts_that_exist() == []  # no schedule, vendors or shop app yet
+    assert "Schedule" not in html
