@@ -48,15 +48,25 @@ def axe_path() -> Path:
     return AXE
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    """A fresh headless Chromium (new profile each time) via Playwright's driver."""
+@pytest.fixture(scope="session")
+def chromium_available() -> Path:
     if not CHROMIUM.exists():
         _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium chromium-driver)")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         _unavailable("the playwright package is not installed")
+    return CHROMIUM
+
+
+@pytest.fixture
+def browser(chromium_available, monkeypatch):
+    """A fresh headless Chromium (new profile each time) via Playwright's driver.
+
+    Request it after fixtures that use the database: Playwright's sync API switches greenlets,
+    and ORM calls made inside its context would open a connection that outlives the test."""
+    from playwright.sync_api import sync_playwright
+
     # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
     # under one unless told it is fine (this test thread is not serving async code).
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

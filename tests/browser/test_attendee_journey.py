@@ -91,8 +91,10 @@ def _fill_attendee(page, n: int, legal: str, badge: str) -> None:
 
 
 def test_attendee_registers_two_people_and_pays(
-    two_conventions, gunicorn, browser, axe_path, artifacts
+    chromium_available, axe_path, two_conventions, gunicorn, browser, artifacts
 ):
+    # Chromium is checked first (skip, or fail in CI, before any setup); the browser itself is
+    # started last, after the database work of the fixtures (see the browser fixture).
     port, log = gunicorn
     alpha_url, beta_url = f"http://alpha.localhost:{port}", f"http://beta.localhost:{port}"
     shots = []
