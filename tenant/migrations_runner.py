@@ -218,8 +218,9 @@ def migrate_schemas_parallel(
     progress: Progress | None = None,
 ) -> RunReport:
     """Migrate ``schemas`` (see module doc). ``options`` are Django ``migrate``'s; a canary
-    stage of ``canary`` schemas (the template is never a canary: it holds no data) must all
-    succeed before the others start."""
+    stage of ``canary`` schemas must all succeed before the others start. The template schema,
+    if it has work, is migrated first (with the canaries, without counting as one: it holds
+    no data)."""
     started = time.monotonic()
     report = RunReport()
     migrate_options = {key: options[key] for key in MIGRATE_OPTIONS if key in options}
@@ -245,11 +246,14 @@ def migrate_schemas_parallel(
         (report.migrated if outcome.ok else report.failed).append(outcome)
         progress.advance(outcome)
 
+    # The template goes first: a tenant created during the run is copied from a current one.
+    todo.sort(key=lambda schema: schema != TEMPLATE_SCHEMA)
     stages = [todo]
     if canary > 0:
-        candidates = [s for s in todo if s != TEMPLATE_SCHEMA]
-        canaries = candidates[:canary]
-        stages = [canaries, [s for s in todo if s not in canaries]]
+        first = [s for s in todo if s == TEMPLATE_SCHEMA] + [
+            s for s in todo if s != TEMPLATE_SCHEMA
+        ][:canary]
+        stages = [first, [s for s in todo if s not in first]]
     for number, stage in enumerate(stages):
         if number > 0 and report.failed:
             report.not_run = list(stage)

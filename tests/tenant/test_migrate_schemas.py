@@ -130,6 +130,16 @@ def test_staged_rollout_by_schemas_then_a_canary_that_stops_the_rest(scratch):
     assert _pending(scratch) == {"mig_one": [], "mig_three": [], "mig_two": []}
 
 
+def test_the_template_is_migrated_first_and_is_not_a_canary(scratch):
+    _unapply_stripe(["midsummer_template", "mig_two"])
+
+    rollout = _migrate(tenant=True, canary=1, workers=1)
+
+    assert "[1/2] midsummer_template: migrated" in rollout
+    assert "[2/2] mig_two: migrated" in rollout
+    assert _pending(["midsummer_template", "mig_two"]) == {"midsummer_template": [], "mig_two": []}
+
+
 def test_unknown_schemas_or_apps_are_refused_with_a_clear_message(tenant_a):
     with pytest.raises(CommandError, match="No tenant with schema nowhere"):
         _migrate(schemas="alpha,nowhere")
