@@ -255,10 +255,11 @@ def migrate_schemas_parallel(
         ][:canary]
         stages = [first, [s for s in todo if s not in first]]
     for number, stage in enumerate(stages):
-        if number > 0 and report.failed:
-            report.not_run = list(stage)
-            break
+        failures_before = len(report.failed)
         _run_batch(stage, migrate_options, workers, record)
+        if number < len(stages) - 1 and len(report.failed) > failures_before:
+            report.not_run = [s for later in stages[number + 1 :] for s in later]
+            break
     progress.finish()
     report.seconds = time.monotonic() - started
     return report

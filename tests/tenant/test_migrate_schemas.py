@@ -140,6 +140,17 @@ def test_the_template_is_migrated_first_and_is_not_a_canary(scratch):
     assert _pending(["midsummer_template", "mig_two"]) == {"midsummer_template": [], "mig_two": []}
 
 
+def test_a_tenant_without_its_schema_is_reported_not_a_crash(tenant_a):
+    Tenant.objects.bulk_create([Tenant(schema_name="ghost", name="Ghost")])  # no schema made
+    out = StringIO()
+
+    with pytest.raises(CommandError, match="1 schema.s. failed to migrate"):
+        call_command("migrate_schemas", schemas="alpha,ghost", stdout=out)
+
+    assert "  FAILED ghost: the schema does not exist" in out.getvalue()
+    assert "Migrated 0, skipped at head 1, failed 1" in out.getvalue()
+
+
 def test_unknown_schemas_or_apps_are_refused_with_a_clear_message(tenant_a):
     with pytest.raises(CommandError, match="No tenant with schema nowhere"):
         _migrate(schemas="alpha,nowhere")
