@@ -270,9 +270,16 @@ class Progress:
 
     WIDTH = 30
 
-    def __init__(self, *, write: Callable[[str], None] | None = None, tty: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        write: Callable[[str], None] | None = None,
+        tty: bool = False,
+        done_word: str = "migrated",
+    ) -> None:
         self.write = write or (lambda text: None)
         self.tty = tty
+        self.done_word = done_word
         self.total = 0
         self.done = 0
         self.failed = 0
@@ -291,7 +298,7 @@ class Progress:
                 self.write(f"\r\033[K{outcome.schema}: FAILED {outcome.error}\n")
             self._bar()
         else:
-            state = "migrated" if outcome.ok else f"FAILED {outcome.error}"
+            state = self.done_word if outcome.ok else f"FAILED {outcome.error}"
             self.write(
                 f"[{self.done}/{self.total}] {outcome.schema}: {state} ({outcome.seconds:.1f} s)\n"
             )
@@ -308,9 +315,9 @@ class Progress:
             self.write("\n")
 
 
-def summary_lines(report: RunReport) -> Iterable[str]:
+def summary_lines(report: RunReport, *, done_word: str = "migrated") -> Iterable[str]:
     yield (
-        f"Migrated {len(report.migrated)}, skipped at head {len(report.skipped)}, "
+        f"{done_word.capitalize()} {len(report.migrated)}, skipped at head {len(report.skipped)}, "
         f"failed {len(report.failed)}"
         + (f", not run {len(report.not_run)}" if report.not_run else "")
         + f" in {report.seconds:.1f} s."

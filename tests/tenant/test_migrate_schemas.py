@@ -171,6 +171,17 @@ def test_check_lists_schemas_with_work_and_exits_1(tenant_a, tenant_b):
     assert out.getvalue() == f"beta: {STRIPE}\n"
 
 
+def test_plan_shows_each_schemas_work_and_changes_nothing(tenant_a, tenant_b):
+    _execute("DELETE FROM beta.django_migrations WHERE app = 'register' AND name = '0002_stripe'")
+
+    out = _migrate(tenant=True, plan=True)
+
+    assert "[1/1] beta: planned" in out
+    assert "--- beta\nPlanned operations:\nregister.0002_stripe\n" in out
+    assert "Planned 1, skipped at head 2, failed 0" in out
+    assert _pending(["alpha", "beta"]) == {"alpha": [], "beta": [STRIPE]}
+
+
 def _status(capsys, schema: str) -> dict:
     capsys.readouterr()
     with pytest.raises(SystemExit):

@@ -89,9 +89,11 @@ class Command(MigrateSchemasCommand):
         workers = options["workers"] or options.get("parallel")
         if not workers:
             workers = 1 if options.get("executor") == "standard" else default_workers()
+        done_word = "planned" if options["plan"] else "migrated"  # --plan changes nothing
         progress = Progress(
             write=(lambda text: self.stdout.write(text, ending="")) if verbosity else None,
             tty=self.stdout.isatty(),
+            done_word=done_word,
         )
         try:
             report = migrate_schemas_parallel(
@@ -112,7 +114,7 @@ class Command(MigrateSchemasCommand):
             for outcome in report.failed:
                 self.stderr.write(f"--- {outcome.schema}\n{outcome.output}")
         if verbosity:
-            for line in summary_lines(report):
+            for line in summary_lines(report, done_word=done_word):
                 self.stdout.write(line)
         if not report.ok:
             raise CommandError(
