@@ -38,11 +38,14 @@ class TenantAdminSite(admin.AdminSite):
         """Developer tools: read-only facts about this convention's schema and hosts."""
         if not request.user.has_perm(VIEW_DIAGNOSTICS):
             raise PermissionDenied
+        migrations = schema_migration_states(schema=request.tenant.schema_name)
         context = {
             **self.each_context(request),
             "title": "Diagnostics",
             "schema_name": request.tenant.schema_name,
-            "migrations": schema_migration_states(schema=request.tenant.schema_name),
+            "migrations": migrations,
+            "behind": any(app.behind for app in migrations),
+            "drift": any(app.unknown for app in migrations),
             **tenant_hosts(tenant=request.tenant),
         }
         return TemplateResponse(request, "admin/tenant_diagnostics.html", context)

@@ -3,6 +3,10 @@
 Host (lower-cased, port stripped) → platform Domain, else verified CustomDomain → Tenant. The
 connection is switched to that tenant's schema and the request gets the tenant or public URLconf.
 Unknown hosts get a plain 404 that reveals nothing; a deactivated tenant gets a clear page.
+A tenant whose schema is behind the code (a migration not yet applied there) answers 503 "being
+updated" instead of being served wrong; only its admin's log-in and diagnostics pages stay open,
+so its developers can see why. Whether a schema is behind is cached per process with the route
+(no query on the warm path) and re-checked when a migration finishes in it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from django_tenants.utils import get_public_schema_name
 from tenant.routing import normalize_host, resolver
 
 HEALTH_CHECK_PATH = "/healthz"
+# Still served while the tenant's schema is behind: they read only public rows, the session
+# and django_migrations.
+OPEN_WHILE_BEHIND = {"/admin/login/", "/admin/diagnostics/"}
 
 
 class TenantMiddleware:
@@ -41,6 +48,17 @@ class TenantMiddleware:
             connection.set_schema_to_public()
             return HttpResponseNotFound(
                 render_to_string("midsummer/tenant_unavailable.html", {"tenant": tenant})
+            )
+        if (
+            tenant.schema_name != get_public_schema_name()
+            and request.path not in OPEN_WHILE_BEHIND
+            and resolver.schema_is_behind(tenant.schema_name)
+        ):
+            connection.set_schema_to_public()
+            return HttpResponse(
+                render_to_string("midsummer/tenant_updating.html", {"tenant": tenant}),
+                status=503,
+                headers={"Retry-After": "60"},
             )
 
         tenant.domain_url = host

@@ -7,6 +7,13 @@ its own connection in a background thread and drops its cache when told. While t
 is not connected the cache is not used at all, so a process never serves a route it could not
 hear being changed. Unknown hosts are never cached: a tenant created a moment ago is served by
 the very next request.
+
+The same cache remembers, per tenant schema, whether the schema is behind the code (a tenant
+migration not applied there): such a tenant is answered "being updated" rather than served
+wrong. It is worked out once per schema and process (two queries, on the cold path only) and
+forgotten when a ``migrate`` finishes in that schema: a ``post_migrate`` receiver notifies the
+same channel with ``schema:<name>`` (``migrate_schemas``, ``tenant_command migrate``, Django's
+``migrate``, forwards or backwards alike).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from tenant.selectors import tenant_for_host
 logger = logging.getLogger(__name__)
 
 ROUTES_CHANNEL = "midsummer_routes"
+SCHEMA_PAYLOAD_PREFIX = "schema:"
 
 
 def normalize_host(host: str) -> str:
@@ -39,6 +47,8 @@ def normalize_host(host: str) -> str:
 class HostResolver:
     def __init__(self) -> None:
         self._routes: dict[str, Tenant] = {}
+        self._behind: dict[str, bool] = {}
+        self._code_migrations: tuple | None = None
         self._generation = 0
         self._lock = threading.Lock()
         self._listening = threading.Event()
@@ -61,10 +71,33 @@ class HostResolver:
                     self._routes[host] = tenant
         return copy.copy(tenant)
 
+    def schema_is_behind(self, schema: str) -> bool:
+        """Whether ``schema`` lacks a tenant migration the code has (cached like routes)."""
+        self._ensure_listener()
+        behind = self._behind.get(schema)
+        if behind is None:
+            from tenant.selectors import schema_is_behind, tenant_migrations_in_code
+
+            if self._code_migrations is None:
+                self._code_migrations = tenant_migrations_in_code()  # the code: once a process
+            generation = self._generation
+            behind = schema_is_behind(schema=schema, code=self._code_migrations)
+            with self._lock:
+                if self._listening.is_set() and generation == self._generation:
+                    self._behind[schema] = behind
+        return behind
+
     def invalidate(self) -> None:
         with self._lock:
             self._generation += 1
             self._routes = {}
+            self._behind = {}
+
+    def invalidate_schema(self, schema: str) -> None:
+        """Forget whether ``schema`` is behind (its migrations changed); routes stay."""
+        with self._lock:
+            self._generation += 1
+            self._behind.pop(schema, None)
 
     @property
     def is_listening(self) -> bool:
@@ -119,8 +152,13 @@ class HostResolver:
                     self.invalidate()
                     self._listening.set()
                     while not self._stopping.is_set():
-                        for _notify in conn.notifies(timeout=0.5):
-                            self.invalidate()
+                        for notify in conn.notifies(timeout=0.5):
+                            if notify.payload.startswith(SCHEMA_PAYLOAD_PREFIX):
+                                self.invalidate_schema(
+                                    notify.payload.removeprefix(SCHEMA_PAYLOAD_PREFIX)
+                                )
+                            else:
+                                self.invalidate()
             except Exception:
                 logger.warning("route listener lost its connection; retrying", exc_info=True)
                 self._stopping.wait(1)
@@ -130,3 +168,12 @@ class HostResolver:
 
 
 resolver = HostResolver()
+
+
+def notify_schema_migrated(*, using: str = "default") -> None:
+    """Tell every process that the migrations of the connection's current schema changed
+    (delivered on commit). Connected to ``post_migrate`` in ``TenantConfig.ready``."""
+    conn = connections[using]
+    schema = getattr(conn, "schema_name", None) or get_public_schema_name()
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT pg_notify(%s, %s)", [ROUTES_CHANNEL, SCHEMA_PAYLOAD_PREFIX + schema])

@@ -89,21 +89,58 @@ class TenantSchemaStatus:
     def is_current(self) -> bool:
         return self.schema_exists and all(a.state == "at head" for a in self.apps)
 
+    @property
+    def is_behind(self) -> bool:
+        """Missing, or lacking a migration the code has: its hosts answer 503 "being updated"
+        (midsummer/middleware.py) until ``migrate_schemas`` runs."""
+        return not self.schema_exists or any(a.behind for a in self.apps)
 
-def _applied_migrations(schemas: list[str]) -> dict[str, set[tuple[str, str]]]:
-    """(app, name) rows of each schema's django_migrations, read in a single query."""
-    applied: dict[str, set[tuple[str, str]]] = {name: set() for name in schemas}
-    if schemas:
+
+# Schemas per catalog query: one statement stays a reasonable size with thousands of tenants.
+SCHEMAS_PER_QUERY = 1000
+
+
+def schemas_with_migrations_table(*, schemas: list[str]) -> set[str]:
+    """Those of ``schemas`` that exist and have a ``django_migrations`` table: one query."""
+    if not schemas:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n.nspname FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid "
+            "WHERE c.relname = 'django_migrations' AND c.relkind = 'r' "
+            "AND n.nspname = ANY(%s)",
+            [list(schemas)],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def applied_migrations(*, schemas: list[str]) -> dict[str, set[tuple[str, str]] | None]:
+    """(app, name) rows of each schema's own ``django_migrations``, for every schema at once:
+    one catalog query, then one query per ``SCHEMAS_PER_QUERY`` schemas. ``None`` for a schema
+    that is missing or has no ``django_migrations`` table. Never reads another schema's table
+    (``public`` records tenant apps' migrations too, without their tables)."""
+    readable = schemas_with_migrations_table(schemas=schemas)
+    applied: dict[str, set[tuple[str, str]] | None] = {
+        name: (set() if name in readable else None) for name in schemas
+    }
+    ordered = sorted(readable)
+    for start in range(0, len(ordered), SCHEMAS_PER_QUERY):
+        chunk = ordered[start : start + SCHEMAS_PER_QUERY]
         # Schema names come from the catalog and are quoted; the values are parameters.
         union = " UNION ALL ".join(
             f"SELECT %s, app, name FROM {connection.ops.quote_name(name)}.django_migrations"  # noqa: S608
-            for name in schemas
+            for name in chunk
         )
         with connection.cursor() as cursor:
-            cursor.execute(union, schemas)
+            cursor.execute(union, chunk)
             for schema, app, name in cursor.fetchall():
-                applied[schema].add((app, name))
+                applied[schema].add((app, name))  # type: ignore[union-attr]
     return applied
+
+
+def _applied_migrations(schemas: list[str]) -> dict[str, set[tuple[str, str]]]:
+    """Like ``applied_migrations``, with an empty set for unreadable schemas."""
+    return {schema: rows or set() for schema, rows in applied_migrations(schemas=schemas).items()}
 
 
 def _app_labels_of(schema: str) -> list[str]:
@@ -156,3 +193,48 @@ def tenants_schema_status() -> list[TenantSchemaStatus]:
         )
         for tenant in tenants
     ]
+
+
+MigrationKey = tuple[str, str]
+
+
+def _tenant_app_labels() -> set[str]:
+    from django.conf import settings
+    from django_tenants.utils import app_labels
+
+    return set(app_labels(settings.TENANT_APPS))
+
+
+def with_squashed(
+    applied: set[MigrationKey], replacements: dict[MigrationKey, list[MigrationKey]]
+) -> set[MigrationKey]:
+    """``applied`` plus every squashed migration whose replaced migrations are all applied
+    (and the replaced ones of an applied squash), as Django's loader counts them."""
+    result = set(applied)
+    for squashed, replaced in replacements.items():
+        if all(key in result for key in replaced):
+            result.add(squashed)
+        elif squashed in result:
+            result.update(replaced)
+    return result
+
+
+def tenant_migrations_in_code() -> tuple[frozenset[MigrationKey], dict]:
+    """Every migration of the tenant apps in the migration graph, and the squash replacements.
+
+    Reads only the code (no database); callers that need it often keep the result."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    labels = _tenant_app_labels()
+    nodes = frozenset(key for key in loader.graph.nodes if key[0] in labels)
+    replacements = {key: list(m.replaces) for key, m in loader.replacements.items()}
+    return nodes, replacements
+
+
+def schema_is_behind(
+    *, schema: str, code: tuple[frozenset[MigrationKey], dict] | None = None
+) -> bool:
+    """Whether ``schema`` lacks a tenant-app migration the code has (or is missing): two
+    queries. Migrations applied here that the code does not have (drift) do not count."""
+    nodes, replacements = code or tenant_migrations_in_code()
+    applied = applied_migrations(schemas=[schema])[schema]
+    return applied is None or bool(nodes - with_squashed(applied, replacements))

@@ -25,11 +25,15 @@ def run_in_every_tenant(task_name: str) -> int:
     """Queue ``task_name`` once in each active tenant's schema, each as a task of its own, so
     one tenant's failure never stops the others. Returns how many were queued."""
     from celery import current_app
+    from django.utils.module_loading import autodiscover_modules
     from django_tenants.utils import tenant_context
 
     from tenant.selectors import active_tenants
 
-    current_app.loader.import_default_modules()  # every app's tasks module, once
+    # Every app's tasks module (a no-op once imported). Not Celery's import_default_modules():
+    # in a worker it runs django.setup() again, which re-applies LOGGING over the worker's
+    # redirected stderr, and the worker logs nothing from then on.
+    autodiscover_modules("tasks")
     task = current_app.tasks[task_name]
     queued = 0
     for tenant in active_tenants():

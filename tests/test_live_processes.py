@@ -97,7 +97,10 @@ def celery_worker(django_db_setup, redis_url, tmp_path):
     try:
         with celery_app.connection_for_write(redis_url) as broker:
             yield SimpleNamespace(
-                queue=queue, broker=broker, results=RedisBackend(app=celery_app, url=redis_url)
+                queue=queue,
+                broker=broker,
+                results=RedisBackend(app=celery_app, url=redis_url),
+                log=log,
             )
     finally:
         celery_app.conf.task_always_eager = True
@@ -172,4 +175,75 @@ def test_route_cache_is_dropped_when_another_connection_commits_a_change(committ
         lambda: "alpha.localhost" not in resolver.cached_hosts(),
         timeout=5,
         what="the NOTIFY to reach this process",
+    )
+
+
+def test_periodic_fan_out_reaches_every_tenant_when_one_tenants_task_fails(
+    celery_worker, committed
+):
+    from django.db import connection
+    from django.utils import timezone
+
+    from register.models import Order, Registration
+    from register.services import order_place
+    from tenant.models import User
+    from tenant.tasks import run_in_every_tenant
+    from tests.factories.event import EventFactory
+    from tests.factories.register import BadgeLevelFactory, attendee
+
+    beta = Tenant.objects.get(schema_name="beta")
+    buyer = User.objects.create_user("fan-out@example.org", None)
+    with tenant_context(beta):
+        level = BadgeLevelFactory(event=EventFactory(slug="fan-out-con"))
+        lapsed = order_place(
+            event=level.event, account=buyer, attendees=[attendee(level)], provider="simulated",
+            now=timezone.now() - dt.timedelta(hours=1),
+        )  # fmt: skip
+    with connection.cursor() as cursor:
+        # alpha's task fails in the worker: its orders table is gone for this test.
+        cursor.execute("ALTER TABLE alpha.register_order RENAME TO register_order_gone")
+    try:
+        with schema_context("public"):
+            sent = run_in_every_tenant.apply_async(
+                args=["register.release_expired_holds"],
+                queue=celery_worker.queue,
+                connection=celery_worker.broker,
+            )
+        with allow_join_result():
+            queued = AsyncResult(sent.id, backend=celery_worker.results).get(timeout=30)
+
+        def beta_expired() -> bool:
+            with tenant_context(beta):
+                return Order.objects.get(pk=lapsed.pk).status == "expired"
+
+        wait_for(beta_expired, timeout=30, what="beta's lapsed order to expire in the worker")
+        wait_for(
+            lambda: "register_order" in _worker_failures(celery_worker.log),
+            timeout=30,
+            what="alpha's task to fail in the worker",
+        )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE alpha.register_order_gone RENAME TO register_order")
+        with tenant_context(beta):
+            Registration.objects.filter(order_id=lapsed.pk).delete()
+            Order.objects.filter(pk=lapsed.pk).delete()
+            level.event.delete()
+        with schema_context("public"):
+            buyer.delete()
+
+    assert queued == Tenant.objects.filter(is_active=True).exclude(schema_name="public").count()
+    assert queued >= 2
+    failures = _worker_failures(celery_worker.log).splitlines()
+    assert len(failures) == 1  # alpha's; beta's ran to the end (above)
+    # The worker logs through LOGGING too: the line names the tenant it failed in.
+    assert " ERROR [alpha:None] celery.app.trace: " in failures[0]
+    assert 'relation "register_order" does not exist' in failures[0]
+
+
+def _worker_failures(log) -> str:
+    return "\n".join(
+        line
+        for line in log.read_text().splitlines()
+        if "register.release_expired_holds" in line and "raised unexpected" in line
     )

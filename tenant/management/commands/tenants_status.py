@@ -2,6 +2,7 @@ import json
 from dataclasses import asdict
 
 from django.core.management.base import BaseCommand
+from django_tenants.utils import get_public_schema_name
 
 from tenant.selectors import tenants_schema_status
 
@@ -36,6 +37,13 @@ class Command(BaseCommand):
         self.stdout.write(f"{status.schema_name} ({status.name}, {state}) — {hosts}")
         if not status.schema_exists:
             self.stdout.write("    schema missing")
+        if status.is_behind and status.schema_name != get_public_schema_name():
+            self.stdout.write(
+                self.style.ERROR(
+                    '    ! behind the code: its hosts answer 503 "being updated" until '
+                    "migrate_schemas runs"
+                )
+            )
         for app in status.apps:
             drift = f" ({', '.join(app.unknown)})" if app.unknown else ""
             self.stdout.write(
@@ -47,7 +55,11 @@ def _json_dumps(statuses) -> str:
     return json.dumps(
         [
             asdict(s)
-            | {"is_current": s.is_current, "apps": [asdict(a) | {"state": a.state} for a in s.apps]}
+            | {
+                "is_current": s.is_current,
+                "is_behind": s.is_behind,
+                "apps": [asdict(a) | {"state": a.state} for a in s.apps],
+            }
             for s in statuses
         ],
         indent=2,
