@@ -56,10 +56,13 @@ def tenant_hosts(*, tenant: Tenant) -> dict[str, list]:
 
 
 def active_tenants():
-    """Every active convention (the public schema is not one)."""
+    """Every active convention (the public schema is not one). Archived and deactivated ones
+    are left out: periodic tasks write, and an archived convention is read-only."""
     from django_tenants.utils import get_public_schema_name
 
-    return Tenant.objects.filter(is_active=True).exclude(schema_name=get_public_schema_name())
+    return Tenant.objects.filter(state=Tenant.State.ACTIVE).exclude(
+        schema_name=get_public_schema_name()
+    )
 
 
 @dataclass(frozen=True)
