@@ -143,3 +143,30 @@ def test_sandbox_mail_goes_to_the_sink_only(source, django_capture_on_commit_cal
     assert mail.outbox[1].extra_headers["X-Midsummer-Original-To"] == (
         "a@real-people.example, b@real-people.example, c@real-people.example"
     )
+
+
+def test_every_personal_field_of_the_tenant_apps_is_scrambled():
+    """A new field with personal data must be added to PERSONAL_DATA (tenant/sandbox.py)."""
+    from django.apps import apps
+    from django.db import models
+    from django_tenants.utils import app_labels
+
+    from tenant.sandbox import PERSONAL_DATA
+
+    personal_words = ("email", "phone", "birth", "legal_name", "badge_name", "contact", "guardian")
+    labels = set(app_labels(settings.TENANT_APPS))
+    found = {
+        (model._meta.db_table, f.column)
+        for model in apps.get_models()
+        if model._meta.app_label in labels
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.EmailField | models.CharField | models.TextField | models.DateField)
+        and any(word in f.name for word in personal_words)
+    }
+    covered = {(table, column) for table, columns in PERSONAL_DATA.items() for column in columns}
+    not_personal = {  # organizers' settings that happen to mention badge names
+        ("register_registrationsettings", "badge_name_edit_until"),
+        ("register_registrationsettings", "badge_name_blocklist"),
+    }
+
+    assert found - covered - not_personal == set()
