@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +75,7 @@ def tenant_delete(
     without_export: bool = False,
     sync_timeout: float = 10.0,
     grace_seconds: float = 1.0,
+    progress: Callable[[str], None] = lambda _message: None,
 ) -> DeleteReport:
     """Delete a convention for good: its schema, its hosts, memberships, OAuth applications
     (and their tokens), and the accounts that belonged to it alone.
@@ -97,6 +99,7 @@ def tenant_delete(
             "or confirm deleting without one."
         )
     report = DeleteReport(schema_name=tenant.schema_name)
+    progress(f"[{tenant.schema_name}] taking offline and waiting for running processes …")
     if tenant.state != Tenant.State.DEACTIVATED:
         tenant_set_state(tenant=tenant, state=Tenant.State.DEACTIVATED)
     report.unacknowledged_processes = routes_sync(timeout=sync_timeout)
@@ -105,6 +108,7 @@ def tenant_delete(
             "processes %s did not confirm dropping their routes", report.unacknowledged_processes
         )
     time.sleep(grace_seconds)
+    progress(f"[{tenant.schema_name}] dropping the schema and its public rows")
     _drop(tenant=tenant, report=report)
     _remove_media(schema_name=report.schema_name)
     return report

@@ -87,6 +87,7 @@ class TenantSchemaStatus:
     hosts: list[str]
     schema_exists: bool
     apps: list[SchemaAppState]
+    lifecycle: str = "active"  # Tenant.state: active, archived or deactivated
 
     @property
     def is_current(self) -> bool:
@@ -153,6 +154,7 @@ def tenants_schema_status() -> list[TenantSchemaStatus]:
             hosts=[d.domain for d in tenant.domains.all()]
             + [c.domain for c in tenant.custom_domains.all() if c.is_verified],
             schema_exists=tenant.schema_name in existing,
+            lifecycle=tenant.state,
             apps=_app_states(
                 _app_labels_of(tenant.schema_name), applied.get(tenant.schema_name, set()), on_disk
             ),

@@ -234,3 +234,15 @@ def test_delete_drops_schema_and_public_rows_and_keeps_users_of_other_tenants(do
     # Served until it went offline, then "not available" or unknown: never an error mid-drop.
     assert set(statuses) <= {200, 404}
     assert 200 in statuses and 404 in statuses
+
+
+def test_tenants_status_reports_the_lifecycle_state(tenant_a):
+    from tenant.selectors import tenants_schema_status
+
+    _archived(tenant_a)
+
+    states = {s.schema_name: s.lifecycle for s in tenants_schema_status()}
+
+    assert states["alpha"] == "archived"
+    assert states["beta"] == "active"
+    assert states["midsummer_template"] == "deactivated"

@@ -31,10 +31,12 @@ class Command(BaseCommand):
             raise CommandError(f"No tenant with schema {schema_name!r}.")
         if no_export and not yes:
             raise CommandError("--no-export deletes data for good: add --yes to confirm.")
-        self.stdout.write(f"[{schema_name}] taking offline and waiting for running processes …")
         try:
             report = tenant_delete(
-                tenant=tenant, without_export=no_export, sync_timeout=options["sync_timeout"]
+                tenant=tenant,
+                without_export=no_export,
+                sync_timeout=options["sync_timeout"],
+                progress=self.stdout.write if options["verbosity"] > 0 else lambda _m: None,
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
