@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
@@ -116,27 +117,20 @@ def tenant_delete(
 
 @transaction.atomic
 def _drop(*, tenant: Tenant, report: DeleteReport) -> None:
+    from tenant.transfer import users_referenced_in_schema
+
     schema = tenant.schema_name
+    # Members here, and people this schema's rows refer to (attendees' orders), read before the
+    # schema goes; never platform superusers or members of another convention.
+    referenced = users_referenced_in_schema(schema)
     candidates = list(
-        User.objects.filter(memberships__tenant=tenant, is_superuser=False)
+        User.objects.filter(Q(memberships__tenant=tenant) | Q(pk__in=referenced))
+        .filter(is_superuser=False)
         .exclude(memberships__tenant__in=Tenant.objects.exclude(pk=tenant.pk))
         .distinct()
+        .order_by("pk")
     )
-    # Attendees' accounts: referred to by this schema's orders (read before the schema goes).
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM pg_tables WHERE schemaname = %s AND tablename = 'register_order'",
-            [schema],
-        )
-        if cursor.fetchone():
-            quoted = connection.ops.quote_name(schema)
-            cursor.execute(f"SELECT DISTINCT account_id FROM {quoted}.register_order")  # noqa: S608
-            attendee_ids = [row[0] for row in cursor.fetchall()]
-            candidates += list(
-                User.objects.filter(pk__in=attendee_ids, is_superuser=False)
-                .exclude(memberships__tenant__in=Tenant.objects.exclude(pk=tenant.pk))
-                .exclude(pk__in=[u.pk for u in candidates])
-            )
         cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(schema)} CASCADE")
     connection.set_schema_to_public()  # type: ignore[attr-defined]
     tenant.delete()  # Domains, CustomDomains, Memberships, Applications and their tokens cascade

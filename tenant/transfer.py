@@ -147,7 +147,8 @@ def _existing_tables(schema: str) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def _users_referenced_in_schema(schema: str) -> set[int]:
+def users_referenced_in_schema(schema: str) -> set[int]:
+    """Ids of the accounts this schema's rows refer to (orders, admin log, …)."""
     tables = _existing_tables(schema)
     ids: set[int] = set()
     quote = connection.ops.quote_name
@@ -205,7 +206,7 @@ def _public_rows(tenant: Tenant) -> dict[str, Any]:
     user_ids = (
         {m.user_id for m in memberships}
         | {a.user_id for a in applications if a.user_id}
-        | _users_referenced_in_schema(tenant.schema_name)
+        | users_referenced_in_schema(tenant.schema_name)
     )
     return {
         "tenant": _row(tenant, {"id", "last_export_at", "last_export_file"}),
