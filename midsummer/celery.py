@@ -2,6 +2,7 @@
 
 import os
 
+from celery.signals import task_postrun, task_prerun
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "midsummer.settings")
@@ -9,3 +10,24 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "midsummer.settings")
 app = CeleryApp("midsummer")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+# An archived convention is read-only in tasks too. tenant-schemas-celery switches the schema in
+# its own task_prerun handler, connected before this one: by now the connection knows the tenant.
+# Celery's Django fixup may close the connection after this handler; the flag makes the next
+# connection read-only as well (midsummer/postgresql_backend).
+@task_prerun.connect(dispatch_uid="midsummer_archived_tenant_read_only")
+def _archived_tenant_read_only(task=None, **_kwargs) -> None:
+    from django.db import connection
+
+    tenant = getattr(connection, "tenant", None)
+    if getattr(tenant, "is_archived", False):
+        connection.set_read_only(True)  # type: ignore[attr-defined]
+
+
+@task_postrun.connect(dispatch_uid="midsummer_archived_tenant_read_only_reset")
+def _reset_read_only(task=None, **_kwargs) -> None:
+    from django.db import connection
+
+    if getattr(connection, "read_only", False):
+        connection.set_read_only(False)  # type: ignore[attr-defined]

@@ -7,16 +7,22 @@ A tenant whose schema is behind the code (a migration not yet applied there) ans
 updated" instead of being served wrong; only its admin's log-in and diagnostics pages stay open,
 so its developers can see why. Whether a schema is behind is cached per process with the route
 (no query on the warm path) and re-checked when a migration finishes in it.
+
+An archived tenant is read-only: a non-safe method is refused before any view runs (403 with a
+clear page, or JSON for API clients), and a safe one is served inside a transaction PostgreSQL
+itself keeps read-only and that is rolled back afterwards, so nothing a view, a signal or a
+middleware tries to write can slip through, and the connection is as before for the next request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import psycopg
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.db import DatabaseError, connection, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.template.loader import render_to_string
 from django_tenants.utils import get_public_schema_name
 
@@ -26,6 +32,8 @@ HEALTH_CHECK_PATH = "/healthz"
 # Still served while the tenant's schema is behind: they read only public rows, the session
 # and django_migrations.
 OPEN_WHILE_BEHIND = {"/admin/login/", "/admin/diagnostics/"}
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+READ_ONLY_MESSAGE = "This convention is archived: it can be viewed but no longer changed."
 
 
 class TenantMiddleware:
@@ -44,7 +52,7 @@ class TenantMiddleware:
         if tenant is None:
             connection.set_schema_to_public()
             return self._unknown_host()
-        if not tenant.is_active:
+        if tenant.state == tenant.State.DEACTIVATED:
             connection.set_schema_to_public()
             return HttpResponseNotFound(
                 render_to_string("midsummer/tenant_unavailable.html", {"tenant": tenant})
@@ -70,8 +78,56 @@ class TenantMiddleware:
             if tenant.schema_name == get_public_schema_name()
             else settings.ROOT_URLCONF
         )
+        if tenant.is_archived:
+            return self._serve_read_only(request)
         return self.get_response(request)
+
+    def _serve_read_only(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in SAFE_METHODS:
+            return self.read_only_response(request)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION READ ONLY")
+            try:
+                response = self.get_response(request)
+            except DatabaseError as error:  # only when called outside Django's handler
+                if not is_read_only_error(error):
+                    raise
+                response = self.read_only_response(request)
+            transaction.set_rollback(True)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A view that tried to write in an archived tenant gets the read-only answer, not a 500."""
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None and tenant.is_archived and is_read_only_error(exception):
+            return self.read_only_response(request)
+        return None
+
+    @staticmethod
+    def read_only_response(request: HttpRequest) -> HttpResponse:
+        wants_json = request.path.startswith(("/api/", "/o/")) or "application/json" in (
+            request.headers.get("Accept", "")
+        )
+        if wants_json:
+            return JsonResponse({"error": "archived", "detail": READ_ONLY_MESSAGE}, status=403)
+        return HttpResponse(
+            render_to_string(
+                "midsummer/tenant_read_only.html",
+                {"tenant": request.tenant, "message": READ_ONLY_MESSAGE},  # type: ignore[attr-defined]
+            ),
+            status=403,
+        )
 
     @staticmethod
     def _unknown_host() -> HttpResponse:
         return HttpResponseNotFound(render_to_string("midsummer/unknown_host.html"))
+
+
+def is_read_only_error(error: BaseException) -> bool:
+    """A write refused because the transaction is read-only (SQLSTATE 25006)."""
+    while error is not None:
+        if isinstance(error, psycopg.errors.ReadOnlySqlTransaction):
+            return True
+        error = error.__cause__  # type: ignore[assignment]
+    return False

@@ -262,6 +262,14 @@ STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default=str(DATA_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(DATA_DIR / "media"))
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"  # each schema's uploads in a folder of its own
+
+# Tenant lifecycle (tenant/lifecycle.py, tenant/transfer.py, docs/OPERATIONS.md).
+# delete_tenant wants an export_tenant archive at most this old (or --no-export --yes).
+TENANT_DELETE_EXPORT_MAX_AGE_MINUTES = env.int("TENANT_DELETE_EXPORT_MAX_AGE_MINUTES", default=60)
+# Where mail from a sandbox tenant goes instead of its real recipients (empty: dropped).
+SANDBOX_EMAIL_SINK = env.str("SANDBOX_EMAIL_SINK", default="")
+# Directory of pg_dump / pg_restore for export and import (default: searched, see transfer.py).
+PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
 STORAGES = {
     "default": {"BACKEND": "tenant.storage.TenantMediaStorage"},
     "staticfiles": {
@@ -283,6 +291,10 @@ else:
         else "django.core.mail.backends.smtp.EmailBackend"
     )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Midsummer <noreply@localhost>")
+# Every mail passes the sandbox guard (tenant/mail.py), which hands it to the backend above;
+# mail sent while serving a sandbox convention never reaches its real recipients.
+MIDSUMMER_EMAIL_BACKEND = EMAIL_BACKEND
+EMAIL_BACKEND = "tenant.mail.SandboxGuardEmailBackend"
 
 # --- Security ---------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,9 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 
 from midsummer.admin_sites import public_admin_site, tenant_admin_site
 from tenant.backends import membership_for_current_tenant
 from tenant.forms import MemberInviteForm, MembershipForm
+from tenant.lifecycle import tenant_set_state
 from tenant.models import Application, CustomDomain, Domain, Membership, Tenant, User
 from tenant.roles import Role
 from tenant.services import membership_invite
@@ -28,14 +30,41 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Tenant, site=public_admin_site)
 class TenantAdmin(admin.ModelAdmin):
-    list_display = ["name", "schema_name", "is_active", "created_at"]
-    list_filter = ["is_active"]
+    list_display = ["name", "schema_name", "state", "is_sandbox", "last_export_at", "created_at"]
+    list_filter = ["state", "is_sandbox"]
     search_fields = ["name", "schema_name", "domains__domain"]
     inlines = [DomainInline, CustomDomainInline, MembershipInline]
+    actions = ["reactivate", "archive", "deactivate"]
+
+    def _set_state(self, request, queryset, state: str, verb: str) -> None:
+        done = 0
+        for tenant in queryset:
+            try:
+                tenant_set_state(tenant=tenant, state=state)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, f"{tenant}: {' '.join(error.messages)}", messages.ERROR)
+        self.message_user(request, f"{done} convention(s) {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Reactivate (serve and accept changes)")
+    def reactivate(self, request, queryset) -> None:
+        self._set_state(request, queryset, Tenant.State.ACTIVE, "reactivated")
+
+    @admin.action(description="Archive (read-only: pages served, changes refused)")
+    def archive(self, request, queryset) -> None:
+        self._set_state(request, queryset, Tenant.State.ARCHIVED, "archived")
+
+    @admin.action(description="Deactivate (closed page on every host, data kept)")
+    def deactivate(self, request, queryset) -> None:
+        self._set_state(request, queryset, Tenant.State.DEACTIVATED, "deactivated")
 
     def get_readonly_fields(self, request, obj=None):
         # A schema is never renamed from a form: data of a live convention lives under that name.
-        return ["schema_name"] if obj else []
+        return (
+            ["schema_name", "is_sandbox", "sandbox_of", "last_export_at", "last_export_file"]
+            if obj
+            else []
+        )
 
 
 @admin.register(Domain, site=public_admin_site)

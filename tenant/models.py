@@ -21,10 +21,38 @@ from tenant.roles import Role
 class Tenant(TenantMixin):
     """One convention organization, owning one PostgreSQL schema."""
 
+    class State(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ARCHIVED = "archived", "Archived (read-only)"
+        DEACTIVATED = "deactivated", "Deactivated (closed)"
+
     name: models.CharField = models.CharField(max_length=200)
-    is_active: models.BooleanField = models.BooleanField(
-        default=True, help_text="Inactive conventions answer 'not available' on all their hosts."
+    state: models.CharField = models.CharField(
+        max_length=12,
+        choices=State.choices,
+        default=State.ACTIVE,
+        help_text=(
+            "Active: served. Archived: pages are served, every write is refused. "
+            "Deactivated: every host answers 'not available'; data kept."
+        ),
     )
+    # Derived from `state`, by the database: the hosts are served (active or archived).
+    is_active = models.GeneratedField(
+        expression=~Q(state="deactivated"),  # type: ignore[arg-type]  # a Q resolves fine
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
+    is_sandbox: models.BooleanField = models.BooleanField(
+        default=False,
+        help_text="A rehearsal copy: its mail never reaches real people (see tenant.tasks).",
+    )
+    sandbox_of: models.CharField = models.CharField(
+        max_length=63, blank=True, help_text="The schema this sandbox was copied from."
+    )
+    last_export_at: models.DateTimeField = models.DateTimeField(
+        null=True, blank=True, help_text="When export_tenant last wrote a complete archive."
+    )
+    last_export_file: models.CharField = models.CharField(max_length=1000, blank=True)
     created_at: models.DateTimeField = models.DateTimeField(auto_now_add=True)
     updated_at: models.DateTimeField = models.DateTimeField(auto_now=True)
 
@@ -45,6 +73,10 @@ class Tenant(TenantMixin):
 
     def __str__(self) -> str:
         return self.name or self.schema_name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.state == self.State.ARCHIVED
 
 
 class Domain(DomainMixin):

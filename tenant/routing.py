@@ -21,7 +21,9 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import secrets
 import threading
+import time
 
 import psycopg
 from django.db import connections
@@ -34,6 +36,12 @@ logger = logging.getLogger(__name__)
 
 ROUTES_CHANNEL = "midsummer_routes"
 SCHEMA_PAYLOAD_PREFIX = "schema:"
+# Every route listener answers a "sync:<token>" notification on this channel once it has dropped
+# its cache, so an operator's command can wait until no running process still routes a host
+# (see routes_sync, used before a tenant's schema is dropped).
+ROUTES_ACK_CHANNEL = "midsummer_routes_ack"
+LISTENER_APPLICATION_NAME = "midsummer-route-listener"
+SYNC_PREFIX = "sync:"
 
 
 def normalize_host(host: str) -> str:
@@ -42,6 +50,46 @@ def normalize_host(host: str) -> str:
     if host.startswith("["):  # IPv6 literal, e.g. [::1]:8000
         return host.split("]", 1)[0] + "]"
     return host.rsplit(":", 1)[0].rstrip(".") if ":" in host else host.rstrip(".")
+
+
+def database_conninfo() -> str:
+    """libpq connection string of the default database (for connections Django does not own)."""
+    settings_dict = connections["default"].settings_dict
+    params = {
+        "dbname": settings_dict["NAME"],
+        "user": settings_dict.get("USER"),
+        "password": settings_dict.get("PASSWORD"),
+        "host": settings_dict.get("HOST"),
+        "port": settings_dict.get("PORT"),
+    }
+    return psycopg.conninfo.make_conninfo(**{k: v for k, v in params.items() if v})
+
+
+def routes_sync(*, timeout: float = 10.0) -> set[int]:
+    """Make every running process drop its route cache, and wait until each has said so.
+
+    Returns the backend pids of listeners that did not answer within ``timeout`` (empty when
+    every process is known to have dropped its cache). Call it after committing a change.
+    """
+    token = f"{SYNC_PREFIX}{secrets.token_hex(8)}"
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(database_conninfo(), autocommit=True) as conn:
+        conn.execute(f"LISTEN {ROUTES_ACK_CHANNEL}")
+        listeners_sql = (
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE application_name = %s AND datname = current_database()"
+        )
+        waiting = {row[0] for row in conn.execute(listeners_sql, [LISTENER_APPLICATION_NAME])}
+        conn.execute("SELECT pg_notify(%s, %s)", [ROUTES_CHANNEL, token])
+        while waiting and time.monotonic() < deadline:
+            for notify in conn.notifies(timeout=0.2):
+                payload, _, pid = notify.payload.rpartition(" ")
+                if payload == token:
+                    waiting.discard(int(pid))
+            # A process that exited meanwhile has no cache left to drop.
+            alive = {row[0] for row in conn.execute(listeners_sql, [LISTENER_APPLICATION_NAME])}
+            waiting &= alive
+    return waiting
 
 
 class HostResolver:
@@ -132,33 +180,34 @@ class HostResolver:
         self._thread = None
         self._listener_pid = None
 
-    def _conninfo(self) -> str:
-        settings_dict = connections["default"].settings_dict
-        params = {
-            "dbname": settings_dict["NAME"],
-            "user": settings_dict.get("USER"),
-            "password": settings_dict.get("PASSWORD"),
-            "host": settings_dict.get("HOST"),
-            "port": settings_dict.get("PORT"),
-        }
-        return psycopg.conninfo.make_conninfo(**{k: v for k, v in params.items() if v})
-
     def _listen_forever(self) -> None:
         while not self._stopping.is_set():
             try:
-                with psycopg.connect(self._conninfo(), autocommit=True) as conn:
+                with psycopg.connect(
+                    database_conninfo(), autocommit=True, application_name=LISTENER_APPLICATION_NAME
+                ) as conn:
                     conn.execute(f"LISTEN {ROUTES_CHANNEL}")
                     # Anything cached before we were listening may already be stale.
                     self.invalidate()
                     self._listening.set()
                     while not self._stopping.is_set():
+                        syncs = []
                         for notify in conn.notifies(timeout=0.5):
                             if notify.payload.startswith(SCHEMA_PAYLOAD_PREFIX):
                                 self.invalidate_schema(
                                     notify.payload.removeprefix(SCHEMA_PAYLOAD_PREFIX)
                                 )
-                            else:
-                                self.invalidate()
+                                continue
+                            self.invalidate()
+                            if notify.payload.startswith(SYNC_PREFIX):
+                                syncs.append(notify.payload)
+                        # Answered once the cache is dropped (and outside the generator, which
+                        # holds the connection).
+                        for payload in syncs:
+                            conn.execute(
+                                "SELECT pg_notify(%s, %s || ' ' || pg_backend_pid())",
+                                [ROUTES_ACK_CHANNEL, payload],
+                            )
             except Exception:
                 logger.warning("route listener lost its connection; retrying", exc_info=True)
                 self._stopping.wait(1)

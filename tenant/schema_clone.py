@@ -145,7 +145,9 @@ def template_ensure() -> None:
 
     if not Tenant.objects.filter(schema_name=TEMPLATE_SCHEMA).exists():
         template = Tenant(
-            schema_name=TEMPLATE_SCHEMA, name="Template for new conventions", is_active=False
+            schema_name=TEMPLATE_SCHEMA,
+            name="Template for new conventions",
+            state=Tenant.State.DEACTIVATED,
         )
         template.save(verbosity=0)
     elif not schema_is_current(TEMPLATE_SCHEMA):

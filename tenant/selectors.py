@@ -56,10 +56,13 @@ def tenant_hosts(*, tenant: Tenant) -> dict[str, list]:
 
 
 def active_tenants():
-    """Every active convention (the public schema is not one)."""
+    """Every active convention (the public schema is not one). Archived and deactivated ones
+    are left out: periodic tasks write, and an archived convention is read-only."""
     from django_tenants.utils import get_public_schema_name
 
-    return Tenant.objects.filter(is_active=True).exclude(schema_name=get_public_schema_name())
+    return Tenant.objects.filter(state=Tenant.State.ACTIVE).exclude(
+        schema_name=get_public_schema_name()
+    )
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class TenantSchemaStatus:
     hosts: list[str]
     schema_exists: bool
     apps: list[SchemaAppState]
+    lifecycle: str = "active"  # Tenant.state: active, archived or deactivated
 
     @property
     def is_current(self) -> bool:
@@ -187,6 +191,7 @@ def tenants_schema_status() -> list[TenantSchemaStatus]:
             hosts=[d.domain for d in tenant.domains.all()]
             + [c.domain for c in tenant.custom_domains.all() if c.is_verified],
             schema_exists=tenant.schema_name in existing,
+            lifecycle=tenant.state,
             apps=_app_states(
                 _app_labels_of(tenant.schema_name), applied.get(tenant.schema_name, set()), on_disk
             ),

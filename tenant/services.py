@@ -80,11 +80,12 @@ def custom_domain_verify(*, custom_domain: CustomDomain) -> CustomDomain:
     return custom_domain
 
 
-@transaction.atomic
 def tenant_set_active(*, tenant: Tenant, is_active: bool) -> Tenant:
-    tenant.is_active = is_active
-    tenant.save(update_fields=["is_active", "updated_at"])
-    return tenant
+    """Open or close a convention's hosts (see tenant.lifecycle for archiving)."""
+    from tenant.lifecycle import tenant_set_state
+
+    state = Tenant.State.ACTIVE if is_active else Tenant.State.DEACTIVATED
+    return tenant_set_state(tenant=tenant, state=state)
 
 
 @transaction.atomic

@@ -45,7 +45,7 @@ def test_tenant_created_at_runtime_is_served_at_once(gunicorn, committed):
         # Take it offline first and let every worker hear so, then drop it: a worker must never
         # route a request into a schema that is gone.
         with schema_context("public"):
-            Tenant.objects.filter(schema_name="gamma").update(is_active=False)
+            Tenant.objects.filter(schema_name="gamma").update(state="deactivated")
             wait_for(
                 lambda: all(_get(port, "gamma.localhost")[0] == 404 for _ in range(10)),
                 timeout=5,
@@ -71,7 +71,7 @@ def test_deactivation_reaches_every_server_process(gunicorn, committed):
     wait_for(warm_both_workers, timeout=20, what="both workers to cache alpha's route")
     try:
         # A bulk update sends no Django signal; the database trigger still notifies.
-        Tenant.objects.filter(schema_name="alpha").update(is_active=False)
+        Tenant.objects.filter(schema_name="alpha").update(state="deactivated")
 
         wait_for(
             lambda: all(_get(port, "alpha.localhost")[0] == 404 for _ in range(10)),
@@ -80,7 +80,7 @@ def test_deactivation_reaches_every_server_process(gunicorn, committed):
         )
         later = [_get(port, "alpha.localhost") for _ in range(20)]
     finally:
-        Tenant.objects.filter(schema_name="alpha").update(is_active=True)
+        Tenant.objects.filter(schema_name="alpha").update(state="active")
 
     assert all(status == 404 for status, _ in later)
     assert all("This convention is not available" in body for _, body in later)

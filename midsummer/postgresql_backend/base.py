@@ -27,9 +27,27 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
             # Content type ids differ between schemas; never serve one schema's from the cache.
             ContentType.objects.clear_cache()
 
+    # Every transaction read-only, also on a connection opened later (set for the tasks of an
+    # archived tenant; a request of one uses a read-only transaction instead, see middleware).
+    read_only = False
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        if self.connection is not None:
+            self._apply_read_only()
+
+    def _apply_read_only(self) -> None:
+        with self.connection.cursor() as cursor:
+            if self.read_only:
+                cursor.execute("SET SESSION default_transaction_read_only = on")
+            else:
+                cursor.execute("RESET default_transaction_read_only")
+
     def init_connection_state(self):
         self.search_path_set_schemas = None
         super().init_connection_state()
+        if self.read_only:
+            self._apply_read_only()
 
     def _handle_search_path(self, cursor=None):
         if self._setting_search_path:

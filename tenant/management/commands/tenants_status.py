@@ -32,7 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"All {len(statuses)} schemas are at head."))
 
     def _print(self, status) -> None:
-        state = "active" if status.is_active else "inactive"
+        state = status.lifecycle
         hosts = ", ".join(status.hosts) or "no host"
         self.stdout.write(f"{status.schema_name} ({status.name}, {state}) — {hosts}")
         if not status.schema_exists:

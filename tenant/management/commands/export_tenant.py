@@ -1,0 +1,34 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tenant.models import Tenant
+from tenant.transfer import TransferError, tenant_export
+
+
+class Command(BaseCommand):
+    help = (
+        "Write one convention to a self-contained archive (tar.gz): its schema (pg_dump), its "
+        "public rows (tenant, hosts, members, accounts, OAuth applications), its media files "
+        "and a manifest. Restore it with import_tenant."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("schema_name")
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, schema_name: str, file: Path, **options) -> None:
+        tenant = Tenant.objects.filter(schema_name=schema_name).first()
+        if tenant is None:
+            raise CommandError(f"No tenant with schema {schema_name!r}.")
+        say = self.stdout.write if options["verbosity"] > 0 else (lambda _m: None)
+        try:
+            result = tenant_export(tenant=tenant, path=file, progress=say)
+        except TransferError as error:
+            raise CommandError(str(error)) from error
+        counts = result.manifest["counts"]
+        say(
+            f"[{schema_name}] exported to {result.path}: {counts['users']} account(s), "
+            f"{counts['memberships']} membership(s), {counts['applications']} OAuth "
+            f"application(s), {counts['media_files']} media file(s)"
+        )

@@ -1,0 +1,153 @@
+"""Sandbox copies of a convention, for rehearsals (a registration-opening load test, training
+kiosk volunteers): same data in a new schema and host, optionally with personal data scrambled.
+
+The structure is copied exactly by ``schema_clone`` (constraint and index names included), then
+every row, then each sequence's position, so new rows continue after the copied ones. The new
+tenant is flagged ``is_sandbox``: its mail never reaches real people (tenant/mail.py). Members of
+the source are members of the sandbox too (so the team can rehearse); OAuth applications and
+sessions are not copied. Media files are copied after the commit.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from tenant.models import Domain, Membership, Tenant
+from tenant.schema_clone import COPIED_ROWS, schema_clone
+from tenant.services import _claim_host, _validate_schema_name
+
+NOT_COPIED = {"django_session"}
+
+# Personal data per tenant table, and how to replace it: deterministic (the same row gives the
+# same fake value every time) and obviously fake. ``{h}`` is a hash of the row id and column.
+FIRST_NAMES = ["Alex", "Sam", "Robin", "Kim", "Jo", "Charlie", "Max", "Riley", "Quinn", "Avery"]
+LAST_NAMES = ["Fox", "Wolf", "Otter", "Badger", "Lynx", "Hare", "Raven", "Stoat", "Vole", "Wren"]
+PERSONAL_DATA: dict[str, dict[str, str]] = {
+    "register_registration": {
+        "legal_name": "{first} || ' ' || {last}",
+        "badge_name": "'Badge ' || id",
+        "email": "'attendee' || id || '@sandbox.invalid'",
+        "phone": "'+1 555 01' || lpad((id % 100)::text, 2, '0')",
+        "emergency_contact": "'Emergency contact ' || id",
+        # Same year (age rules still hold roughly), day and month from the hash.
+        "birthdate": "make_date(extract(year FROM birthdate)::int, (1 + {h} % 12)::int, "
+        "(1 + {h} % 28)::int)",
+        "guardian_name": "CASE WHEN guardian_name = '' THEN '' ELSE 'Guardian ' || id END",
+        "guardian_contact": "CASE WHEN guardian_contact = '' THEN '' "
+        "ELSE 'guardian' || id || '@sandbox.invalid' END",
+        # A real badge's QR code must not check anyone in here.
+        "checkin_token": "md5(random()::text || id)",
+    },
+    "register_answer": {"value": "CASE WHEN value = '' THEN '' ELSE 'Answer ' || id END"},
+    "register_order": {"provider_reference": "''"},
+}
+
+
+def _fetch(sql: str, params: list | None = None) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+        return cursor.fetchall()
+
+
+def _copy_rows(source: str, target: str) -> None:
+    quote = connection.ops.quote_name
+    tables = _fetch(
+        "SELECT c.relname, array_agg(quote_ident(a.attname) ORDER BY a.attnum) "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+        "AND a.attgenerated = '' "
+        "WHERE n.nspname = %s AND c.relkind = 'r' GROUP BY c.relname ORDER BY c.relname",
+        [source],
+    )
+    with connection.cursor() as cursor:
+        # Foreign keys are deferred to the commit, so the order of the tables does not matter.
+        for table, columns in tables:
+            if table in NOT_COPIED or table in COPIED_ROWS:
+                continue
+            cols = ", ".join(columns)
+            cursor.execute(
+                f"INSERT INTO {quote(target)}.{quote(table)} ({cols}) "  # noqa: S608
+                f"OVERRIDING SYSTEM VALUE SELECT {cols} FROM {quote(source)}.{quote(table)}"
+            )
+        for (sequence,) in _fetch(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = %s", [source]
+        ):
+            cursor.execute(
+                f"SELECT last_value, is_called FROM {quote(source)}.{quote(sequence)}"  # noqa: S608
+            )
+            last_value, is_called = cursor.fetchone()
+            cursor.execute(
+                "SELECT setval(%s, %s, %s)",
+                [f"{quote(target)}.{quote(sequence)}", last_value, is_called],
+            )
+
+
+def _scramble(schema: str) -> None:
+    quote = connection.ops.quote_name
+    existing = {
+        row[0] for row in _fetch("SELECT tablename FROM pg_tables WHERE schemaname = %s", [schema])
+    }
+    with connection.cursor() as cursor:
+        for table, columns in PERSONAL_DATA.items():
+            if table not in existing:
+                continue
+            assignments = []
+            for column, expression in columns.items():
+                h = f"abs(hashtext(id::text || '{column}')::bigint)"
+                first = f"(ARRAY{FIRST_NAMES!r})[1 + {h} % {len(FIRST_NAMES)}]"
+                last = f"(ARRAY{LAST_NAMES!r})[1 + ({h} / 7) % {len(LAST_NAMES)}]"
+                value = expression.format(h=h, first=first, last=last)
+                assignments.append(f"{quote(column)} = {value}")
+            cursor.execute(f"UPDATE {quote(schema)}.{quote(table)} SET {', '.join(assignments)}")  # noqa: S608
+
+
+@transaction.atomic
+def tenant_sandbox_create(
+    *, source: Tenant, schema_name: str, domain: str, name: str = "", scramble: bool = False
+) -> Tenant:
+    """Copy ``source`` with its data into a new sandbox tenant ``schema_name`` on ``domain``.
+
+    All or nothing. Side effects: the new host is served at once by running servers; the
+    sandbox's mail is diverted (tenant/mail.py). With ``scramble``, names, emails, phone numbers,
+    birthdates, contacts and answers in the copy are replaced by fake ones (see PERSONAL_DATA).
+    """
+    _validate_schema_name(schema_name)
+    host = _claim_host(domain)
+    if Tenant.objects.filter(schema_name=schema_name).exists():
+        raise ValidationError({"schema_name": f"{schema_name} is already a convention."})
+    schema_clone(source=source.schema_name, target=schema_name)
+    _copy_rows(source.schema_name, schema_name)
+    if scramble:
+        _scramble(schema_name)
+    connection.set_schema_to_public()  # type: ignore[attr-defined]
+    sandbox = Tenant(
+        schema_name=schema_name,
+        name=name or f"{source.name} (sandbox)",
+        is_sandbox=True,
+        sandbox_of=source.schema_name,
+    )
+    sandbox.auto_create_schema = False  # copied above
+    sandbox.save(verbosity=0)
+    Domain.objects.create(tenant=sandbox, domain=host, is_primary=True)
+    Membership.objects.bulk_create(
+        Membership(
+            tenant=sandbox,
+            user_id=m.user_id,
+            roles=m.roles,
+            is_tenant_superuser=m.is_tenant_superuser,
+            is_developer=m.is_developer,
+        )
+        for m in Membership.objects.filter(tenant=source)
+    )
+    media = Path(settings.MEDIA_ROOT)
+    if (media / source.schema_name).is_dir():
+        transaction.on_commit(
+            lambda: shutil.copytree(media / source.schema_name, media / schema_name)
+        )
+    sandbox.refresh_from_db(fields=["is_active"])
+    return sandbox

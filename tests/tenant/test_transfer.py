@@ -1,0 +1,232 @@
+"""export_tenant → import_tenant into a second, empty database gives back the same convention."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tarfile
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from tenant.models import Domain, Tenant
+from tenant.transfer import pg_tool, user_columns
+from tests.processes import BIN, ROOT, child_env, database_url_for_children
+from tests.tenant.populated import drop, populate
+
+
+@pytest.fixture
+def populated(committed):
+    yield populate("exa", "exb")
+    drop("exa", "exb")
+
+
+@pytest.fixture
+def exported(populated, tmp_path) -> Path:
+    path = tmp_path / "exa.tar.gz"
+    call_command("export_tenant", "exa", str(path), verbosity=0)
+    return path
+
+
+def _members(path: Path) -> dict[str, bytes]:
+    with tarfile.open(path) as archive:
+        return {m.name: archive.extractfile(m).read() for m in archive.getmembers() if m.isfile()}
+
+
+def _dump_sql(dump: bytes, tmp_path: Path) -> str:
+    file = tmp_path / "schema.dump"
+    file.write_bytes(dump)
+    pg_restore, _ = pg_tool("pg_restore", at_least=connection.pg_version // 10000)
+    return subprocess.run(  # noqa: S603
+        [str(pg_restore), "--file=-", str(file)], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_export_holds_the_tenant_and_nothing_of_another(exported, populated, tmp_path):
+    members = _members(exported)
+    manifest = json.loads(members["manifest.json"])
+    public = json.loads(members["public.json"])
+    sql = _dump_sql(members["schema.dump"], tmp_path)
+
+    assert sorted(members) == [
+        "manifest.json",
+        "media/logos/logo.txt",
+        "public.json",
+        "schema.dump",
+    ]
+    assert members["media/logos/logo.txt"] == b"exa logo"
+    assert manifest["schema_name"] == "exa"
+    assert ["register", "0001_initial"] in manifest["migrations"]["schema"]
+    assert public["tenant"]["schema_name"] == "exa"
+    assert [d["domain"] for d in public["domains"]] == ["exa.localhost"]
+    assert [c["domain"] for c in public["custom_domains"]] == ["tickets.exa.example"]
+    assert sorted(u["email"].split(".")[0] for u in public["users"]) == [
+        "buyer", "developer", "member", "shared",
+    ]  # fmt: skip
+    assert [a["name"] for a in public["applications"]] == ["A kiosk"]
+    assert "Robin Realname" in sql
+    # Nothing of the other convention: not its schema, rows, accounts, hosts or application.
+    everything = sql + members["public.json"].decode()
+    for trace in ("exb", "Beta Secret Con", "Bea Secret", "only_b", "B kiosk"):
+        assert trace not in everything
+    assert Tenant.objects.get(schema_name="exa").last_export_at is not None
+
+
+def _snapshot(dsn: str, schema: str) -> dict:
+    """Every table of ``schema`` (user references as emails) and the tenant's public rows."""
+    user_cols = user_columns()
+    with psycopg.connect(dsn) as conn:
+        emails = dict(conn.execute("SELECT id, email FROM public.tenant_user").fetchall())
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY 1", [schema]
+            )
+        ]
+        data: dict = {}
+        for table in tables:
+            rows = []
+            for (row,) in conn.execute(f'SELECT row_to_json(t) FROM "{schema}"."{table}" t'):  # noqa: S608
+                for t, column in user_cols:
+                    if t == table and row[column] is not None:
+                        row[column] = emails[row[column]]
+                rows.append(json.dumps(row, sort_keys=True))
+            data[table] = sorted(rows)
+        data["sequences"] = conn.execute(
+            "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = %s ORDER BY 1",
+            [schema],
+        ).fetchall()
+        (tenant_id,) = conn.execute(
+            "SELECT id FROM public.tenant_tenant WHERE schema_name = %s", [schema]
+        ).fetchone()
+        public_queries = {
+            "tenant": "SELECT schema_name, name, state, is_active, is_sandbox, created_at "
+            "FROM public.tenant_tenant WHERE id = %s",
+            "domains": "SELECT domain, is_primary FROM public.tenant_domain WHERE tenant_id = %s",
+            "custom_domains": "SELECT domain, verification_token, verified_at, created_at "
+            "FROM public.tenant_customdomain WHERE tenant_id = %s",
+            "memberships": "SELECT u.email, u.full_name, u.password, m.roles, "
+            "m.is_tenant_superuser, m.is_developer, m.created_at FROM public.tenant_membership m "
+            "JOIN public.tenant_user u ON u.id = m.user_id WHERE m.tenant_id = %s",
+            "applications": "SELECT a.name, a.client_id, a.client_secret, a.client_type, "
+            "a.authorization_grant_type, a.redirect_uris, a.algorithm, u.email "
+            "FROM public.tenant_application a LEFT JOIN public.tenant_user u ON u.id = a.user_id "
+            "WHERE a.tenant_id = %s",
+        }
+        for key, sql in public_queries.items():
+            data[key] = sorted(conn.execute(sql, [tenant_id]).fetchall(), key=repr)
+    return data
+
+
+@pytest.fixture
+def second_database(django_db_setup, tmp_path):
+    """An empty Midsummer deployment: a second database with the public schema migrated, and
+    a media folder of its own."""
+    source = database_url_for_children()
+    name = connection.settings_dict["NAME"] + "_import"
+    url = source.rsplit("/", 1)[0] + f"/{name}"
+    admin_url = source.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env = child_env(DATABASE_URL=url, DJANGO_MEDIA_ROOT=str(tmp_path / "media2"))
+
+    def manage(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603
+            [str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env,
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+
+    migrated = manage("migrate_schemas", "--shared", "-v", "0")
+    assert migrated.returncode == 0, migrated.stderr
+    try:
+        yield url, manage, tmp_path / "media2"
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_export_then_import_into_an_empty_database_gives_the_same_convention(
+    exported, populated, second_database
+):
+    url, manage, media = second_database
+    shared_email = populated.users["shared"].email
+    with psycopg.connect(url, autocommit=True) as conn:  # an account that exists there already
+        conn.execute(
+            "INSERT INTO tenant_user (email, full_name, password, is_active, is_superuser, "
+            "date_joined) VALUES (%s, 'Someone Else', 'x', true, false, now())",
+            [shared_email],
+        )
+        conn.execute(
+            "INSERT INTO tenant_user (email, full_name, password, is_active, "
+            "is_superuser, date_joined) VALUES ('filler@x.example', '', 'x', true, "
+            "false, now())"
+        )  # shifts ids: references must follow emails, not ids
+
+    imported = manage("import_tenant", str(exported))
+
+    assert imported.returncode == 0, imported.stderr
+    assert "3 account(s) created, 1 merged" in imported.stdout
+    original = _snapshot(database_url_for_children(), "exa")
+    copy = _snapshot(url, "exa")
+    merged = [m for m in copy["memberships"] if m[0] == shared_email]
+    # The existing account was used as it is, not overwritten.
+    assert [(m[1], m[2]) for m in merged] == [("Someone Else", "x")]
+    for snapshot in (original, copy):
+        snapshot["memberships"] = [m[:1] + m[3:] for m in snapshot["memberships"]]
+    assert copy.keys() == original.keys()
+    for key in original:
+        assert copy[key] == original[key], key
+    assert len(original["register_registration"]) == 2
+    assert (media / "exa" / "logos" / "logo.txt").read_bytes() == b"exa logo"
+
+
+def test_import_refuses_a_taken_schema_and_hosts_and_writes_nothing(exported, populated):
+    domains = Domain.objects.count()
+
+    with pytest.raises(CommandError) as error:
+        call_command("import_tenant", str(exported), verbosity=0)
+
+    assert "schema 'exa' already exists here" in str(error.value)
+    assert "exa.localhost" in str(error.value)
+    assert Domain.objects.count() == domains
+
+
+def test_import_refuses_an_archive_ahead_of_the_code(exported, populated, tmp_path):
+    members = _members(exported)
+    manifest = json.loads(members["manifest.json"])
+    manifest["migrations"]["schema"].append(["register", "9999_from_the_future"])
+    members["manifest.json"] = json.dumps(manifest).encode()
+    ahead = tmp_path / "ahead.tar.gz"
+    with tarfile.open(ahead, "w:gz") as archive:
+        for name, content in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            archive.addfile(info, fileobj=__import__("io").BytesIO(content))
+
+    with pytest.raises(CommandError, match="ahead of this code .*register.9999_from_the_future"):
+        call_command("import_tenant", str(ahead), verbosity=0)
+
+
+def test_import_of_something_else_says_so(tmp_path, db):
+    junk = tmp_path / "junk.tar.gz"
+    junk.write_bytes(b"not an archive")
+
+    with pytest.raises(CommandError, match="is not a Midsummer tenant archive"):
+        call_command("import_tenant", str(junk), verbosity=0)
+
+
+def test_delete_after_a_fresh_export_needs_no_confirmation(exported, populated):
+    call_command("delete_tenant", "exa", verbosity=0)
+
+    assert not Tenant.objects.filter(schema_name="exa").exists()
+
+
+def test_delete_when_the_export_file_is_gone_is_refused(exported, populated):
+    exported.unlink()
+
+    with pytest.raises(CommandError, match="no export from the last 60 minutes"):
+        call_command("delete_tenant", "exa", verbosity=0)
