@@ -12,9 +12,12 @@ from tenant.models import Domain, Tenant
 
 
 def upcoming_listings(*, today: dt.date) -> QuerySet[ConventionListing]:
-    """Conventions not yet over, soonest first, each with its primary host (``host``)."""
+    """Conventions not yet over, soonest first, each with its primary host (``host``).
+    Sandbox copies are rehearsals, never advertised."""
     return (
-        ConventionListing.objects.filter(end_date__gte=today, tenant__is_active=True)
+        ConventionListing.objects.filter(
+            end_date__gte=today, tenant__is_active=True, tenant__is_sandbox=False
+        )
         .select_related("tenant")
         .annotate(
             host=Subquery(

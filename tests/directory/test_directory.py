@@ -70,6 +70,17 @@ def test_past_conventions_and_inactive_tenants_are_not_listed(tenant_a, client_p
     assert "Alpha Old" not in html
 
 
+def test_sandbox_copies_are_not_listed(tenant_a, tenant_b, client_public):
+    _event(tenant_a, "Alpha Con")
+    _event(tenant_b, "Beta Rehearsal")
+    Tenant.objects.filter(pk=tenant_b.pk).update(is_sandbox=True)
+
+    html = client_public.get("/").content.decode()
+
+    assert "Alpha Con" in html
+    assert "Beta Rehearsal" not in html
+
+
 def _fake_tenants(count: int) -> None:
     """Tenants in public only (no schema): the directory never visits tenant schemas."""
     tenants = Tenant.objects.bulk_create(
