@@ -1,0 +1,24 @@
+"""django-tenants' STOCK ``migrate_schemas`` with the standard executor, whatever our project's
+``migrate_schemas`` command has become: ``python -m bench.stock_migrate [migrate_schemas flags]``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings.ours")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
+
+    call_command(MigrateSchemasCommand(), *argv, "--executor", "standard", "--noinput")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
