@@ -133,7 +133,14 @@ def _latency_report(latencies_ms: list[float], statuses: Counter, elapsed: float
 
 
 async def page_load(
-    *, port: int, host: str, path: str, connections: int, seconds: float, max_requests: int
+    *,
+    port: int,
+    host: str,
+    path: str,
+    connections: int,
+    seconds: float,
+    max_requests: int,
+    cookies: dict[str, str] | None = None,
 ) -> dict:
     """``connections`` clients request ``path`` back to back until time or count runs out."""
     latencies: list[float] = []
@@ -148,7 +155,9 @@ async def page_load(
             issued += 1
             t0 = time.perf_counter()
             try:
-                status, _, _ = await http_request(port, host, "GET", path, timeout=10)
+                status, _, _ = await http_request(
+                    port, host, "GET", path, cookies=cookies, timeout=10
+                )
             except (OSError, TimeoutError, asyncio.IncompleteReadError) as error:
                 statuses[type(error).__name__] += 1
                 continue
@@ -250,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--max-requests", type=int, default=100_000)
+    parser.add_argument("--cookie", action="append", default=[], help="page: NAME=VALUE")
     parser.add_argument("--spec", type=Path, help="rush: JSON with sessions and level_id")
     args = parser.parse_args(argv)
     if args.mode == "page":
@@ -257,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
             page_load(
                 port=args.port, host=args.host, path=args.path, connections=args.connections,
                 seconds=args.seconds, max_requests=args.max_requests,
+                cookies=dict(c.split("=", 1) for c in args.cookie),
             )
         )  # fmt: skip
     else:

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from collections import Counter
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
@@ -163,12 +164,21 @@ def load_page(server: Server, *, connections: int, seconds: float, use_wrk: bool
     return python_load(server, connections=connections, seconds=seconds, max_requests=100_000)
 
 
-def python_load(server: Server, *, connections: int, seconds: float, max_requests: int) -> dict:
+def python_load(
+    server: Server,
+    *,
+    connections: int,
+    seconds: float,
+    max_requests: int,
+    path: str = PAGE_PATH,
+    cookies: tuple[str, ...] = (),
+) -> dict:
     done = subprocess.run(  # noqa: S603 - our own module
         [
             sys.executable, "-m", "bench.load", "page", "--port", str(server.port),
-            "--host", PAGE_HOST, "--path", PAGE_PATH, "--connections", str(connections),
+            "--host", PAGE_HOST, "--path", path, "--connections", str(connections),
             "--seconds", str(seconds), "--max-requests", str(max_requests),
+            *(f"--cookie={cookie}" for cookie in cookies),
         ],  # fmt: skip
         cwd=ROOT, capture_output=True, text=True, check=True, timeout=seconds + 120,
     )  # fmt: skip
@@ -264,7 +274,9 @@ def _poll_served(server: Server, host: str, timeout: float = 30) -> None:
     raise RuntimeError(f"{host} was not served")
 
 
-def provisioning_scenario(server: Server, args) -> dict[str, list[float]]:
+def provisioning_scenario(
+    server: Server, *, ours_repeats: int, stock_repeats: int, tag: str = ""
+) -> dict:
     """Seconds from "create" to the new host answering 200 through gunicorn."""
     from django.core.management import call_command
     from django.db import connection
@@ -277,15 +289,15 @@ def provisioning_scenario(server: Server, args) -> dict[str, list[float]]:
     ours: list[float] = []
     stock: list[float] = []
     created: dict[str, list[float]] = {"ours": [], "stock": []}
-    for n in range(args.provision_repeats):
-        host = f"prov-ours-{n}.localhost"
+    for n in range(ours_repeats):
+        host = f"prov-ours{tag}-{n}.localhost"
         started = time.perf_counter()
-        tenant_create(schema_name=f"prov_ours_{n}", name=f"Provisioned {n}", domain=host)
+        tenant_create(schema_name=f"prov_ours{tag}_{n}", name=f"Provisioned {n}", domain=host)
         created["ours"].append(time.perf_counter() - started)
         _poll_served(server, host)
         ours.append(time.perf_counter() - started)
         log(f"  ours  {ours[-1]:.3f} s (created in {created['ours'][-1]:.3f} s)")
-    for n in range(args.stock_provision_repeats):
+    for n in range(stock_repeats):
         # What django-tenants does without a base schema: CREATE SCHEMA, then every migration.
         schema, host = f"prov_stock_{n}", f"prov-stock-{n}.localhost"
         started = time.perf_counter()
@@ -396,11 +408,19 @@ def rush_scenario(server: Server, sessions: list[str], args, run: int) -> dict:
         server, connections=args.rush_connections, seconds=120, max_requests=len(sessions)
     )
     result["page_p99_ms"] = page["p99_ms"]
-    result["page_server_errors"] = page["server_errors"]
+    # The register form itself (logged in, no purchase): what rendering costs without locks.
+    form = python_load(
+        server, connections=args.rush_connections, seconds=120, max_requests=len(sessions),
+        path="/register/", cookies=(f"sessionid={sessions[0]}",),
+    )  # fmt: skip
+    result["form_p99_ms"] = form["p99_ms"]
+    result["form_statuses"] = form["statuses"]
+    result["page_server_errors"] = page["server_errors"] + form["server_errors"]
     log(
         f"  paid {result['paid']}/{args.capacity}, oversold {result['oversold']}, statuses "
         f"{result['statuses']}, {result['accepted_per_s']:.1f} registrations/s, purchase p99 "
-        f"{result['p99_ms']:.0f} ms vs page p99 {page['p99_ms']:.0f} ms"
+        f"{result['p99_ms']:.0f} ms vs page p99 {page['p99_ms']:.0f} ms, GET /register/ p99 "
+        f"{form['p99_ms']:.0f} ms"
     )
     return result
 
@@ -496,6 +516,14 @@ def build_rows(results: dict, args) -> list[Row]:
             speedup is not None and speedup >= 10 and ours.median < 1,
             notes="ratio = speed-up (stock / ours)",
         ))  # fmt: skip
+    if "provisioning_large" in results and "provisioning" in results:
+        large = summarize(results["provisioning_large"]["ours"])
+        small = summarize(results["provisioning"]["ours"])
+        rows.append(Row(
+            "4 provisioning", f"ours at {args.large} tenants", large, small,
+            f"at {args.small} tenants", "s", ratio(large.median, small.median), "< 1 s",
+            large.median < 1, notes="ratio = large / small (1.0: tenant count does not matter)",
+        ))  # fmt: skip
     if "migrate" in results:
         ours = summarize(results["migrate"]["ours"])
         stock = summarize(results["migrate"]["stock"])
@@ -525,6 +553,13 @@ def build_rows(results: dict, args) -> list[Row]:
             "6 registration rush", f"purchase p99 at {args.rush_connections} conc.", purchase,
             page, "page p99", "ms", r, "< 10× page p99", r is not None and r < 10,
         ))  # fmt: skip
+        if all("form_p99_ms" in run for run in runs):
+            form = _figure(runs, "form_p99_ms")
+            rows.append(Row(
+                "6 registration rush", "purchase p99 vs the form's", purchase, form,
+                "GET /register/ p99", "ms", ratio(purchase.median, form.median), "report", None,
+                notes="the same page rendered without buying: what locking adds",
+            ))  # fmt: skip
         rows.append(Row(
             "6 registration rush", "completed registrations/s",
             _figure(runs, "accepted_per_s"), None, "", "/s", None, "report", None,
@@ -614,6 +649,7 @@ def main(argv: list[str] | None = None) -> int:
 
     servers: dict[str, Server] = {}
     results: dict = {}
+    failure = ""
     try:
         log("migrating public and the template")
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
@@ -629,7 +665,11 @@ def main(argv: list[str] | None = None) -> int:
         results["page_small"] = page_scenario(servers, args)
 
         log("scenario 4: provisioning")
-        results["provisioning"] = provisioning_scenario(servers["ours"], args)
+        results["provisioning"] = provisioning_scenario(
+            servers["ours"],
+            ours_repeats=args.provision_repeats,
+            stock_repeats=args.stock_provision_repeats,
+        )
 
         seconds = tenants_ensure(args.migrate_tenants)
         log(f"{args.migrate_tenants} tenants ({seconds:.1f} s to add them by clone)")
@@ -646,6 +686,11 @@ def main(argv: list[str] | None = None) -> int:
         log(f"scenario 2: page load again with {args.large} tenants")
         results["page_large"] = page_scenario(servers, args)
 
+        log(f"scenario 4 again, ours only, with {args.large} tenants")
+        results["provisioning_large"] = provisioning_scenario(
+            servers["ours"], ours_repeats=3, stock_repeats=0, tag="_large"
+        )
+
         log(f"scenario 6: registration rush, {args.attendees} buyers, capacity {args.capacity}")
         for stack in ("plain", "stock"):
             servers.pop(stack).stop()  # the rush has the machine to itself
@@ -654,6 +699,9 @@ def main(argv: list[str] | None = None) -> int:
         results["rush"] = [
             rush_scenario(servers["ours"], sessions, args, run) for run in range(args.rush_repeats)
         ]
+    except Exception:  # report what was measured before the failure, then fail
+        failure = traceback.format_exc()
+        log(f"a scenario failed; the table shows what was measured before it:\n{failure}")
     finally:
         for server in servers.values():
             server.stop()
@@ -676,6 +724,7 @@ def main(argv: list[str] | None = None) -> int:
         "gunicorn_workers": WORKERS,
         "args": vars(args),
         "elapsed_s": round(elapsed, 1),
+        "failure": failure,
         "raw": results,
     }
     text = table(rows)
@@ -690,7 +739,7 @@ def main(argv: list[str] | None = None) -> int:
     for suffix in ("json", "md", "png"):
         shutil.copyfile(RESULTS / f"bench-{stamp}.{suffix}", RESULTS / f"latest.{suffix}")
     log(f"done in {elapsed / 60:.1f} min; results in {RESULTS}/bench-{stamp}.*")
-    return 0
+    return 1 if failure else 0
 
 
 def _redis_forget(url: str, queue: str) -> None:

@@ -13,10 +13,13 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 
-    call_command(MigrateSchemasCommand(), *argv, "--executor", "standard", "--noinput")
+    # As from the command line (not call_command, which would skip the system checks that
+    # `manage.py migrate_schemas` runs, for every schema): the two are compared like for like.
+    MigrateSchemasCommand().run_from_argv(
+        ["manage.py", "migrate_schemas", *argv, "--executor", "standard", "--noinput"]
+    )
     return 0
 
 
