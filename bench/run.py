@@ -290,7 +290,7 @@ def provisioning_scenario(
     stock: list[float] = []
     created: dict[str, list[float]] = {"ours": [], "stock": []}
     for n in range(ours_repeats):
-        host = f"prov-ours{tag}-{n}.localhost"
+        host = f"prov-ours{tag.replace('_', '-')}-{n}.localhost"
         started = time.perf_counter()
         tenant_create(schema_name=f"prov_ours{tag}_{n}", name=f"Provisioned {n}", domain=host)
         created["ours"].append(time.perf_counter() - started)
