@@ -208,6 +208,7 @@ async def rush(
     latencies: list[float] = []
     statuses: Counter = Counter()
     finished_ok: list[float] = []
+    statements: list[int] = []  # SQL per successful purchase (bench settings' header)
 
     async def buy(index: int, jar: dict[str, str], token: str) -> None:
         form = {
@@ -226,7 +227,7 @@ async def rush(
         async with gate:
             t0 = time.perf_counter()
             try:
-                status, _, _ = await http_request(
+                status, headers, _ = await http_request(
                     port, host, "POST", "/register/", cookies=jar, form=form, timeout=60
                 )
             except (OSError, TimeoutError, asyncio.IncompleteReadError) as error:
@@ -236,6 +237,7 @@ async def rush(
             statuses[status] += 1
             if status == 302:
                 finished_ok.append(time.perf_counter())
+                statements.extend(int(v) for v in headers.get("x-bench-sql", [])[:1])
 
     started = time.perf_counter()
     await asyncio.gather(*(buy(i, jar, token) for i, (jar, token) in enumerate(prepared)))
@@ -246,6 +248,7 @@ async def rush(
         "attendees": len(prepared),
         "accepted": len(finished_ok),
         "accepted_per_s": len(finished_ok) / last_ok if last_ok else 0.0,
+        "sql_per_purchase": sorted(statements)[len(statements) // 2] if statements else None,
         "tool": "python-asyncio",
     }
 

@@ -420,7 +420,7 @@ def rush_scenario(server: Server, sessions: list[str], args, run: int) -> dict:
         f"  paid {result['paid']}/{args.capacity}, oversold {result['oversold']}, statuses "
         f"{result['statuses']}, {result['accepted_per_s']:.1f} registrations/s, purchase p99 "
         f"{result['p99_ms']:.0f} ms vs page p99 {page['p99_ms']:.0f} ms, GET /register/ p99 "
-        f"{form['p99_ms']:.0f} ms"
+        f"{form['p99_ms']:.0f} ms, {result['sql_per_purchase']} SQL statements per purchase"
     )
     return result
 
@@ -558,7 +558,8 @@ def build_rows(results: dict, args) -> list[Row]:
             rows.append(Row(
                 "6 registration rush", "purchase p99 vs the form's", purchase, form,
                 "GET /register/ p99", "ms", ratio(purchase.median, form.median), "report", None,
-                notes="the same page rendered without buying: what locking adds",
+                notes="the same page rendered without buying; SQL per purchase (median) "
+                f"{[run.get('sql_per_purchase') for run in runs]}",
             ))  # fmt: skip
         rows.append(Row(
             "6 registration rush", "completed registrations/s",
