@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export MIDSUMMER_DEV ?= 1
 
-.PHONY: run test lint setup migrate demo clean-data
+.PHONY: run test lint setup migrate demo clean-data bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ test: setup
 lint: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Benchmarks (see README "Benchmarks"): a dedicated database, gunicorn, wrk if installed.
+$(BIN)/.bench-installed: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: $(BIN)/.bench-installed
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean-data:
 	rm -rf .data

@@ -1,0 +1,753 @@
+"""``make bench``: set up a dedicated database, start servers, run every scenario, report.
+
+Each scenario measures ours and its baseline in the same run (interleaved where they are cheap)
+and repeats; the table, a JSON file and a chart go to the git-ignored ``bench/results/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import platform
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from bench.load import LOOPBACK, run_wrk, wrk_available
+from bench.stats import Row, Summary, ratio, results_document, summarize, table
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+BIN = Path(sys.executable).parent
+WORKERS = 2
+PAGE_PATH = "/bench/page/"
+PAGE_SCHEMA = "bench_t0000"
+PAGE_HOST = "bench-t0000.localhost"
+EVENT_NAME = "Bench Con"
+SQL_HEADER = "x-bench-sql"
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --- database and Redis ---------------------------------------------------------------------
+def bench_database_url() -> tuple[str, str]:
+    """(URL of the dedicated bench database, its name). DATABASE_URL's name + ``_bench``, or
+    the embedded server's ``midsummer_bench``; the dev and test databases are never touched."""
+    given = os.environ.get("DATABASE_URL", "")
+    if given:
+        parts = urlsplit(given)
+        name = parts.path.lstrip("/") + "_bench"
+        return urlunsplit(parts._replace(path="/" + name)), name
+    from midsummer.embedded import embedded_postgres_settings
+
+    data_dir = Path(os.environ.get("MIDSUMMER_DATA_DIR", ROOT / ".data"))
+    settings = embedded_postgres_settings(data_dir)
+    name = "midsummer_bench"
+    return f"postgres://{settings['USER']}@{quote(settings['HOST'], safe='')}/{name}", name
+
+
+def connection_params(url: str) -> dict:
+    """psycopg keyword arguments for a postgres:// URL whose host may be a URL-encoded socket
+    directory (``postgres://user@%2Fvar%2Frun/db``)."""
+    parts = urlsplit(url)
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    host, port = unquote(hostport), None
+    if not host.startswith("/") and ":" in hostport:
+        host, port = hostport.rsplit(":", 1)
+    params = {"host": host, "port": port, "user": unquote(user), "password": unquote(password)}
+    return {k: v for k, v in params.items() if v} | {"dbname": unquote(parts.path.lstrip("/"))}
+
+
+def database_recreate(url: str, name: str, *, drop_only: bool = False) -> None:
+    import psycopg
+
+    params = connection_params(url) | {"dbname": "postgres"}
+    with psycopg.connect(**params, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def redis_url() -> str:
+    given = os.environ.get("REDIS_URL", "")
+    if given:
+        return given
+    from midsummer.embedded import start_embedded_redis
+
+    return start_embedded_redis(
+        Path(os.environ.get("MIDSUMMER_DATA_DIR", ROOT / ".data")) / "bench-redis"
+    )
+
+
+# --- servers ----------------------------------------------------------------------------------
+class Server:
+    """gunicorn with WORKERS sync workers on 127.0.0.1, serving one settings variant."""
+
+    def __init__(self, stack: str, env: dict[str, str], logs: Path) -> None:
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind((LOOPBACK, 0))
+            self.port = sock.getsockname()[1]
+        self.stack = stack
+        self.log_path = logs / f"gunicorn-{stack}.log"
+        self.process = subprocess.Popen(  # noqa: S603 - our own virtualenv's gunicorn
+            [
+                str(BIN / "gunicorn"),
+                "midsummer.wsgi",
+                "--bind",
+                f"{LOOPBACK}:{self.port}",
+                "--workers",
+                str(WORKERS),
+                "--worker-class",
+                "sync",
+                "--log-level",
+                "warning",
+            ],  # fmt: skip
+            cwd=ROOT,
+            env=env | {"DJANGO_SETTINGS_MODULE": f"bench.settings.{stack}"},
+            stdout=self.log_path.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn ({stack}) exited; see {self.log_path}")
+            try:
+                if self.get(PAGE_HOST, PAGE_PATH)[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn ({stack}) did not serve the page; see {self.log_path}")
+
+    def get(self, host: str, path: str) -> tuple[int, dict[str, str], str]:
+        conn = http.client.HTTPConnection(LOOPBACK, self.port, timeout=10)
+        try:
+            conn.request("GET", path, headers={"Host": host})
+            response = conn.getresponse()
+            headers = {k.lower(): v for k, v in response.getheaders()}
+            return response.status, headers, response.read().decode()
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def load_page(server: Server, *, connections: int, seconds: float, use_wrk: bool) -> dict:
+    """Page load from a separate process: wrk, or the asyncio client."""
+    if use_wrk:
+        return run_wrk(
+            port=server.port, host=PAGE_HOST, path=PAGE_PATH, connections=connections,
+            seconds=seconds,
+        )  # fmt: skip
+    return python_load(server, connections=connections, seconds=seconds, max_requests=100_000)
+
+
+def python_load(
+    server: Server,
+    *,
+    connections: int,
+    seconds: float,
+    max_requests: int,
+    path: str = PAGE_PATH,
+    cookies: tuple[str, ...] = (),
+) -> dict:
+    done = subprocess.run(  # noqa: S603 - our own module
+        [
+            sys.executable, "-m", "bench.load", "page", "--port", str(server.port),
+            "--host", PAGE_HOST, "--path", path, "--connections", str(connections),
+            "--seconds", str(seconds), "--max-requests", str(max_requests),
+            *(f"--cookie={cookie}" for cookie in cookies),
+        ],  # fmt: skip
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=seconds + 120,
+    )  # fmt: skip
+    return json.loads(done.stdout)
+
+
+def sql_per_request(server: Server, samples: int = 12) -> dict:
+    """Statements per request on the warm path, from the counting middleware's header."""
+    counts = []
+    for _ in range(samples):
+        status, headers, body = server.get(PAGE_HOST, PAGE_PATH)
+        if status != 200 or EVENT_NAME not in body:
+            raise RuntimeError(f"{server.stack}: the bench page answered {status}: {body[:200]}")
+        counts.append(int(headers[SQL_HEADER]))
+    warm = counts[samples // 2 :]  # each of the workers has served several by now
+    return {"counts": counts, "warm": Counter(warm).most_common(1)[0][0], "warm_max": max(warm)}
+
+
+# --- data -------------------------------------------------------------------------------------
+def tenants_ensure(total: int, *, batch: int = 50) -> float:
+    """Create tenants until ``total`` tenant schemas exist (public not counted), by our clone
+    of the template, in batches: rows with ``bulk_create``, then one ``schema_clone`` per
+    tenant, one transaction per batch. Returns the seconds it took."""
+    from django.db import connection, transaction
+
+    from tenant.models import Domain, Tenant
+    from tenant.schema_clone import TEMPLATE_SCHEMA, schema_clone, template_ensure
+
+    template_ensure()
+    # Every tenant schema counts (the template and provisioned ones too); ours are numbered.
+    missing = total - Tenant.objects.exclude(schema_name="public").count()
+    next_number = Tenant.objects.filter(schema_name__startswith="bench_t").count()
+    started = time.perf_counter()
+    end = next_number + missing
+    for first in range(next_number, end, batch):
+        numbers = range(first, min(first + batch, end))
+        with transaction.atomic():
+            tenants = Tenant.objects.bulk_create(
+                Tenant(schema_name=f"bench_t{n:04d}", name=f"Bench {n}") for n in numbers
+            )
+            Domain.objects.bulk_create(
+                Domain(tenant=t, domain=t.schema_name.replace("_", "-") + ".localhost")
+                for t in tenants
+            )
+            for t in tenants:
+                schema_clone(source=TEMPLATE_SCHEMA, target=t.schema_name)
+        connection.set_schema_to_public()
+        log(f"  {total - (end - numbers[-1] - 1)}/{total} tenants")
+    return time.perf_counter() - started
+
+
+def page_tenant_prepare() -> None:
+    """The first bench tenant gets the one row the page reads (an active event)."""
+    from django_tenants.utils import schema_context
+
+    from event.models import Event
+    from event.services import event_generate_properties
+
+    with schema_context(PAGE_SCHEMA):
+        event = Event.objects.create(
+            name=EVENT_NAME, slug="bench-con", start_date=dt.date(2031, 7, 1),
+            end_date=dt.date(2031, 7, 3), is_active=True,
+        )  # fmt: skip
+        event_generate_properties(event=event)
+
+
+# --- scenarios --------------------------------------------------------------------------------
+def page_scenario(servers: dict[str, Server], args) -> dict[str, dict]:
+    """Interleaved repeats of the page load on every stack, plus each one's SQL count."""
+    out: dict[str, dict] = {name: {"runs": []} for name in servers}
+    for name, server in servers.items():
+        load_page(server, connections=args.connections, seconds=2, use_wrk=args.wrk)  # warm
+        out[name]["sql"] = sql_per_request(server)
+    for _ in range(args.repeats):
+        for name, server in servers.items():
+            result = load_page(
+                server, connections=args.connections, seconds=args.seconds, use_wrk=args.wrk
+            )
+            out[name]["runs"].append(result)
+            log(
+                f"  {name:5} {result['rps']:7.1f} req/s  p50 {result['p50_ms']:.1f} ms  "
+                f"p99 {result['p99_ms']:.1f} ms  non-2xx {result['non_2xx']}"
+            )
+    return out
+
+
+def _poll_served(server: Server, host: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.get(host, PAGE_PATH)[0] == 200:
+            return
+        time.sleep(0.01)
+    raise RuntimeError(f"{host} was not served")
+
+
+def provisioning_scenario(
+    server: Server, *, ours_repeats: int, stock_repeats: int, tag: str = ""
+) -> dict:
+    """Seconds from "create" to the new host answering 200 through gunicorn."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
+    from django_tenants.utils import schema_exists
+
+    from tenant.models import Domain, Tenant
+    from tenant.services import tenant_create
+
+    ours: list[float] = []
+    stock: list[float] = []
+    created: dict[str, list[float]] = {"ours": [], "stock": []}
+    for n in range(ours_repeats):
+        host = f"prov-ours{tag.replace('_', '-')}-{n}.localhost"
+        started = time.perf_counter()
+        tenant_create(schema_name=f"prov_ours{tag}_{n}", name=f"Provisioned {n}", domain=host)
+        created["ours"].append(time.perf_counter() - started)
+        _poll_served(server, host)
+        ours.append(time.perf_counter() - started)
+        log(f"  ours  {ours[-1]:.3f} s (created in {created['ours'][-1]:.3f} s)")
+    for n in range(stock_repeats):
+        # What django-tenants does without a base schema: CREATE SCHEMA, then every migration.
+        schema, host = f"prov_stock_{n}", f"prov-stock-{n}.localhost"
+        started = time.perf_counter()
+        tenant = Tenant(schema_name=schema, name=f"Stock {n}")
+        tenant.auto_create_schema = False
+        tenant.save(verbosity=0)
+        assert not schema_exists(schema)  # noqa: S101 - a broken premise must stop the bench
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE SCHEMA "{schema}"')
+        call_command(
+            MigrateSchemasCommand(), tenant=True, schema_name=schema, interactive=False,
+            verbosity=0, executor="standard",
+        )  # fmt: skip
+        connection.set_schema_to_public()
+        Domain.objects.create(tenant=tenant, domain=host, is_primary=True)
+        created["stock"].append(time.perf_counter() - started)
+        _poll_served(server, host)
+        stock.append(time.perf_counter() - started)
+        log(f"  stock {stock[-1]:.3f} s (created in {created['stock'][-1]:.3f} s)")
+    return {"ours": ours, "stock": stock, "created": created}
+
+
+def timed_command(command: list[str], env: dict[str, str], log_path: Path) -> float:
+    started = time.perf_counter()
+    with log_path.open("ab") as out:
+        subprocess.run(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=True)  # noqa: S603
+    return time.perf_counter() - started
+
+
+def migrate_scenario(env: dict[str, str], logs: Path, args) -> dict[str, list[float]]:
+    """A no-op migrate of every tenant: ``manage.py migrate_schemas`` as it is at the moment,
+    against django-tenants' stock command with the standard executor."""
+    flags = ["--tenant", "--noinput", "--verbosity", "0"]
+    ours_cmd = [sys.executable, "manage.py", "migrate_schemas", *flags]
+    stock_cmd = [sys.executable, "-m", "bench.stock_migrate", *flags]
+    ours: list[float] = []
+    stock: list[float] = []
+    for _ in range(args.repeats):  # interleaved, so drifting background load hits both
+        ours.append(timed_command(ours_cmd, env, logs / "migrate-ours.log"))
+        stock.append(timed_command(stock_cmd, env, logs / "migrate-stock.log"))
+        log(f"  ours  {ours[-1]:.1f} s   stock {stock[-1]:.1f} s")
+        if ours[-1] + stock[-1] > 60:  # slow: one pair is what the time budget allows
+            break
+    return {"ours": ours, "stock": stock}
+
+
+def rush_prepare(*, attendees: int) -> list[str]:
+    """Accounts (public) and their logged-in sessions on the page tenant's host."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_tenants.utils import schema_context
+
+    from tenant.models import User
+
+    password = make_password(secrets.token_urlsafe(12))
+    users = User.objects.bulk_create(
+        User(email=f"rush{n}@bench.localhost", password=password) for n in range(attendees)
+    )
+    keys = []
+    with schema_context(PAGE_SCHEMA):
+        for user in users:
+            session = SessionStore()
+            session[SESSION_KEY] = str(user.pk)
+            session[BACKEND_SESSION_KEY] = "tenant.backends.MembershipBackend"
+            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session.create()
+            keys.append(session.session_key)
+    return keys
+
+
+def rush_scenario(server: Server, sessions: list[str], args, run: int) -> dict:
+    from decimal import Decimal
+
+    from django_tenants.utils import schema_context
+
+    from event.models import Event
+    from register.models import BadgeLevel, Order, Registration
+
+    with schema_context(PAGE_SCHEMA):
+        event = Event.objects.get(is_active=True)
+        level = BadgeLevel.objects.create(
+            event=event, name=f"Rush {run}", price=Decimal("0"), capacity=args.capacity
+        )
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as spec:
+        json.dump({"sessions": sessions, "level_id": level.pk}, spec)
+    try:
+        done = subprocess.run(  # noqa: S603 - our own module
+            [
+                sys.executable, "-m", "bench.load", "rush", "--port", str(server.port),
+                "--host", PAGE_HOST, "--connections", str(args.rush_connections),
+                "--spec", spec.name,
+            ],  # fmt: skip
+            cwd=ROOT, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+    finally:
+        Path(spec.name).unlink()
+    if done.returncode:
+        raise RuntimeError(f"the rush client failed:\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout)
+    with schema_context(PAGE_SCHEMA):
+        result["paid"] = Registration.objects.filter(
+            level=level, order__status=Order.Status.PAID
+        ).count()
+        result["registrations"] = Registration.objects.filter(level=level).count()
+    result["oversold"] = max(0, result["registrations"] - args.capacity)
+    page = python_load(
+        server, connections=args.rush_connections, seconds=120, max_requests=len(sessions)
+    )
+    result["page_p99_ms"] = page["p99_ms"]
+    # The register form itself (logged in, no purchase): what rendering costs without locks.
+    form = python_load(
+        server, connections=args.rush_connections, seconds=120, max_requests=len(sessions),
+        path="/register/", cookies=(f"sessionid={sessions[0]}",),
+    )  # fmt: skip
+    result["form_p99_ms"] = form["p99_ms"]
+    result["form_statuses"] = form["statuses"]
+    result["page_server_errors"] = page["server_errors"] + form["server_errors"]
+    log(
+        f"  paid {result['paid']}/{args.capacity}, oversold {result['oversold']}, statuses "
+        f"{result['statuses']}, {result['accepted_per_s']:.1f} registrations/s, purchase p99 "
+        f"{result['p99_ms']:.0f} ms vs page p99 {page['p99_ms']:.0f} ms, GET /register/ p99 "
+        f"{form['p99_ms']:.0f} ms, {result['sql_per_purchase']} SQL statements per purchase"
+    )
+    return result
+
+
+# --- report -----------------------------------------------------------------------------------
+def _figure(runs: list[dict], key: str) -> Summary:
+    return summarize([run[key] for run in runs])
+
+
+def page_rows(label: str, pages: dict[str, dict], *, plain_goal: bool) -> list[Row]:
+    ours, stock, plain = pages["ours"], pages["stock"], pages["plain"]
+    rows = []
+    rps_ratio = ratio(_figure(ours["runs"], "rps").median, _figure(plain["runs"], "rps").median)
+    rows.append(Row(
+        f"1 tenant page, {label}", "throughput", _figure(ours["runs"], "rps"),
+        _figure(plain["runs"], "rps"), "plain Django", "req/s", rps_ratio,
+        "≥ 0.95× plain" if plain_goal else "—",
+        (rps_ratio is not None and rps_ratio >= 0.95) if plain_goal else None,
+    ))  # fmt: skip
+    for pct in ("p50", "p99"):
+        key = f"{pct}_ms"
+        rows.append(Row(
+            f"1 tenant page, {label}", f"{pct} latency", _figure(ours["runs"], key),
+            _figure(plain["runs"], key), "plain Django", "ms",
+            ratio(_figure(ours["runs"], key).median, _figure(plain["runs"], key).median), "—", None,
+        ))  # fmt: skip
+    rows.append(Row(
+        f"1 tenant page, {label}", "SQL per warm request", summarize([ours["sql"]["warm"]]),
+        summarize([plain["sql"]["warm"]]), "plain Django", "",
+        ratio(ours["sql"]["warm"], plain["sql"]["warm"]), "= plain (0 extra)",
+        ours["sql"]["warm_max"] <= plain["sql"]["warm"],
+    ))  # fmt: skip
+    stock_rps = _figure(stock["runs"], "rps")
+    stock_vs_plain = ratio(stock_rps.median, _figure(plain["runs"], "rps").median) or 0
+    rows.append(Row(
+        f"3 stock django-tenants, {label}", "throughput", _figure(ours["runs"], "rps"),
+        stock_rps, "stock", "req/s", ratio(_figure(ours["runs"], "rps").median, stock_rps.median),
+        "report", None,
+        notes=f"stock = {stock_vs_plain:.2f}× plain",
+    ))  # fmt: skip
+    rows.append(Row(
+        f"3 stock django-tenants, {label}", "SQL per warm request",
+        summarize([ours["sql"]["warm"]]), summarize([stock["sql"]["warm"]]), "stock", "",
+        ratio(ours["sql"]["warm"], stock["sql"]["warm"]), "report", None,
+    ))  # fmt: skip
+    return rows
+
+
+def tenant_count_row(small: dict, large: dict, args) -> Row:
+    """Ours at many tenants against ours at few, each as a fraction of plain Django measured
+    alongside it: the two runs are minutes apart, and the machine's load drifts meanwhile."""
+    relative = {
+        label: [
+            ours["rps"] / plain["rps"]
+            for ours, plain in zip(page["ours"]["runs"], page["plain"]["runs"], strict=True)
+        ]
+        for label, page in (("small", small), ("large", large))
+    }
+    large_rel, small_rel = summarize(relative["large"]), summarize(relative["small"])
+    r = ratio(large_rel.median, small_rel.median)
+    raw = ratio(
+        _figure(large["ours"]["runs"], "rps").median, _figure(small["ours"]["runs"], "rps").median
+    )
+    return Row(
+        "2 tenant count",
+        f"ours/plain at {args.large} vs at {args.small} tenants",
+        large_rel,
+        small_rel,
+        f"{args.small} tenants",
+        "× plain",
+        r,
+        "within 5%",
+        r is not None and abs(r - 1) <= 0.05,
+        notes=f"raw req/s ratio {raw or 0:.2f}× (background load drifts between the two)",
+    )
+
+
+def build_rows(results: dict, args) -> list[Row]:
+    rows: list[Row] = []
+    if "page_small" in results:
+        rows += page_rows(f"{args.small} tenants", results["page_small"], plain_goal=True)
+    if "page_large" in results:
+        rows += page_rows(f"{args.large} tenants", results["page_large"], plain_goal=True)
+        if "page_small" in results:
+            rows.append(tenant_count_row(results["page_small"], results["page_large"], args))
+    if "provisioning" in results:
+        ours = summarize(results["provisioning"]["ours"])
+        stock = summarize(results["provisioning"]["stock"])
+        speedup = ratio(stock.median, ours.median)
+        rows.append(Row(
+            "4 provisioning", "create → served", ours, stock, "migrations", "s", speedup,
+            "≥ 10× and < 1 s",
+            speedup is not None and speedup >= 10 and ours.median < 1,
+            notes="ratio = speed-up (stock / ours)",
+        ))  # fmt: skip
+    if "provisioning_large" in results and "provisioning" in results:
+        large = summarize(results["provisioning_large"]["ours"])
+        small = summarize(results["provisioning"]["ours"])
+        rows.append(Row(
+            "4 provisioning", f"ours at {args.large} tenants", large, small,
+            f"at {args.small} tenants", "s", ratio(large.median, small.median), "< 1 s",
+            large.median < 1, notes="ratio = large / small (1.0: tenant count does not matter)",
+        ))  # fmt: skip
+    if "migrate" in results:
+        ours = summarize(results["migrate"]["ours"])
+        stock = summarize(results["migrate"]["stock"])
+        speedup = ratio(stock.median, ours.median)
+        rows.append(Row(
+            "5 no-op migrate", f"{results['migrate']['tenants']} tenants", ours, stock,
+            "stock standard", "s", speedup, "≥ 10×", speedup is not None and speedup >= 10,
+            notes="ratio = speed-up (stock / ours)",
+        ))  # fmt: skip
+    if results.get("rush"):
+        runs = results["rush"]
+        correct = all(
+            r["paid"] == args.capacity and r["oversold"] == 0 and r["server_errors"] == 0
+            and r["page_server_errors"] == 0
+            for r in runs
+        )  # fmt: skip
+        rows.append(Row(
+            "6 registration rush", f"paid of {args.capacity} ({args.attendees} buyers)",
+            summarize([r["paid"] for r in runs]), None, "", "", None,
+            "exactly cap., 0 oversold, 0 5xx", correct,
+            notes=f"oversold {[r['oversold'] for r in runs]}, 5xx "
+            f"{[r['server_errors'] for r in runs]}",
+        ))  # fmt: skip
+        purchase, page = _figure(runs, "p99_ms"), _figure(runs, "page_p99_ms")
+        r = ratio(purchase.median, page.median)
+        rows.append(Row(
+            "6 registration rush", f"purchase p99 at {args.rush_connections} conc.", purchase,
+            page, "page p99", "ms", r, "< 10× page p99", r is not None and r < 10,
+        ))  # fmt: skip
+        if all("form_p99_ms" in run for run in runs):
+            form = _figure(runs, "form_p99_ms")
+            rows.append(Row(
+                "6 registration rush", "purchase p99 vs the form's", purchase, form,
+                "GET /register/ p99", "ms", ratio(purchase.median, form.median), "report", None,
+                notes="the same page rendered without buying; SQL per purchase (median) "
+                f"{[run.get('sql_per_purchase') for run in runs]}",
+            ))  # fmt: skip
+        rows.append(Row(
+            "6 registration rush", "completed registrations/s",
+            _figure(runs, "accepted_per_s"), None, "", "/s", None, "report", None,
+        ))  # fmt: skip
+    return rows
+
+
+def chart(rows: list[Row], path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown = [row for row in rows if row.ratio is not None]
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(shown) + 1.5))
+    labels = [f"{row.scenario}: {row.metric}" for row in shown]
+    colors = [{True: "tab:green", False: "tab:red", None: "tab:gray"}[row.met] for row in shown]
+    ax.barh(range(len(shown)), [row.ratio for row in shown], color=colors)
+    ax.set_yticks(range(len(shown)), labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(1.0, color="black", linewidth=0.8)
+    ax.set_xscale("log")
+    ax.set_xlabel("ratio (ours / baseline; speed-up for provisioning and migrate) — log scale")
+    for i, row in enumerate(shown):
+        ax.text(row.ratio, i, f" {row.ratio:.2f}×", va="center", fontsize=8)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+# --- main -------------------------------------------------------------------------------------
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small numbers, for a smoke run")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=5, help="per page-load run")
+    parser.add_argument("--connections", type=int, default=16, help="page-load connections")
+    parser.add_argument("--small", type=int, default=10, help="tenants, scenario 1")
+    parser.add_argument("--migrate-tenants", type=int, default=500)
+    parser.add_argument("--large", type=int, default=1000, help="tenants, scenario 2")
+    parser.add_argument("--provision-repeats", type=int, default=5)
+    parser.add_argument("--stock-provision-repeats", type=int, default=3)
+    parser.add_argument("--attendees", type=int, default=500)
+    parser.add_argument("--capacity", type=int, default=100)
+    parser.add_argument("--rush-connections", type=int, default=50)
+    parser.add_argument("--rush-repeats", type=int, default=2)
+    parser.add_argument("--no-wrk", dest="wrk", action="store_false", default=None)
+    parser.add_argument("--keep-db", action="store_true", help="do not drop the bench database")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.repeats, args.seconds, args.migrate_tenants, args.large = 2, 2, 30, 40
+        args.provision_repeats = args.stock_provision_repeats = 2
+        args.attendees, args.capacity, args.rush_connections, args.rush_repeats = 60, 20, 20, 1
+    if args.wrk is None:
+        args.wrk = wrk_available()
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    logs = RESULTS / f"logs-{stamp}"
+    logs.mkdir()
+    url, db_name = bench_database_url()
+    log(f"bench database {db_name} (created now, dropped at the end)")
+    database_recreate(url, db_name)
+    queue = f"bench-{secrets.token_hex(4)}"
+    env = {
+        **os.environ,
+        "MIDSUMMER_DEV": "1",
+        "DATABASE_URL": url,
+        "REDIS_URL": redis_url(),
+        # Tasks (confirmation mails) are queued to Redis; no worker runs during the bench.
+        "CELERY_QUEUE": queue,
+        "BENCH_PLAIN_SCHEMA": PAGE_SCHEMA,
+        "PYTHONUNBUFFERED": "1",
+    }
+    os.environ.update(env | {"DJANGO_SETTINGS_MODULE": "bench.settings.ours"})
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+
+    servers: dict[str, Server] = {}
+    results: dict = {}
+    failure = ""
+    try:
+        log("migrating public and the template")
+        call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+        seconds = tenants_ensure(args.small)
+        log(f"{args.small} tenants created by clone in {seconds:.1f} s")
+        page_tenant_prepare()
+        connections.close_all()
+        tool = "wrk" if args.wrk else "python asyncio client"
+        log(f"scenarios 1+3: page load, {tool}, {args.connections} connections, "
+            f"{args.repeats}×{args.seconds:g} s each, gunicorn {WORKERS} workers")  # fmt: skip
+        for stack in ("plain", "ours", "stock"):
+            servers[stack] = Server(stack, env, logs)
+        results["page_small"] = page_scenario(servers, args)
+
+        log("scenario 4: provisioning")
+        results["provisioning"] = provisioning_scenario(
+            servers["ours"],
+            ours_repeats=args.provision_repeats,
+            stock_repeats=args.stock_provision_repeats,
+        )
+
+        seconds = tenants_ensure(args.migrate_tenants)
+        log(f"{args.migrate_tenants} tenants ({seconds:.1f} s to add them by clone)")
+        connections.close_all()
+        log(f"scenario 5: no-op migrate_schemas over {args.migrate_tenants} tenants")
+        results["migrate"] = migrate_scenario(
+            env | {"DJANGO_SETTINGS_MODULE": "bench.settings.ours"}, logs, args
+        )
+        results["migrate"]["tenants"] = args.migrate_tenants
+
+        seconds = tenants_ensure(args.large)
+        log(f"{args.large} tenants ({seconds:.1f} s to add them by clone)")
+        connections.close_all()
+        log(f"scenario 2: page load again with {args.large} tenants")
+        results["page_large"] = page_scenario(servers, args)
+
+        log(f"scenario 4 again, ours only, with {args.large} tenants")
+        results["provisioning_large"] = provisioning_scenario(
+            servers["ours"], ours_repeats=3, stock_repeats=0, tag="_large"
+        )
+
+        log(f"scenario 6: registration rush, {args.attendees} buyers, capacity {args.capacity}")
+        for stack in ("plain", "stock"):
+            servers.pop(stack).stop()  # the rush has the machine to itself
+        sessions = rush_prepare(attendees=args.attendees)
+        connections.close_all()
+        results["rush"] = [
+            rush_scenario(servers["ours"], sessions, args, run) for run in range(args.rush_repeats)
+        ]
+    except Exception:  # report what was measured before the failure, then fail
+        failure = traceback.format_exc()
+        log(f"a scenario failed; the table shows what was measured before it:\n{failure}")
+    finally:
+        for server in servers.values():
+            server.stop()
+        connections.close_all()
+        from tenant.routing import resolver
+
+        resolver.stop()
+        if not args.keep_db:
+            database_recreate(url, db_name, drop_only=True)
+        _redis_forget(env["REDIS_URL"], queue)
+
+    rows = build_rows(results, args)
+    elapsed = time.perf_counter() - started
+    meta = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} CPUs, "
+        f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "load_tool": "wrk" if args.wrk else "python asyncio client",
+        "gunicorn_workers": WORKERS,
+        "args": vars(args),
+        "elapsed_s": round(elapsed, 1),
+        "failure": failure,
+        "raw": results,
+    }
+    text = table(rows)
+    print()
+    print(text)
+    print()
+    (RESULTS / f"bench-{stamp}.json").write_text(results_document(rows=rows, meta=meta))
+    (RESULTS / f"bench-{stamp}.md").write_text(f"{meta['date']} — {meta['machine']}\n\n{text}\n")
+    chart(
+        rows, RESULTS / f"bench-{stamp}.png", f"Midsummer bench {meta['date']} ({meta['machine']})"
+    )
+    for suffix in ("json", "md", "png"):
+        shutil.copyfile(RESULTS / f"bench-{stamp}.{suffix}", RESULTS / f"latest.{suffix}")
+    log(f"done in {elapsed / 60:.1f} min; results in {RESULTS}/bench-{stamp}.*")
+    return 1 if failure else 0
+
+
+def _redis_forget(url: str, queue: str) -> None:
+    """Drop the bench's Celery queue (tasks no worker was meant to run)."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(match=f"*{queue}*"))
+    if keys:
+        client.delete(*keys)

@@ -1,0 +1,225 @@
+"""The benchmark harness's own logic (bench/): statistics, goals, the table, the JSON, the
+wrk parser and the fallback load client. No timing is asserted; the bench measures, tests don't.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from bench.load import page_load, parse_wrk
+from bench.run import build_rows, parse_args
+from bench.stats import Summary, fmt, percentile, summarize, table
+
+WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:40261/bench/page/
+  1 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    42.12ms   20.01ms 250.00ms   80.00%
+    Req/Sec   300.00     50.00   400.00     70.00%
+  Latency Distribution
+     50%   38.50ms
+     75%   50.00ms
+     90%   70.00ms
+     99%  1.20s
+  1523 requests in 5.01s, 400.00KB read
+  Socket errors: connect 0, read 1523, write 0, timeout 2
+  Non-2xx or 3xx responses: 3
+Requests/sec:    304.05
+Transfer/sec:     79.84KB
+"""
+
+
+def test_percentile_is_nearest_rank():
+    values = [float(n) for n in range(1, 101)]
+
+    assert percentile(values, 50) == 50.0
+    assert percentile(values, 99) == 99.0
+    assert percentile(values, 100) == 100.0
+    assert percentile([7.0], 99) == 7.0
+
+
+def test_summary_reports_median_and_spread():
+    summary = summarize([100.0, 90.0, 110.0])
+
+    assert (summary.median, summary.low, summary.high) == (100.0, 90.0, 110.0)
+    assert summary.spread_pct == 20.0
+    assert fmt(summary, "req/s") == "100 req/s ±10%"
+    assert fmt(summarize([0.25]), "s") == "0.25 s"
+
+
+def test_wrk_output_is_parsed_with_units():
+    result = parse_wrk(WRK_OUTPUT)
+
+    assert result == {
+        "tool": "wrk",
+        "requests": 1523,
+        "rps": 304.05,
+        "p50_ms": 38.5,
+        "p99_ms": 1200.0,
+        "non_2xx": 3,
+        "socket_errors": 2,
+    }
+
+
+def test_wrk_output_without_figures_is_an_error():
+    with pytest.raises(ValueError, match="could not read wrk output"):
+        parse_wrk("unable to connect to 127.0.0.1:1 Connection refused")
+
+
+def _page(rps: float, sql: int) -> dict:
+    run = {"rps": rps, "p50_ms": 10.0, "p99_ms": 40.0, "non_2xx": 0}
+    return {"runs": [run, run | {"rps": rps * 1.02}], "sql": {"warm": sql, "warm_max": sql}}
+
+
+def _results(*, ours_rps: float, ours_sql: int, paid: int) -> dict:
+    small = {"ours": _page(ours_rps, ours_sql), "plain": _page(100, 1), "stock": _page(53, 4)}
+    return {
+        "page_small": small,
+        "page_large": small,
+        "provisioning": {"ours": [0.1, 0.12, 0.09], "stock": [1.6, 1.7]},
+        "provisioning_large": {"ours": [0.2, 0.3, 0.25], "stock": []},
+        "migrate": {"ours": [2.0], "stock": [90.0], "tenants": 500},
+        "rush": [
+            {
+                "paid": paid, "oversold": max(0, paid - 100), "server_errors": 0,
+                "page_server_errors": 0, "p99_ms": 300.0, "page_p99_ms": 100.0,
+                "accepted_per_s": 50.0,
+            }
+        ],
+    }  # fmt: skip
+
+
+def _verdicts(rows) -> dict[tuple[str, str], bool | None]:
+    return {(row.scenario, row.metric): row.met for row in rows}
+
+
+def test_goals_met_when_figures_meet_them():
+    rows = build_rows(_results(ours_rps=96, ours_sql=1, paid=100), parse_args([]))
+    verdicts = _verdicts(rows)
+
+    assert verdicts[("1 tenant page, 10 tenants", "throughput")] is True
+    assert verdicts[("1 tenant page, 10 tenants", "SQL per warm request")] is True
+    assert verdicts[("2 tenant count", "ours/plain at 1000 vs at 10 tenants")] is True
+    assert verdicts[("4 provisioning", "create → served")] is True
+    assert verdicts[("4 provisioning", "ours at 1000 tenants")] is True
+    assert verdicts[("5 no-op migrate", "500 tenants")] is True
+    assert verdicts[("6 registration rush", "paid of 100 (500 buyers)")] is True
+    assert verdicts[("6 registration rush", "purchase p99 at 50 conc.")] is True
+    provisioning = next(row for row in rows if row.scenario == "4 provisioning")
+    assert provisioning.ratio == pytest.approx(1.65 / 0.1)
+
+
+def test_goals_missed_are_reported_as_missed():
+    rows = build_rows(_results(ours_rps=90, ours_sql=2, paid=101), parse_args([]))
+    verdicts = _verdicts(rows)
+
+    assert verdicts[("1 tenant page, 10 tenants", "throughput")] is False
+    assert verdicts[("1 tenant page, 10 tenants", "SQL per warm request")] is False
+    assert verdicts[("6 registration rush", "paid of 100 (500 buyers)")] is False
+
+
+def test_table_and_json_carry_every_row():
+    args = parse_args([])
+    rows = build_rows(_results(ours_rps=96, ours_sql=1, paid=100), args)
+    from bench.stats import results_document
+
+    text = table(rows)
+    document = json.loads(results_document(rows=rows, meta={"machine": "test"}))
+
+    assert text.splitlines()[0].startswith("| scenario")
+    assert len(text.splitlines()) == len(rows) + 2
+    assert "| 0.96×" in text
+    assert len(document["rows"]) == len(rows)
+    assert document["rows"][0]["ours"]["runs"] == [96, 96 * 1.02]
+    assert document["meta"] == {"machine": "test"}
+
+
+def test_summary_of_nothing_is_shown_as_a_dash():
+    assert fmt(summarize([]), "ms") == "—"
+    assert fmt(Summary(1.0, 1.0, 1.0, [1.0]), "") == "1"
+
+
+class _Answer(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        body = b"ok" if self.headers["Host"] == "bench.localhost" else b"who?"
+        self.send_response(200 if body == b"ok" else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def tiny_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Answer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_fallback_client_stops_at_the_request_count_and_counts_statuses(tiny_server):
+    result = asyncio.run(
+        page_load(
+            port=tiny_server, host="bench.localhost", path="/", connections=4, seconds=30,
+            max_requests=20,
+        )
+    )  # fmt: skip
+    wrong_host = asyncio.run(
+        page_load(
+            port=tiny_server, host="other.localhost", path="/", connections=2, seconds=30,
+            max_requests=6,
+        )
+    )  # fmt: skip
+
+    assert result["requests"] == 20
+    assert result["statuses"] == {"200": 20}
+    assert result["non_2xx"] == 0
+    assert wrong_host["statuses"] == {"404": 6}
+    assert wrong_host["non_2xx"] == 6
+
+
+def test_chart_is_written(tmp_path):
+    pytest.importorskip("matplotlib")
+    from bench.run import chart
+
+    rows = build_rows(_results(ours_rps=96, ours_sql=1, paid=100), parse_args([]))
+    chart(rows, tmp_path / "chart.png", "test")
+
+    assert (tmp_path / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_sql_counter_sees_statements_sent_outside_django_cursors(db):
+    from django.db import connection
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from bench.middleware import SQL_HEADER, SqlCountMiddleware
+
+    def view(request):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.execute("SELECT 2")
+        # django-tenants sends SET search_path like this, on the raw psycopg connection.
+        connection.connection.execute("SELECT 3")
+        return HttpResponse()
+
+    with connection.cursor() as cursor:  # settles the search_path: nothing pending to SET
+        cursor.execute("SELECT 0")
+    original = connection.connection.cursor_factory
+    try:
+        response = SqlCountMiddleware(view)(RequestFactory().get("/"))
+        again = SqlCountMiddleware(lambda request: HttpResponse())(RequestFactory().get("/"))
+    finally:
+        connection.connection.cursor_factory = original
+
+    assert response[SQL_HEADER] == "3"
+    assert again[SQL_HEADER] == "0"
