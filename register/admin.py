@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from simple_history.admin import SimpleHistoryAdmin
 
 from event.selectors import active_event
 from event.services import minor_cutoff_for
@@ -15,6 +16,7 @@ from midsummer.admin_sites import tenant_admin_site
 from register.models import (
     AddOn,
     BadgeLevel,
+    BanEntry,
     DiscountCode,
     Order,
     OrderStatusChange,
@@ -29,6 +31,7 @@ from register.services import (
     order_mark_paid,
     order_refund,
     order_resend_confirmation,
+    order_review_approve,
 )
 
 
@@ -66,8 +69,18 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegistrationSettings, site=tenant_admin_site)
-class RegistrationSettingsAdmin(admin.ModelAdmin):
-    list_display = ["event", "currency", "hold_minutes", "badge_name_edit_until"]
+class RegistrationSettingsAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "event", "currency", "hold_minutes", "badge_name_edit_until", "self_cancel_until",
+    ]  # fmt: skip
+
+
+@admin.register(BanEntry, site=tenant_admin_site)
+class BanEntryAdmin(SimpleHistoryAdmin):
+    """People this convention does not admit; matching orders wait in *Orders → Held for review*."""
+
+    list_display = ["name", "email", "birthdate", "created_at"]
+    search_fields = ["name", "email"]
 
 
 class RegistrationInline(admin.StackedInline):
@@ -115,14 +128,15 @@ class RefundForm(forms.Form):
 
 
 @admin.register(Order, site=tenant_admin_site)
-class OrderAdmin(admin.ModelAdmin):
-    """Orders are placed and paid through the services; money fields are never edited here."""
+class OrderAdmin(SimpleHistoryAdmin):
+    """Orders are placed and paid through the services; money fields are never edited here.
+    *History* shows the audit trail: who changed what, when."""
 
     list_display = ["reference", "account", "status", "provider", "total", "created_at"]
     list_filter = ["status", "provider", "registrations__level", AgeBandFilter, "event"]
     actions = [
-        "mark_paid_at_door", "refund_in_full", "cancel_unpaid", "resend_confirmation",
-        "export_csv",
+        "mark_paid_at_door", "approve_held", "refund_in_full", "cancel_unpaid",
+        "resend_confirmation", "export_csv",
     ]  # fmt: skip
     search_fields = ["reference", "registrations__legal_name", "registrations__email"]
     list_select_related = ["account"]
@@ -192,6 +206,15 @@ class OrderAdmin(admin.ModelAdmin):
             "paid",
         )
 
+    @admin.action(description="Approve selected orders held for review")
+    def approve_held(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda o: order_review_approve(order_id=o.pk, by=request.user),
+            "approved",
+        )
+
     @admin.action(description="Refund selected paid orders in full")
     def refund_in_full(self, request, queryset):
         self._each(
@@ -220,3 +243,21 @@ class OrderAdmin(admin.ModelAdmin):
         writer.writerow(REGISTRATION_EXPORT_COLUMNS)
         writer.writerows(registration_export_rows(orders=queryset))
         return response
+
+
+@admin.register(Registration, site=tenant_admin_site)
+class RegistrationAdmin(SimpleHistoryAdmin):
+    """One badge: attendee details may be corrected here; *History* shows every change."""
+
+    list_display = ["badge_name", "legal_name", "level", "badge_number", "order"]
+    list_filter = ["level", "order__status"]
+    search_fields = ["legal_name", "badge_name", "email", "order__reference"]
+    list_select_related = ["level", "order"]
+    readonly_fields = ["order", "event", "level", "price", "discount", "badge_number"]
+    exclude = ["checkin_token"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

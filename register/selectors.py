@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import re
+import unicodedata
 import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,18 +14,20 @@ from django.db.models.functions import TruncDate
 
 from register.models import (
     BadgeLevel,
+    BanEntry,
     DiscountCode,
     Order,
     Registration,
     RegistrationSettings,
+    Transfer,
 )
 
 
 def active_order_q(*, now: dt.datetime, prefix: str = "") -> Q:
-    """Orders that hold places: paid, or pending with a hold that has not run out (or no
-    expiry at all: pay at the door)."""
+    """Orders that hold places: paid (held for review too), or pending with a hold that has not
+    run out (or no expiry at all: pay at the door)."""
     status, hold = f"{prefix}status", f"{prefix}hold_expires_at"
-    return Q(**{status: Order.Status.PAID}) | (
+    return Q(**{f"{status}__in": [Order.Status.PAID, Order.Status.HELD]}) | (
         Q(**{status: Order.Status.PENDING})
         & (Q(**{f"{hold}__isnull": True}) | Q(**{f"{hold}__gt": now}))
     )
@@ -44,9 +50,52 @@ def badge_name_edit_deadline(*, event, today: dt.date) -> dt.date | None:
     return deadline if deadline is not None and today <= deadline else None
 
 
+def self_cancel_deadline(*, event, today: dt.date) -> dt.date | None:
+    """The last day attendees may still cancel their own orders, or None when they cannot."""
+    deadline = (
+        RegistrationSettings.objects.filter(event=event)
+        .values_list("self_cancel_until", flat=True)
+        .first()
+    )
+    return deadline if deadline is not None and today <= deadline else None
+
+
+def normalized_name(name: str) -> str:
+    """A name for matching: accents dropped, case folded, words sorted ("José  García" and
+    "garcia jose" agree)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(sorted(re.findall(r"\w+", plain)))
+
+
+def normalized_email(email: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", email.strip())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def ban_matches(*, legal_name: str, email: str, birthdate: dt.date | None) -> list[BanEntry]:
+    """Ban-list entries this person matches: the same email, or the same name (accents, case
+    and word order ignored) with the same birthdate, or the same name where the entry has no
+    birthdate. A match is a reason for review, not a verdict."""
+    name_key, email_key = normalized_name(legal_name), normalized_email(email)
+    found = []
+    for entry in BanEntry.objects.all():
+        same_email = bool(entry.email) and normalized_email(entry.email) == email_key
+        same_name = bool(name_key) and normalized_name(entry.name) == name_key
+        same_birthdate = entry.birthdate is None or entry.birthdate == birthdate
+        if same_email or (same_name and same_birthdate):
+            found.append(entry)
+    return found
+
+
+def held_by_q(*, account_id: int) -> Q:
+    """Badges this account holds: accepted transfers, and what it bought and did not hand on."""
+    return Q(holder_id=account_id) | Q(holder__isnull=True, order__account_id=account_id)
+
+
 def registrations_of_account(*, account_id: int) -> QuerySet[Registration]:
     return (
-        Registration.objects.filter(order__account_id=account_id)
+        Registration.objects.filter(held_by_q(account_id=account_id))
         .exclude(order__status__in=[Order.Status.EXPIRED, Order.Status.CANCELLED])
         .select_related("order", "level")
         .order_by("order__created_at", "pk")
@@ -172,3 +221,35 @@ def registration_timeline(*, event) -> list[TimelinePoint]:
 
 def account_has_paid_registration(*, account_id: int) -> bool:
     return Order.objects.filter(account_id=account_id, status=Order.Status.PAID).exists()
+
+
+def transfer_deadline(*, event, today: dt.date) -> dt.date | None:
+    """The last day badges may be transferred (``dt.date.max``: no limit), or None when they
+    may not be."""
+    found = RegistrationSettings.objects.filter(event=event).first()
+    if found is None or not found.transfers_allowed:
+        return None
+    if found.transfer_until is None:
+        return dt.date.max
+    return found.transfer_until if today <= found.transfer_until else None
+
+
+def secret_hash(secret: str) -> str:
+    """What is stored for a link's secret: its SHA-256 (the secret itself never is)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def transfer_by_token(*, token: str, now: dt.datetime) -> Transfer | None:
+    """The open, unexpired transfer this link's secret belongs to, else None."""
+    digest = secret_hash(token)
+    found = (
+        Transfer.objects.filter(
+            token_hash=digest, accepted_at__isnull=True, withdrawn_at__isnull=True,
+            expires_at__gt=now, registration__order__status=Order.Status.PAID,
+        )
+        .select_related("registration__level", "registration__event")
+        .first()
+    )  # fmt: skip
+    if found is None or not hmac.compare_digest(found.token_hash, digest):
+        return None
+    return found

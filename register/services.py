@@ -21,6 +21,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from event.models import BadgeNumberRange, Event
@@ -38,8 +39,20 @@ from register.models import (
     RegistrationAddOn,
     RegistrationSettings,
     StripeEvent,
+    Transfer,
+    new_checkin_token,
 )
-from register.selectors import active_order_q, badge_name_edit_deadline, level_price_on
+from register.selectors import (
+    active_order_q,
+    badge_name_edit_deadline,
+    ban_matches,
+    held_by_q,
+    level_price_on,
+    secret_hash,
+    self_cancel_deadline,
+    transfer_by_token,
+    transfer_deadline,
+)
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -211,6 +224,14 @@ def _code_uses_left(code: DiscountCode, now: dt.datetime) -> int | None:
     return max(code.max_uses - used, 0)
 
 
+def _audit(instance, *, by=None, reason: str = "") -> None:
+    """Tell the audit trail who is acting (when not the request's user) and why."""
+    if by is not None:
+        instance._history_user = by
+    if reason:
+        instance._change_reason = reason[:100]
+
+
 def _record_status(
     order: Order, to_status: str, *, by=None, note: str = "", from_status=""
 ) -> None:
@@ -289,7 +310,7 @@ def order_place(
         provider = Order.Provider.FREE
     elif provider == Order.Provider.FREE:
         raise ValidationError({"provider": "This order needs a payment."})
-    order = Order.objects.create(
+    order = Order(
         event=event,
         reference=secrets.token_hex(5).upper(),
         account=account,
@@ -305,9 +326,11 @@ def order_place(
             else None
         ),
     )
+    _audit(order, by=account, reason="placed")
+    order.save(force_insert=True)
     _record_status(order, Order.Status.PENDING, by=account, note="placed")
     for attendee, level, price, discount in priced:
-        registration = Registration.objects.create(
+        registration = Registration(
             order=order,
             event=event,
             level=level,
@@ -323,6 +346,8 @@ def order_place(
             guardian_contact=attendee.guardian_contact.strip(),
             guardian_consent=attendee.guardian_consent,
         )
+        _audit(registration, by=account, reason="placed")
+        registration.save(force_insert=True)
         RegistrationAddOn.objects.bulk_create(
             RegistrationAddOn(
                 registration=registration, add_on=add_ons[i], option=option, price=add_ons[i].price
@@ -355,31 +380,90 @@ def _next_badge_number(event: Event, kind: str) -> int:
     return number
 
 
+def _assign_badge_numbers(order: Order, *, by=None, reason: str = "") -> None:
+    for registration in order.registrations.select_related("level").order_by("pk"):
+        registration.badge_number = _next_badge_number(order.event, registration.level.badge_kind)
+        _audit(registration, by=by, reason=reason)
+        registration.save(update_fields=["badge_number"])
+
+
+def _order_matches_ban_list(order: Order) -> bool:
+    return any(
+        ban_matches(legal_name=r.legal_name, email=r.email, birthdate=r.birthdate)
+        for r in order.registrations.all()
+    )
+
+
 @transaction.atomic
 def order_mark_paid(*, order_id: int, amount: Decimal, by=None, note: str = "") -> Order:
     """Record full payment: badge numbers are assigned and the confirmation is queued.
+
+    If anyone in the order matches the ban list, the order is *held for review* instead: the
+    money is taken and the places stay held, but there are no badge numbers and no check-in
+    code until the registration lead approves it (``order_review_approve``) or refunds it; the
+    buyer is told by mail.
 
     Idempotent: paying a paid order again changes nothing. A payment for an order that expired
     or was cancelled raises PaymentConflictError for the caller to refund or flag — never ignored.
     """
     order = Order.objects.select_for_update().get(pk=order_id)
-    if order.status == Order.Status.PAID:
+    if order.status in (Order.Status.PAID, Order.Status.HELD):
         return order
     if order.status != Order.Status.PENDING:
         raise PaymentConflictError(f"Order {order.reference} is {order.status}; it cannot be paid.")
     if amount != order.total:
         raise ValidationError(f"Payment of {amount} does not match the total {order.total}.")
-    for registration in order.registrations.select_related("level").order_by("pk"):
-        registration.badge_number = _next_badge_number(order.event, registration.level.badge_kind)
-        registration.save(update_fields=["badge_number"])
-    order.status = Order.Status.PAID
+    reason = f"paid: {note}" if note else "paid"
+    held = _order_matches_ban_list(order)
+    if not held:
+        _assign_badge_numbers(order, by=by, reason=reason)
+    order.status = Order.Status.HELD if held else Order.Status.PAID
     order.paid_at = timezone.now()
     order.hold_expires_at = None
+    _audit(order, by=by, reason=reason + (", held for review" if held else ""))
     order.save(update_fields=["status", "paid_at", "hold_expires_at"])
-    _record_status(order, Order.Status.PAID, from_status=Order.Status.PENDING, by=by, note=note)
+    _record_status(order, order.status, from_status=Order.Status.PENDING, by=by, note=note)
     order_id = order.pk
+    if held:
+        transaction.on_commit(lambda: _queue_review_notice(order_id))
+    else:
+        transaction.on_commit(lambda: _queue_confirmation(order_id))
+    return order
+
+
+@transaction.atomic
+def order_review_approve(*, order_id: int, by=None) -> Order:
+    """The registration lead lets an order held for review through: badge numbers are assigned
+    and the confirmation is queued, as for any paid order."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status != Order.Status.HELD:
+        raise ValidationError(f"Order {order.reference} is not held for review.")
+    _assign_badge_numbers(order, by=by, reason="approved after review")
+    order.status = Order.Status.PAID
+    _audit(order, by=by, reason="approved after review")
+    order.save(update_fields=["status"])
+    _record_status(order, order.status, from_status=Order.Status.HELD, by=by, note="approved")
     transaction.on_commit(lambda: _queue_confirmation(order_id))
     return order
+
+
+def _queue_review_notice(order_id: int) -> None:
+    from register.tasks import send_review_notice
+
+    send_review_notice.delay(order_id)
+
+
+def order_send_review_notice(*, order_id: int) -> int:
+    """Tell the buyer their paid order is being reviewed (without saying why)."""
+    order = Order.objects.select_related("event", "account").get(pk=order_id)
+    if order.status != Order.Status.HELD:
+        return 0
+    context = {"order": order, "event": order.event}
+    return EmailMultiAlternatives(
+        subject=f"Your {order.event.name} registration is being reviewed",
+        body=render_to_string("register/email/review.txt", context),
+        to=[order.account.email],
+    ).send()
 
 
 def _queue_confirmation(order_id: int) -> None:
@@ -488,8 +572,9 @@ def order_refund(*, order_id: int, amount: Decimal, by=None, note: str = "") -> 
     again; badge numbers stay taken (never reused). The amount can never exceed what was paid.
     """
     order = Order.objects.select_for_update().get(pk=order_id)
-    if order.status != Order.Status.PAID:
+    if order.status not in (Order.Status.PAID, Order.Status.HELD):
         raise ValidationError(f"Order {order.reference} is {order.get_status_display().lower()}.")
+    from_status = order.status
     refundable = order.total - order.refunded_total
     if amount <= 0 or amount > refundable:
         raise ValidationError(f"Refund between 0.01 and {refundable} {order.currency}.")
@@ -506,11 +591,41 @@ def order_refund(*, order_id: int, amount: Decimal, by=None, note: str = "") -> 
     if order.refunded_total == order.total:
         order.status = Order.Status.REFUNDED
         fields.append("status")
+    _audit(order, by=by, reason=f"refunded {amount}" + (f": {note}" if note else ""))
     order.save(update_fields=fields)
     _record_status(
-        order, order.status, from_status=Order.Status.PAID, by=by,
+        order, order.status, from_status=from_status, by=by,
         note=f"refunded {amount} {order.currency}" + (f": {note}" if note else ""),
     )  # fmt: skip
+    return order
+
+
+@transaction.atomic
+def order_cancel_by_attendee(*, order_id: int, account, now: dt.datetime | None = None) -> Order:
+    """The buyer cancels their own order within the organizer's window (``self_cancel_until``,
+    in the event's time zone): an unpaid order is cancelled, a paid one (or one held for
+    review) refunded in full through the provider it was paid with (``order_refund``). Either
+    way its places are free again at once."""
+    order = Order.objects.select_for_update().select_related("event").get(pk=order_id)
+    if order.account_id != account.pk:
+        raise ValidationError("This is not your order.")
+    today = _event_today(order.event, now or timezone.now())
+    if self_cancel_deadline(event=order.event, today=today) is None:
+        raise ValidationError("This order can no longer be cancelled here; please ask the team.")
+    if order.status == Order.Status.PENDING:
+        return order_cancel(order_id=order.pk, by=account, note="by the attendee")
+    if order.status not in (Order.Status.PAID, Order.Status.HELD):
+        raise ValidationError(f"This order is {order.get_status_display().lower()}.")
+    refundable = order.total - order.refunded_total
+    if refundable > 0:
+        return order_refund(
+            order_id=order.pk, amount=refundable, by=account, note="cancelled by the attendee"
+        )
+    from_status = order.status
+    order.status = Order.Status.CANCELLED
+    _audit(order, by=account, reason="cancelled by the attendee")
+    order.save(update_fields=["status"])
+    _record_status(order, order.status, from_status=from_status, by=account, note="by the attendee")
     return order
 
 
@@ -521,6 +636,7 @@ def order_cancel(*, order_id: int, by=None, note: str = "") -> Order:
     if order.status != Order.Status.PENDING:
         raise ValidationError(f"Only unpaid orders can be cancelled; {order.reference} is not.")
     order.status = Order.Status.CANCELLED
+    _audit(order, by=by, reason=f"cancelled: {note}" if note else "cancelled")
     order.save(update_fields=["status"])
     _record_status(
         order, Order.Status.CANCELLED, from_status=Order.Status.PENDING, by=by, note=note
@@ -547,6 +663,7 @@ def orders_release_expired_holds(*, now: dt.datetime | None = None) -> int:
     )
     for order in expired:
         order.status = Order.Status.EXPIRED
+        _audit(order, reason="hold expired")
         order.save(update_fields=["status"])
         _record_status(order, Order.Status.EXPIRED, from_status=Order.Status.PENDING, note="hold")
     return len(expired)
@@ -589,3 +706,139 @@ def discount_code_failure_record(*, account_id: int, client_ip: str) -> None:
     for key in _code_failure_keys(account_id=account_id, client_ip=client_ip):
         cache.add(key, 0, timeout=int(CODE_FAILURE_WINDOW.total_seconds()))
         cache.incr(key)
+
+
+TRANSFER_LINK_VALID = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """A person taking over a badge: the attendee details, without level, add-ons or answers."""
+
+    legal_name: str
+    badge_name: str
+    birthdate: dt.date
+    email: str
+    phone: str
+    emergency_contact: str
+    guardian_name: str = ""
+    guardian_contact: str = ""
+    guardian_consent: bool = False
+
+
+@transaction.atomic
+def transfer_offer(
+    *, registration_id: int, by, email: str, site_url: str, now: dt.datetime | None = None
+) -> Transfer:
+    """The holder of a paid badge offers it to someone by email. A link with a random secret is
+    mailed after commit (valid for 7 days and at most until the transfer deadline); an earlier
+    open offer of the same badge is withdrawn. Nothing changes until the recipient accepts."""
+    now = now or timezone.now()
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("order", "event")
+        .filter(held_by_q(account_id=by.pk))
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or registration.order.status != Order.Status.PAID:
+        raise ValidationError("Only a paid badge you hold can be transferred.")
+    if (
+        transfer_deadline(event=registration.event, today=_event_today(registration.event, now))
+        is None
+    ):
+        raise ValidationError("Badges cannot be transferred (any more) for this event.")
+    email = email.strip().lower()
+    if not email:
+        raise ValidationError({"email": "Whom to transfer the badge to: their email, please."})
+    Transfer.objects.filter(
+        registration=registration, accepted_at__isnull=True, withdrawn_at__isnull=True
+    ).update(withdrawn_at=now)
+    token = secrets.token_urlsafe(32)
+    transfer = Transfer(
+        registration=registration, email=email, token_hash=secret_hash(token), offered_by=by,
+        expires_at=now + TRANSFER_LINK_VALID,
+    )  # fmt: skip
+    _audit(transfer, by=by, reason="offered")
+    transfer.save(force_insert=True)
+    link = site_url + reverse("register:transfer-accept", kwargs={"token": token})
+    transfer_id = transfer.pk
+    transaction.on_commit(lambda: _queue_transfer_mail(transfer_id, link))
+    return transfer
+
+
+def _queue_transfer_mail(transfer_id: int, link: str) -> None:
+    from register.tasks import send_transfer_offer
+
+    send_transfer_offer.delay(transfer_id, link)
+
+
+def transfer_send_offer(*, transfer_id: int, link: str) -> int:
+    """Mail the recipient of an open transfer its link."""
+    transfer = Transfer.objects.select_related("registration__level", "registration__event").get(
+        pk=transfer_id
+    )
+    if transfer.accepted_at or transfer.withdrawn_at:
+        return 0
+    context = {"transfer": transfer, "event": transfer.registration.event, "link": link}
+    return EmailMultiAlternatives(
+        subject=f"A {transfer.registration.event.name} badge for you",
+        body=render_to_string("register/email/transfer.txt", context),
+        to=[transfer.email],
+    ).send()
+
+
+@transaction.atomic
+def transfer_accept(
+    *, token: str, account, person: PersonInput, now: dt.datetime | None = None
+) -> Registration:
+    """The recipient takes the badge over with their own details. The level's age rules, the
+    guardian rule and the ban list apply as to a new registration (a refusal changes nothing).
+    At that moment the old check-in code stops working: a new token is issued, and the badge
+    moves to the recipient's account."""
+    now = now or timezone.now()
+    found = transfer_by_token(token=token, now=now)
+    if found is None:
+        raise ValidationError("This transfer link is not valid (any more).")
+    transfer = Transfer.objects.select_for_update().get(pk=found.pk)
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("level", "event", "order")
+        .get(pk=transfer.registration_id)
+    )
+    if transfer.accepted_at or transfer.withdrawn_at or registration.order.status != "paid":
+        raise ValidationError("This transfer link is not valid (any more).")
+    event, level = registration.event, registration.level
+    if transfer_deadline(event=event, today=_event_today(event, now)) is None:
+        raise ValidationError("Badges cannot be transferred (any more) for this event.")
+    attendee = AttendeeInput(level_id=level.pk, **person.__dict__)
+    cutoff = event.minor_cutoff_date or minor_cutoff_for(event)
+    _check_attendee(
+        attendee, level, cutoff=cutoff, settings=registration_settings(event=event), questions=[]
+    )
+    if (
+        level.age_rule == BadgeLevel.AgeRule.FREE_UNDER
+        and registration.price == ZERO
+        and level.free_under_age is not None
+        and _age_on(person.birthdate, event.start_date) >= level.free_under_age
+    ):
+        raise ValidationError({"level": f"This free {level.name} badge is for children only."})
+    if ban_matches(legal_name=person.legal_name, email=person.email, birthdate=person.birthdate):
+        raise ValidationError(
+            "This transfer cannot be completed; please contact the registration team."
+        )
+    for name, value in person.__dict__.items():
+        setattr(registration, name, value.strip() if isinstance(value, str) else value)
+    registration.email = registration.email.lower()
+    registration.checkin_token = new_checkin_token()
+    registration.holder = account
+    _audit(registration, by=account, reason=f"transferred to {account.email}")
+    registration.save(update_fields=[*person.__dict__, "checkin_token", "holder"])
+    transfer.accepted_at, transfer.accepted_by = now, account
+    _audit(transfer, by=account, reason="accepted")
+    transfer.save(update_fields=["accepted_at", "accepted_by"])
+    _record_status(
+        registration.order, registration.order.status, from_status=registration.order.status,
+        by=account, note=f"badge #{registration.badge_number} transferred",
+    )  # fmt: skip
+    return registration

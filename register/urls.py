@@ -13,6 +13,13 @@ urlpatterns = [
         views.BadgeNameChangeView.as_view(),
         name="badge-name",
     ),
+    path(
+        "mine/<int:registration_id>/transfer/",
+        views.TransferOfferView.as_view(),
+        name="transfer-offer",
+    ),
+    path("transfer/<str:token>/", views.TransferAcceptView.as_view(), name="transfer-accept"),
     path("orders/<str:reference>/", views.OrderView.as_view(), name="order"),
+    path("orders/<str:reference>/cancel/", views.OrderCancelView.as_view(), name="cancel"),
     path("orders/<str:reference>/pay/", views.SimulatedPaymentView.as_view(), name="pay-simulated"),
 ]

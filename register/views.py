@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 import zoneinfo
@@ -17,7 +18,14 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from event.selectors import active_event
-from register.forms import AttendeeForm, BadgeNameForm, CheckoutForm, SimulatedCardForm
+from register.forms import (
+    AttendeeForm,
+    BadgeNameForm,
+    CheckoutForm,
+    PersonForm,
+    SimulatedCardForm,
+    TransferOfferForm,
+)
 from register.models import AddOn, Order, Question
 from register.payments import SimulatedCardProvider, get_provider, providers_for_checkout
 from register.selectors import (
@@ -27,16 +35,22 @@ from register.selectors import (
     order_of_account,
     registration_of_account,
     registrations_of_account,
+    self_cancel_deadline,
+    transfer_by_token,
+    transfer_deadline,
 )
 from register.services import (
     PaymentConflictError,
     discount_code_attempts_left,
     discount_code_failure_record,
+    order_cancel_by_attendee,
     order_mark_paid,
     order_place,
     qr_svg,
     registration_change_badge_name,
     stripe_event_handle,
+    transfer_accept,
+    transfer_offer,
 )
 
 logger = logging.getLogger(__name__)
@@ -57,10 +71,16 @@ def _code_guesser(request) -> dict:
     return {"account_id": request.user.pk, "client_ip": request.META.get("REMOTE_ADDR", "")}
 
 
-def _with_qr_codes(registrations) -> list[tuple]:
-    """Each registration with its check-in QR code, once its order is paid."""
+def _with_qr_codes(registrations, *, account_id: int) -> list[tuple]:
+    """Each registration with its check-in QR code, once its order is paid — unless the badge
+    was transferred to someone else (then only they see its code)."""
     return [
-        (r, qr_svg(r.checkin_token) if r.order.status == Order.Status.PAID else None)
+        (
+            r,
+            qr_svg(r.checkin_token)
+            if r.order.status == Order.Status.PAID and r.holder_id in (None, account_id)
+            else None,
+        )
         for r in registrations
     ]
 
@@ -199,22 +219,51 @@ class SimulatedPaymentView(LoginRequiredMixin, View):
 
 
 class OrderView(LoginRequiredMixin, View):
-    def get(self, request, reference):
+    def get(self, request, reference, *, errors=(), status=200):
         order = order_of_account(reference=reference, account_id=request.user.pk)
         if order is None:
             raise Http404
-        badges = _with_qr_codes(order.registrations.all())
-        return render(request, "register/order.html", {"order": order, "badges": badges})
+        badges = _with_qr_codes(order.registrations.all(), account_id=request.user.pk)
+        today = timezone.now().astimezone(zoneinfo.ZoneInfo(order.event.timezone)).date()
+        cancellable = order.status in (Order.Status.PENDING, Order.Status.PAID, Order.Status.HELD)
+        context = {
+            "order": order, "badges": badges, "errors": errors,
+            "cancel_until": self_cancel_deadline(event=order.event, today=today)
+            if cancellable else None,
+        }  # fmt: skip
+        return render(request, "register/order.html", context, status=status)
+
+
+class OrderCancelView(LoginRequiredMixin, View):
+    """The buyer cancels their own order (refunded in full) within the organizer's window."""
+
+    def post(self, request, reference):
+        order = order_of_account(reference=reference, account_id=request.user.pk)
+        if order is None:
+            raise Http404
+        try:
+            order_cancel_by_attendee(order_id=order.pk, account=request.user)
+        except ValidationError as error:
+            return OrderView().get(request, reference, errors=error.messages, status=400)
+        return redirect("register:order", reference=reference)
 
 
 class MyRegistrationsView(LoginRequiredMixin, View):
     def get(self, request, *, errors=None, status=200):
-        badges = _with_qr_codes(registrations_of_account(account_id=request.user.pk))
+        badges = _with_qr_codes(
+            registrations_of_account(account_id=request.user.pk), account_id=request.user.pk
+        )
         event = active_event()
         edit_until = (
             badge_name_edit_deadline(event=event, today=timezone.localdate()) if event else None
         )
-        context = {"badges": badges, "edit_until": edit_until}
+        transfer_until = (
+            transfer_deadline(event=event, today=timezone.localdate()) if event else None
+        )
+        context = {
+            "badges": badges, "edit_until": edit_until, "transfer_until": transfer_until,
+            "no_transfer_limit": dt.date.max,
+        }  # fmt: skip
         return render(request, "register/mine.html", context | {"errors": errors}, status=status)
 
 
@@ -234,6 +283,54 @@ class BadgeNameChangeView(LoginRequiredMixin, View):
             )
         except ValidationError as error:
             return MyRegistrationsView().get(request, errors=error.messages, status=400)
+        return redirect("register:mine")
+
+
+class TransferOfferView(LoginRequiredMixin, View):
+    """The holder of a paid badge offers it to someone else by email."""
+
+    def post(self, request, registration_id):
+        form = TransferOfferForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors.get_json_data())
+            transfer_offer(
+                registration_id=registration_id, by=request.user,
+                email=form.cleaned_data["email"],
+                site_url=f"{request.scheme}://{request.get_host()}",
+            )  # fmt: skip
+        except ValidationError as error:
+            return MyRegistrationsView().get(request, errors=error.messages, status=400)
+        return redirect("register:mine")
+
+
+class TransferAcceptView(LoginRequiredMixin, View):
+    """The recipient of a transfer link takes the badge over with their own details."""
+
+    def _transfer(self, token):
+        transfer = transfer_by_token(token=token, now=timezone.now())
+        if transfer is None:
+            raise Http404("This transfer link is not valid (any more).")
+        return transfer
+
+    def get(self, request, token):
+        transfer = self._transfer(token)
+        form = PersonForm(initial={"email": transfer.email})
+        return render(
+            request, "register/transfer_accept.html", {"transfer": transfer, "form": form}
+        )
+
+    def post(self, request, token):
+        transfer = self._transfer(token)
+        form = PersonForm(request.POST)
+        context = {"transfer": transfer, "form": form}
+        if not form.is_valid():
+            return render(request, "register/transfer_accept.html", context, status=400)
+        try:
+            transfer_accept(token=token, account=request.user, person=form.to_input())
+        except ValidationError as error:
+            context["errors"] = error.messages
+            return render(request, "register/transfer_accept.html", context, status=400)
         return redirect("register:mine")
 
 
