@@ -127,3 +127,13 @@ class PersonForm(forms.Form):
 
     def to_input(self) -> PersonInput:
         return PersonInput(**self.cleaned_data)
+
+
+class UpgradeForm(forms.Form):
+    level = forms.TypedChoiceField(label="New level", coerce=int)
+    provider = forms.ChoiceField(label="Payment")
+
+    def __init__(self, *args, levels: list[BadgeLevel], providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [(level.pk, level.name) for level in levels]
+        self.fields["provider"].choices = [(p.key, p.label) for p in providers]

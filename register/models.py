@@ -416,3 +416,21 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration} → {self.email}"
+
+
+class Upgrade(models.Model):
+    """A paid badge moving to a higher level; ``order`` pays the difference. While that order
+    holds places (pending or paid) the new level's place is taken; once paid the badge changes
+    level and ``applied_at`` is set."""
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="upgrade")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="upgrades"
+    )
+    from_level = models.ForeignKey(BadgeLevel, on_delete=models.PROTECT, related_name="+")
+    to_level = models.ForeignKey(BadgeLevel, on_delete=models.PROTECT, related_name="upgrades_in")
+    difference = money_field()
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.registration}: {self.from_level} → {self.to_level}"

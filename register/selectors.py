@@ -139,18 +139,25 @@ def level_offers(
     """Levels on sale now — public ones, and hidden ones ``code`` unlocks — with today's price
     and the places left (one query each)."""
     holding = active_order_q(now=now, prefix="registrations__order__")
+    upgrading = Q(upgrades_in__applied_at__isnull=True) & active_order_q(
+        now=now, prefix="upgrades_in__order__"
+    )
     unlocked = list(code.unlocks.values_list("pk", flat=True)) if code else []
     levels = (
         BadgeLevel.objects.filter(event=event)
         .filter(Q(is_hidden=False) | Q(pk__in=unlocked))
         .filter(Q(sale_starts_at__isnull=True) | Q(sale_starts_at__lte=now))
         .filter(Q(sale_ends_at__isnull=True) | Q(sale_ends_at__gt=now))
-        .annotate(taken=Count("registrations", filter=holding))
+        .annotate(
+            taken=Count("registrations", filter=holding, distinct=True),
+            upgrading=Count("upgrades_in", filter=upgrading, distinct=True),
+        )
         .prefetch_related("price_tiers")
     )
     offers = []
     for level in levels:
-        left = None if level.capacity is None else max(level.capacity - level.taken, 0)
+        taken = level.taken + level.upgrading
+        left = None if level.capacity is None else max(level.capacity - taken, 0)
         offers.append(
             LevelOffer(level=level, price=level_price_on(level=level, day=day), places_left=left)
         )
@@ -253,3 +260,21 @@ def transfer_by_token(*, token: str, now: dt.datetime) -> Transfer | None:
     if found is None or not hmac.compare_digest(found.token_hash, digest):
         return None
     return found
+
+
+@dataclass(frozen=True)
+class UpgradeOffer:
+    level: BadgeLevel
+    difference: Decimal
+    places_left: int | None
+
+
+def upgrade_offers(*, registration: Registration, offers: list[LevelOffer]) -> list[UpgradeOffer]:
+    """Of today's ``offers`` (see level_offers), the levels that cost more than was paid for
+    this badge, with the difference to pay."""
+    paid = registration.price - registration.discount
+    return [
+        UpgradeOffer(level=o.level, difference=o.price - paid, places_left=o.places_left)
+        for o in offers
+        if o.level.pk != registration.level_id and o.price > paid
+    ]

@@ -40,6 +40,7 @@ from register.models import (
     RegistrationSettings,
     StripeEvent,
     Transfer,
+    Upgrade,
     new_checkin_token,
 )
 from register.selectors import (
@@ -129,11 +130,24 @@ def _check_level_on_sale(level: BadgeLevel, code: DiscountCode | None, now: dt.d
 
 
 def _check_capacity(levels: dict[int, BadgeLevel], wanted: Counter, now: dt.datetime) -> None:
-    taken = dict(
-        Registration.objects.filter(active_order_q(now=now, prefix="order__"), level__in=wanted)
-        .values_list("level")
-        .annotate(n=Count("pk"))
+    taken = Counter(
+        dict(
+            Registration.objects.filter(active_order_q(now=now, prefix="order__"), level__in=wanted)
+            .values_list("level")
+            .annotate(n=Count("pk"))
+        )
     )
+    # Upgrades waiting for (or just past) payment hold a place of their new level.
+    taken.update(
+        dict(
+            Upgrade.objects.filter(
+                active_order_q(now=now, prefix="order__"), applied_at__isnull=True,
+                to_level__in=wanted,
+            )
+            .values_list("to_level")
+            .annotate(n=Count("pk"))
+        )
+    )  # fmt: skip
     for level_id, count in wanted.items():
         level = levels[level_id]
         if level.capacity is not None and taken.get(level_id, 0) + count > level.capacity:
@@ -414,7 +428,10 @@ def order_mark_paid(*, order_id: int, amount: Decimal, by=None, note: str = "") 
     if amount != order.total:
         raise ValidationError(f"Payment of {amount} does not match the total {order.total}.")
     reason = f"paid: {note}" if note else "paid"
-    held = _order_matches_ban_list(order)
+    upgrade = Upgrade.objects.select_related("to_level").filter(order=order).first()
+    if upgrade is not None:
+        _apply_upgrade(upgrade, by=by)
+    held = upgrade is None and _order_matches_ban_list(order)
     if not held:
         _assign_badge_numbers(order, by=by, reason=reason)
     order.status = Order.Status.HELD if held else Order.Status.PAID
@@ -842,3 +859,78 @@ def transfer_accept(
         by=account, note=f"badge #{registration.badge_number} transferred",
     )  # fmt: skip
     return registration
+
+
+@transaction.atomic
+def registration_upgrade(
+    *, registration_id: int, account, level_id: int, provider: str, now: dt.datetime | None = None
+) -> Order:
+    """Move a paid badge to a higher level, paying only the difference between today's price of
+    the new level and what was paid for the badge. The difference is an order of its own, paid
+    like any order; the new level's place is taken under the same row locks as a purchase
+    (levels locked by id) and held while that order is pending. When it is paid the badge
+    changes level (``order_mark_paid`` → ``_apply_upgrade``); until then nothing changes."""
+    now = now or timezone.now()
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("order", "event", "level")
+        .filter(held_by_q(account_id=account.pk), pk=registration_id)
+        .first()
+    )
+    if registration is None or registration.order.status != Order.Status.PAID:
+        raise ValidationError("Only a paid badge you hold can be upgraded.")
+    event = registration.event
+    levels = _lock_levels(event, {registration.level_id, level_id})
+    target = levels[level_id]
+    _check_level_on_sale(target, None, now)
+    if Upgrade.objects.filter(
+        active_order_q(now=now, prefix="order__"), registration=registration,
+        applied_at__isnull=True,
+    ).exists():  # fmt: skip
+        raise ValidationError("This badge already has an upgrade waiting for payment.")
+    target_price = level_price_on(level=target, day=_event_today(event, now))
+    difference = target_price - (registration.price - registration.discount)
+    if target.pk == registration.level_id or difference <= 0:
+        raise ValidationError({"level": "Please choose a higher level than your badge's."})
+    person = AttendeeInput(
+        level_id=target.pk, legal_name=registration.legal_name,
+        badge_name=registration.badge_name, birthdate=registration.birthdate,
+        email=registration.email, phone=registration.phone,
+        emergency_contact=registration.emergency_contact,
+        guardian_name=registration.guardian_name, guardian_contact=registration.guardian_contact,
+        guardian_consent=registration.guardian_consent,
+    )  # fmt: skip
+    cutoff = event.minor_cutoff_date or minor_cutoff_for(event)
+    settings = registration_settings(event=event)
+    _check_attendee(person, target, cutoff=cutoff, settings=settings, questions=[])
+    _check_capacity({target.pk: target}, Counter({target.pk: 1}), now)
+    if provider == Order.Provider.FREE:
+        raise ValidationError({"provider": "This upgrade needs a payment."})
+    order = Order(
+        event=event, reference=secrets.token_hex(5).upper(), account=account, provider=provider,
+        currency=settings.currency, subtotal=difference, discount_total=ZERO, total=difference,
+        hold_expires_at=(
+            now + dt.timedelta(minutes=settings.hold_minutes)
+            if provider != Order.Provider.DOOR else None
+        ),
+    )  # fmt: skip
+    _audit(order, by=account, reason=f"upgrade to {target.name}")
+    order.save(force_insert=True)
+    Upgrade.objects.create(
+        order=order, registration=registration, from_level=registration.level, to_level=target,
+        difference=difference,
+    )  # fmt: skip
+    _record_status(order, Order.Status.PENDING, by=account, note=f"upgrade to {target.name}")
+    return order
+
+
+def _apply_upgrade(upgrade: Upgrade, *, by=None) -> None:
+    registration = Registration.objects.select_for_update(of=("self",)).get(
+        pk=upgrade.registration_id
+    )
+    registration.level_id = upgrade.to_level_id
+    registration.price += upgrade.difference
+    _audit(registration, by=by, reason=f"upgraded to {upgrade.to_level.name}")
+    registration.save(update_fields=["level", "price"])
+    upgrade.applied_at = timezone.now()
+    upgrade.save(update_fields=["applied_at"])

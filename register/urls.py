@@ -18,6 +18,7 @@ urlpatterns = [
         views.TransferOfferView.as_view(),
         name="transfer-offer",
     ),
+    path("mine/<int:registration_id>/upgrade/", views.UpgradeView.as_view(), name="upgrade"),
     path("transfer/<str:token>/", views.TransferAcceptView.as_view(), name="transfer-accept"),
     path("orders/<str:reference>/", views.OrderView.as_view(), name="order"),
     path("orders/<str:reference>/cancel/", views.OrderCancelView.as_view(), name="cancel"),

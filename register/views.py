@@ -25,6 +25,7 @@ from register.forms import (
     PersonForm,
     SimulatedCardForm,
     TransferOfferForm,
+    UpgradeForm,
 )
 from register.models import AddOn, Order, Question
 from register.payments import SimulatedCardProvider, get_provider, providers_for_checkout
@@ -38,6 +39,7 @@ from register.selectors import (
     self_cancel_deadline,
     transfer_by_token,
     transfer_deadline,
+    upgrade_offers,
 )
 from register.services import (
     PaymentConflictError,
@@ -48,6 +50,7 @@ from register.services import (
     order_place,
     qr_svg,
     registration_change_badge_name,
+    registration_upgrade,
     stripe_event_handle,
     transfer_accept,
     transfer_offer,
@@ -250,10 +253,16 @@ class OrderCancelView(LoginRequiredMixin, View):
 
 class MyRegistrationsView(LoginRequiredMixin, View):
     def get(self, request, *, errors=None, status=200):
-        badges = _with_qr_codes(
-            registrations_of_account(account_id=request.user.pk), account_id=request.user.pk
-        )
+        registrations = list(registrations_of_account(account_id=request.user.pk))
+        badges = _with_qr_codes(registrations, account_id=request.user.pk)
         event = active_event()
+        now = timezone.now()
+        offers = level_offers(event=event, now=now, day=timezone.localdate()) if event else []
+        upgrades = {
+            r.pk: upgrade_offers(registration=r, offers=offers)
+            for r in registrations
+            if event and r.event_id == event.pk and r.order.status == Order.Status.PAID
+        }
         edit_until = (
             badge_name_edit_deadline(event=event, today=timezone.localdate()) if event else None
         )
@@ -262,7 +271,8 @@ class MyRegistrationsView(LoginRequiredMixin, View):
         )
         context = {
             "badges": badges, "edit_until": edit_until, "transfer_until": transfer_until,
-            "no_transfer_limit": dt.date.max,
+            "no_transfer_limit": dt.date.max, "upgrades": upgrades,
+            "providers": providers_for_checkout(),
         }  # fmt: skip
         return render(request, "register/mine.html", context | {"errors": errors}, status=status)
 
@@ -332,6 +342,33 @@ class TransferAcceptView(LoginRequiredMixin, View):
             context["errors"] = error.messages
             return render(request, "register/transfer_accept.html", context, status=400)
         return redirect("register:mine")
+
+
+class UpgradeView(LoginRequiredMixin, View):
+    """Move a paid badge to a higher level, paying the difference like any order."""
+
+    def post(self, request, registration_id):
+        event = _event_or_404()
+        levels = [o.level for o in level_offers(event=event, now=timezone.now(),
+                                                  day=timezone.localdate())]  # fmt: skip
+        form = UpgradeForm(request.POST, levels=levels, providers=providers_for_checkout())
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors.get_json_data())
+            order = registration_upgrade(
+                registration_id=registration_id, account=request.user,
+                level_id=form.cleaned_data["level"], provider=form.cleaned_data["provider"],
+            )  # fmt: skip
+        except ValidationError as error:
+            return MyRegistrationsView().get(request, errors=error.messages, status=400)
+        next_url = get_provider(order.provider).start(
+            order=order,
+            site_url=f"{request.scheme}://{request.get_host()}",
+            tenant_schema=request.tenant.schema_name,
+        )
+        if next_url:
+            return redirect(next_url)
+        return redirect("register:order", reference=order.reference)
 
 
 @method_decorator(csrf_exempt, name="dispatch")
