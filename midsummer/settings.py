@@ -240,6 +240,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "args": ["register.release_expired_holds"],
     },
+    "process-waitlists": {
+        "task": "tenant.run_in_every_tenant",
+        "schedule": 60.0,
+        "args": ["register.process_waitlists"],
+    },
 }
 
 # --- Internationalisation, static, media --------------------------------------------------------

@@ -24,6 +24,7 @@ from register.models import (
     Question,
     Registration,
     RegistrationSettings,
+    WaitlistEntry,
 )
 from register.selectors import REGISTRATION_EXPORT_COLUMNS, registration_export_rows
 from register.services import (
@@ -32,6 +33,7 @@ from register.services import (
     order_refund,
     order_resend_confirmation,
     order_review_approve,
+    waitlist_queue_processing,
 )
 
 
@@ -46,6 +48,27 @@ class BadgeLevelAdmin(admin.ModelAdmin):
     list_filter = ["event", "is_hidden", "age_rule"]
     search_fields = ["name"]
     inlines = [PriceTierInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "capacity" in form.changed_data:
+            waitlist_queue_processing()  # raised capacity: offer the new places to those waiting
+
+
+@admin.register(WaitlistEntry, site=tenant_admin_site)
+class WaitlistEntryAdmin(admin.ModelAdmin):
+    """Who waits for which sold-out level, in order; offers are sent automatically."""
+
+    list_display = ["email", "level", "status", "created_at", "offer_expires_at"]
+    list_filter = ["level", "status"]
+    search_fields = ["email"]
+    readonly_fields = [
+        "level", "account", "email", "status", "created_at", "offered_at", "offer_expires_at",
+        "order",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 @admin.register(AddOn, site=tenant_admin_site)

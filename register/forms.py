@@ -137,3 +137,11 @@ class UpgradeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [(level.pk, level.name) for level in levels]
         self.fields["provider"].choices = [(p.key, p.label) for p in providers]
+
+
+class OfferCheckoutForm(forms.Form):
+    provider = forms.ChoiceField(label="Payment", widget=forms.RadioSelect)
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [(p.key, p.label) for p in providers]

@@ -65,6 +65,9 @@ class RegistrationSettings(models.Model):
     transfer_until = models.DateField(
         null=True, blank=True, help_text="Last day for transfers (inclusive); empty: no limit."
     )
+    waitlist_offer_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="How long a waiting-list offer keeps its place for the person."
+    )
     history = audit_trail()
 
     def __str__(self) -> str:
@@ -434,3 +437,46 @@ class Upgrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration}: {self.from_level} → {self.to_level}"
+
+
+class WaitlistEntry(models.Model):
+    """One account waiting for a place of a sold-out level, first come first served. An offer
+    reserves a place until it expires; its link carries a random secret stored only hashed."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        OFFERED = "offered", "Offer sent"
+        USED = "used", "Offer used"
+        EXPIRED = "expired", "Offer expired"
+        LEFT = "left", "Left the list"
+
+    level = models.ForeignKey(BadgeLevel, on_delete=models.CASCADE, related_name="waitlist")
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+",
+        db_constraint=False,
+    )  # fmt: skip
+    email = models.EmailField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    offer_token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "waiting list"
+        constraints = [
+            models.UniqueConstraint(
+                # Spelled as OR, not IN: the schema clone re-creates indexes from their
+                # definition, and PostgreSQL prints an IN list differently once re-parsed.
+                fields=["level", "account"],
+                condition=Q(status="waiting") | Q(status="offered"),
+                name="register_waitlist_once_per_level",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.email} for {self.level} ({self.status})"

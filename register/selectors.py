@@ -20,6 +20,7 @@ from register.models import (
     Registration,
     RegistrationSettings,
     Transfer,
+    WaitlistEntry,
 )
 
 
@@ -142,6 +143,7 @@ def level_offers(
     upgrading = Q(upgrades_in__applied_at__isnull=True) & active_order_q(
         now=now, prefix="upgrades_in__order__"
     )
+    offered = Q(waitlist__status=WaitlistEntry.Status.OFFERED, waitlist__offer_expires_at__gt=now)
     unlocked = list(code.unlocks.values_list("pk", flat=True)) if code else []
     levels = (
         BadgeLevel.objects.filter(event=event)
@@ -151,12 +153,13 @@ def level_offers(
         .annotate(
             taken=Count("registrations", filter=holding, distinct=True),
             upgrading=Count("upgrades_in", filter=upgrading, distinct=True),
+            offered=Count("waitlist", filter=offered, distinct=True),
         )
         .prefetch_related("price_tiers")
     )
     offers = []
     for level in levels:
-        taken = level.taken + level.upgrading
+        taken = level.taken + level.upgrading + level.offered
         left = None if level.capacity is None else max(level.capacity - taken, 0)
         offers.append(
             LevelOffer(level=level, price=level_price_on(level=level, day=day), places_left=left)
@@ -278,3 +281,26 @@ def upgrade_offers(*, registration: Registration, offers: list[LevelOffer]) -> l
         for o in offers
         if o.level.pk != registration.level_id and o.price > paid
     ]
+
+
+def waitlist_offer_by_token(*, token: str, now: dt.datetime) -> WaitlistEntry | None:
+    """The open, unexpired waiting-list offer this link's secret belongs to, else None."""
+    digest = secret_hash(token)
+    found = (
+        WaitlistEntry.objects.filter(
+            offer_token_hash=digest, status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now
+        )
+        .select_related("level__event")
+        .first()
+    )
+    if found is None or not hmac.compare_digest(found.offer_token_hash, digest):
+        return None
+    return found
+
+
+def waitlist_of_account(*, account_id: int) -> QuerySet[WaitlistEntry]:
+    return (
+        WaitlistEntry.objects.filter(account_id=account_id)
+        .select_related("level")
+        .order_by("-created_at")
+    )

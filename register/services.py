@@ -13,6 +13,7 @@ import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 import segno
 from django.core.cache import cache
@@ -41,6 +42,7 @@ from register.models import (
     StripeEvent,
     Transfer,
     Upgrade,
+    WaitlistEntry,
     new_checkin_token,
 )
 from register.selectors import (
@@ -53,6 +55,7 @@ from register.selectors import (
     self_cancel_deadline,
     transfer_by_token,
     transfer_deadline,
+    waitlist_offer_by_token,
 )
 
 CENT = Decimal("0.01")
@@ -129,25 +132,43 @@ def _check_level_on_sale(level: BadgeLevel, code: DiscountCode | None, now: dt.d
         raise ValidationError({"level": "That badge level is not offered."})
 
 
-def _check_capacity(levels: dict[int, BadgeLevel], wanted: Counter, now: dt.datetime) -> None:
+def _places_taken(
+    level_ids: set[int], now: dt.datetime, *, except_offer_id: int | None = None
+) -> Counter:
+    """Places of these levels held now: registrations in orders that hold places, upgrades
+    waiting for (or just past) payment, and waiting-list offers not yet used or expired."""
+    holding = active_order_q(now=now, prefix="order__")
     taken = Counter(
         dict(
-            Registration.objects.filter(active_order_q(now=now, prefix="order__"), level__in=wanted)
+            Registration.objects.filter(holding, level__in=level_ids)
             .values_list("level")
             .annotate(n=Count("pk"))
         )
     )
-    # Upgrades waiting for (or just past) payment hold a place of their new level.
     taken.update(
         dict(
-            Upgrade.objects.filter(
-                active_order_q(now=now, prefix="order__"), applied_at__isnull=True,
-                to_level__in=wanted,
-            )
+            Upgrade.objects.filter(holding, applied_at__isnull=True, to_level__in=level_ids)
             .values_list("to_level")
             .annotate(n=Count("pk"))
         )
-    )  # fmt: skip
+    )
+    offers = WaitlistEntry.objects.filter(
+        status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now, level__in=level_ids
+    )
+    if except_offer_id is not None:
+        offers = offers.exclude(pk=except_offer_id)
+    taken.update(dict(offers.values_list("level").annotate(n=Count("pk"))))
+    return taken
+
+
+def _check_capacity(
+    levels: dict[int, BadgeLevel],
+    wanted: Counter,
+    now: dt.datetime,
+    *,
+    except_offer_id: int | None = None,
+) -> None:
+    taken = _places_taken(set(wanted), now, except_offer_id=except_offer_id)
     for level_id, count in wanted.items():
         level = levels[level_id]
         if level.capacity is not None and taken.get(level_id, 0) + count > level.capacity:
@@ -263,6 +284,7 @@ def order_place(
     provider: str,
     discount_code: str = "",
     now: dt.datetime | None = None,
+    waitlist_offer_id: int | None = None,
 ) -> Order:
     """Place an order for one or more attendees, holding their places.
 
@@ -281,7 +303,9 @@ def order_place(
     levels = _lock_levels(event, {a.level_id for a in attendees})
     for level in levels.values():
         _check_level_on_sale(level, code, now)
-    _check_capacity(levels, Counter(a.level_id for a in attendees), now)
+    _check_capacity(
+        levels, Counter(a.level_id for a in attendees), now, except_offer_id=waitlist_offer_id
+    )
     add_ons = _lock_add_ons(event, Counter(i for a in attendees for i, _ in a.add_ons), now)
     questions = list(Question.objects.filter(event=event))
     cutoff = event.minor_cutoff_date or minor_cutoff_for(event)
@@ -610,6 +634,8 @@ def order_refund(*, order_id: int, amount: Decimal, by=None, note: str = "") -> 
         fields.append("status")
     _audit(order, by=by, reason=f"refunded {amount}" + (f": {note}" if note else ""))
     order.save(update_fields=fields)
+    if order.status == Order.Status.REFUNDED:
+        waitlist_queue_processing()
     _record_status(
         order, order.status, from_status=from_status, by=by,
         note=f"refunded {amount} {order.currency}" + (f": {note}" if note else ""),
@@ -642,6 +668,7 @@ def order_cancel_by_attendee(*, order_id: int, account, now: dt.datetime | None 
     order.status = Order.Status.CANCELLED
     _audit(order, by=account, reason="cancelled by the attendee")
     order.save(update_fields=["status"])
+    waitlist_queue_processing()
     _record_status(order, order.status, from_status=from_status, by=account, note="by the attendee")
     return order
 
@@ -655,6 +682,7 @@ def order_cancel(*, order_id: int, by=None, note: str = "") -> Order:
     order.status = Order.Status.CANCELLED
     _audit(order, by=by, reason=f"cancelled: {note}" if note else "cancelled")
     order.save(update_fields=["status"])
+    waitlist_queue_processing()
     _record_status(
         order, Order.Status.CANCELLED, from_status=Order.Status.PENDING, by=by, note=note
     )
@@ -683,6 +711,8 @@ def orders_release_expired_holds(*, now: dt.datetime | None = None) -> int:
         _audit(order, reason="hold expired")
         order.save(update_fields=["status"])
         _record_status(order, Order.Status.EXPIRED, from_status=Order.Status.PENDING, note="hold")
+    if expired:
+        waitlist_queue_processing()
     return len(expired)
 
 
@@ -934,3 +964,129 @@ def _apply_upgrade(upgrade: Upgrade, *, by=None) -> None:
     registration.save(update_fields=["level", "price"])
     upgrade.applied_at = timezone.now()
     upgrade.save(update_fields=["applied_at"])
+
+
+def _queue_waitlist_processing() -> None:
+    from register.tasks import process_waitlists
+
+    process_waitlists.delay()
+
+
+def waitlist_queue_processing() -> None:
+    """After commit, offer freed places to the waiting lists (capacity raised, places freed)."""
+    transaction.on_commit(_queue_waitlist_processing)
+
+
+@transaction.atomic
+def waitlist_join(
+    *, event: Event, level_id: int, account, now: dt.datetime | None = None
+) -> WaitlistEntry:
+    """Put the account on a sold-out level's waiting list (once: joining again returns the
+    entry it already has)."""
+    now = now or timezone.now()
+    levels = _lock_levels(event, {level_id})
+    level = levels[level_id]
+    existing = WaitlistEntry.objects.filter(
+        level=level, account_id=account.pk,
+        status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
+    ).first()  # fmt: skip
+    if existing is not None:
+        return existing
+    left = _places_left(level, now)
+    if left is None or left > 0:
+        raise ValidationError({"level": f"{level.name} is not sold out: you can register now."})
+    entry = WaitlistEntry(level=level, account_id=account.pk, email=account.email)
+    entry.save(force_insert=True)
+    return entry
+
+
+def _places_left(level: BadgeLevel, now: dt.datetime) -> int | None:
+    if level.capacity is None:
+        return None
+    return max(level.capacity - _places_taken({level.pk}, now)[level.pk], 0)
+
+
+@transaction.atomic
+def waitlist_process(*, site_url: str, now: dt.datetime | None = None) -> int:
+    """Expire offers that ran out, then offer every free place to the next person waiting for
+    its level, in the order they joined: a personal link (random secret, stored hashed) valid
+    for the organizer's ``waitlist_offer_hours``, mailed after commit. An offer reserves its
+    place until it is used or expires. Returns how many offers were sent."""
+    now = now or timezone.now()
+    WaitlistEntry.objects.filter(
+        status=WaitlistEntry.Status.OFFERED, offer_expires_at__lte=now
+    ).update(status=WaitlistEntry.Status.EXPIRED)
+    waiting_levels = set(
+        WaitlistEntry.objects.filter(status=WaitlistEntry.Status.WAITING).values_list(
+            "level", flat=True
+        )
+    )
+    sent = 0
+    for level in (
+        BadgeLevel.objects.select_for_update().filter(pk__in=waiting_levels).order_by("pk")
+    ):
+        hours = registration_settings(event=level.event).waitlist_offer_hours
+        left = _places_left(level, now)
+        queue = WaitlistEntry.objects.filter(level=level, status=WaitlistEntry.Status.WAITING)
+        for entry in queue.order_by("created_at", "pk")[: left if left is not None else None]:
+            token = secrets.token_urlsafe(32)
+            entry.status = WaitlistEntry.Status.OFFERED
+            entry.offer_token_hash = secret_hash(token)
+            entry.offered_at = now
+            entry.offer_expires_at = now + dt.timedelta(hours=hours)
+            entry.save(
+                update_fields=["status", "offer_token_hash", "offered_at", "offer_expires_at"]
+            )
+            link = site_url + reverse("register:waitlist-offer", kwargs={"token": token})
+            transaction.on_commit(partial(_queue_waitlist_offer_mail, entry.pk, link))
+            sent += 1
+    return sent
+
+
+def _queue_waitlist_offer_mail(entry_id: int, link: str) -> None:
+    from register.tasks import send_waitlist_offer
+
+    send_waitlist_offer.delay(entry_id, link)
+
+
+def waitlist_send_offer(*, entry_id: int, link: str) -> int:
+    """Mail one waiting person their offer link."""
+    entry = WaitlistEntry.objects.select_related("level__event").get(pk=entry_id)
+    if entry.status != WaitlistEntry.Status.OFFERED:
+        return 0
+    context = {"entry": entry, "event": entry.level.event, "link": link}
+    return EmailMultiAlternatives(
+        subject=f"A {entry.level.name} place for {entry.level.event.name} is yours to take",
+        body=render_to_string("register/email/waitlist_offer.txt", context),
+        to=[entry.email],
+    ).send()
+
+
+@transaction.atomic
+def waitlist_offer_redeem(
+    *, token: str, account, attendee: AttendeeInput, provider: str, now: dt.datetime | None = None
+) -> Order:
+    """Use a waiting-list offer: an order for its level is placed with the place the offer
+    reserved (``order_place`` with the offer left out of the count), and the offer is spent."""
+    now = now or timezone.now()
+    found = waitlist_offer_by_token(token=token, now=now)
+    if found is None:
+        raise ValidationError("This offer is not valid (any more).")
+    if found.account_id != account.pk:
+        raise ValidationError(
+            "This offer is for another account; log in with the one it was sent to."
+        )
+    if attendee.level_id != found.level_id:
+        raise ValidationError({"level": "This offer is for another level."})
+    _lock_levels(found.level.event, {found.level_id})  # the same lock order as a purchase
+    entry = WaitlistEntry.objects.select_for_update().get(pk=found.pk)
+    expires = entry.offer_expires_at
+    if entry.status != WaitlistEntry.Status.OFFERED or expires is None or expires <= now:
+        raise ValidationError("This offer is not valid (any more).")
+    order = order_place(
+        event=found.level.event, account=account, attendees=[attendee], provider=provider,
+        now=now, waitlist_offer_id=entry.pk,
+    )  # fmt: skip
+    entry.status, entry.order = WaitlistEntry.Status.USED, order
+    entry.save(update_fields=["status", "order"])
+    return order

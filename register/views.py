@@ -22,6 +22,7 @@ from register.forms import (
     AttendeeForm,
     BadgeNameForm,
     CheckoutForm,
+    OfferCheckoutForm,
     PersonForm,
     SimulatedCardForm,
     TransferOfferForm,
@@ -40,6 +41,8 @@ from register.selectors import (
     transfer_by_token,
     transfer_deadline,
     upgrade_offers,
+    waitlist_of_account,
+    waitlist_offer_by_token,
 )
 from register.services import (
     PaymentConflictError,
@@ -54,6 +57,8 @@ from register.services import (
     stripe_event_handle,
     transfer_accept,
     transfer_offer,
+    waitlist_join,
+    waitlist_offer_redeem,
 )
 
 logger = logging.getLogger(__name__)
@@ -361,6 +366,71 @@ class UpgradeView(LoginRequiredMixin, View):
             )  # fmt: skip
         except ValidationError as error:
             return MyRegistrationsView().get(request, errors=error.messages, status=400)
+        next_url = get_provider(order.provider).start(
+            order=order,
+            site_url=f"{request.scheme}://{request.get_host()}",
+            tenant_schema=request.tenant.schema_name,
+        )
+        if next_url:
+            return redirect(next_url)
+        return redirect("register:order", reference=order.reference)
+
+
+class WaitlistView(LoginRequiredMixin, View):
+    """The account's places on waiting lists (and offers not yet used)."""
+
+    def get(self, request, *, errors=(), status=200):
+        entries = waitlist_of_account(account_id=request.user.pk)
+        context = {"entries": entries, "errors": errors}
+        return render(request, "register/waitlist.html", context, status=status)
+
+
+class WaitlistJoinView(LoginRequiredMixin, View):
+    """One click on a sold-out level: join its waiting list."""
+
+    def post(self, request, level_id):
+        event = _event_or_404()
+        try:
+            waitlist_join(event=event, level_id=level_id, account=request.user)
+        except ValidationError as error:
+            return WaitlistView().get(request, errors=error.messages, status=400)
+        return redirect("register:waitlist")
+
+
+class WaitlistOfferView(LoginRequiredMixin, View):
+    """A personal offer from the waiting list: register one person for the offered level."""
+
+    def _context(self, request, token):
+        entry = waitlist_offer_by_token(token=token, now=timezone.now())
+        if entry is None:
+            raise Http404("This offer is not valid (any more).")
+        event = entry.level.event
+        formset = formset_factory(AttendeeForm, extra=1, max_num=1)(
+            request.POST or None, prefix="attendee", form_kwargs={
+                "levels": [(entry.level, entry.level.name)],
+                "add_ons": list(AddOn.objects.filter(event=event)),
+                "questions": list(Question.objects.filter(event=event)),
+            },
+        )  # fmt: skip
+        checkout = OfferCheckoutForm(request.POST or None, providers=providers_for_checkout())
+        return {"entry": entry, "formset": formset, "checkout": checkout, "errors": ()}
+
+    def get(self, request, token):
+        return render(request, "register/waitlist_offer.html", self._context(request, token))
+
+    def post(self, request, token):
+        context = self._context(request, token)
+        formset, checkout = context["formset"], context["checkout"]
+        if not (formset.is_valid() and checkout.is_valid()):
+            return render(request, "register/waitlist_offer.html", context, status=400)
+        try:
+            order = waitlist_offer_redeem(
+                token=token, account=request.user, attendee=formset[0].to_input(),
+                provider=checkout.cleaned_data["provider"],
+            )  # fmt: skip
+        except ValidationError as error:
+            context["errors"] = error.messages
+            return render(request, "register/waitlist_offer.html", context, status=400)
         next_url = get_provider(order.provider).start(
             order=order,
             site_url=f"{request.scheme}://{request.get_host()}",
