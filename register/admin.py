@@ -33,6 +33,7 @@ from register.services import (
     order_refund,
     order_resend_confirmation,
     order_review_approve,
+    registrations_anonymize,
     waitlist_queue_processing,
 )
 
@@ -273,11 +274,21 @@ class RegistrationAdmin(SimpleHistoryAdmin):
     """One badge: attendee details may be corrected here; *History* shows every change."""
 
     list_display = ["badge_name", "legal_name", "level", "badge_number", "order"]
-    list_filter = ["level", "order__status"]
     search_fields = ["legal_name", "badge_name", "email", "order__reference"]
     list_select_related = ["level", "order"]
-    readonly_fields = ["order", "event", "level", "price", "discount", "badge_number"]
+    readonly_fields = [
+        "order", "event", "level", "price", "discount", "badge_number", "anonymized_at",
+    ]  # fmt: skip
     exclude = ["checkin_token"]
+    list_filter = ["level", "order__status", ("anonymized_at", admin.EmptyFieldListFilter)]
+    actions = ["anonymize"]
+
+    @admin.action(description="Anonymize selected registrations (keeps counts and revenue)")
+    def anonymize(self, request, queryset):
+        count = registrations_anonymize(
+            registration_ids=list(queryset.values_list("pk", flat=True)), by=request.user
+        )
+        self.message_user(request, f"{count} registration(s) anonymized.")
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -145,3 +145,12 @@ class OfferCheckoutForm(forms.Form):
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].choices = [(p.key, p.label) for p in providers]
+
+
+class GroupForm(forms.Form):
+    quantity = forms.IntegerField(label="How many badges", min_value=1, max_value=100)
+    provider = forms.ChoiceField(label="Payment", widget=forms.RadioSelect)
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [(p.key, p.label) for p in providers]

@@ -289,6 +289,9 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
         related_name="+", db_constraint=False,
     )  # fmt: skip
+    # A group badge the leader has not yet assigned: no check-in code until a holder accepts it.
+    needs_holder = models.BooleanField(default=False)
+    anonymized_at = models.DateTimeField(null=True, blank=True)
     # The check-in token is a secret: the trail says that it changed, never what it was.
     history = audit_trail(excluded_fields=["checkin_token"])
 
@@ -395,9 +398,14 @@ class Transfer(models.Model):
     """A paid badge offered to another person by email. The link carries a random secret; only
     its SHA-256 is stored, so the table cannot be turned back into working links."""
 
+    class Kind(models.TextChoices):
+        TRANSFER = "transfer", "Transfer"
+        ASSIGNMENT = "assignment", "Group badge assignment"
+
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="transfers"
     )
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TRANSFER)
     email = models.EmailField()
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     offered_by = models.ForeignKey(

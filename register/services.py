@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -777,9 +777,11 @@ class PersonInput:
 def transfer_offer(
     *, registration_id: int, by, email: str, site_url: str, now: dt.datetime | None = None
 ) -> Transfer:
-    """The holder of a paid badge offers it to someone by email. A link with a random secret is
-    mailed after commit (valid for 7 days and at most until the transfer deadline); an earlier
-    open offer of the same badge is withdrawn. Nothing changes until the recipient accepts."""
+    """The holder of a paid badge offers it to someone by email — a transfer (when the organizer
+    allows them) or, for an unassigned group badge, its assignment (always). A link with a
+    random secret is mailed after commit (valid for 7 days; the transfer deadline is checked
+    again on acceptance); an earlier open offer of the same badge is withdrawn. Nothing changes
+    until the recipient accepts."""
     now = now or timezone.now()
     registration = (
         Registration.objects.select_for_update(of=("self",))
@@ -790,10 +792,10 @@ def transfer_offer(
     )
     if registration is None or registration.order.status != Order.Status.PAID:
         raise ValidationError("Only a paid badge you hold can be transferred.")
-    if (
-        transfer_deadline(event=registration.event, today=_event_today(registration.event, now))
-        is None
-    ):
+    today = _event_today(registration.event, now)
+    kind = Transfer.Kind.ASSIGNMENT if registration.needs_holder else Transfer.Kind.TRANSFER
+    closed = transfer_deadline(event=registration.event, today=today) is None
+    if kind == Transfer.Kind.TRANSFER and closed:
         raise ValidationError("Badges cannot be transferred (any more) for this event.")
     email = email.strip().lower()
     if not email:
@@ -803,7 +805,8 @@ def transfer_offer(
     ).update(withdrawn_at=now)
     token = secrets.token_urlsafe(32)
     transfer = Transfer(
-        registration=registration, email=email, token_hash=secret_hash(token), offered_by=by,
+        registration=registration, kind=kind, email=email, token_hash=secret_hash(token),
+        offered_by=by,
         expires_at=now + TRANSFER_LINK_VALID,
     )  # fmt: skip
     _audit(transfer, by=by, reason="offered")
@@ -856,7 +859,10 @@ def transfer_accept(
     if transfer.accepted_at or transfer.withdrawn_at or registration.order.status != "paid":
         raise ValidationError("This transfer link is not valid (any more).")
     event, level = registration.event, registration.level
-    if transfer_deadline(event=event, today=_event_today(event, now)) is None:
+    if (
+        transfer.kind == Transfer.Kind.TRANSFER
+        and transfer_deadline(event=event, today=_event_today(event, now)) is None
+    ):
         raise ValidationError("Badges cannot be transferred (any more) for this event.")
     attendee = AttendeeInput(level_id=level.pk, **person.__dict__)
     cutoff = event.minor_cutoff_date or minor_cutoff_for(event)
@@ -879,14 +885,15 @@ def transfer_accept(
     registration.email = registration.email.lower()
     registration.checkin_token = new_checkin_token()
     registration.holder = account
-    _audit(registration, by=account, reason=f"transferred to {account.email}")
-    registration.save(update_fields=[*person.__dict__, "checkin_token", "holder"])
+    registration.needs_holder = False
+    _audit(registration, by=account, reason=f"{transfer.kind} to {account.email}")
+    registration.save(update_fields=[*person.__dict__, "checkin_token", "holder", "needs_holder"])
     transfer.accepted_at, transfer.accepted_by = now, account
     _audit(transfer, by=account, reason="accepted")
     transfer.save(update_fields=["accepted_at", "accepted_by"])
     _record_status(
         registration.order, registration.order.status, from_status=registration.order.status,
-        by=account, note=f"badge #{registration.badge_number} transferred",
+        by=account, note=f"badge #{registration.badge_number}: {transfer.kind} accepted",
     )  # fmt: skip
     return registration
 
@@ -1090,3 +1097,89 @@ def waitlist_offer_redeem(
     entry.status, entry.order = WaitlistEntry.Status.USED, order
     entry.save(update_fields=["status", "order"])
     return order
+
+
+GROUP_SIZE = range(2, 21)
+
+
+@transaction.atomic
+def group_order_place(
+    *, event: Event, account, leader: AttendeeInput, quantity: int, provider: str,
+    now: dt.datetime | None = None,
+) -> Order:  # fmt: skip
+    """A group leader buys ``quantity`` badges of one level in one order (priced, locked and
+    paid like any order). Until assigned, every badge carries the leader's details and waits
+    for a holder (``needs_holder``); the leader assigns each one by email (``transfer_offer``,
+    open whatever the transfer settings say) and the holder accepts with their own details."""
+    if quantity not in GROUP_SIZE:
+        raise ValidationError({"quantity": "A group buys 2 to 20 badges."})
+    order = order_place(
+        event=event, account=account, attendees=[leader] * quantity, provider=provider, now=now
+    )
+    order.registrations.update(needs_holder=True)
+    return order
+
+
+ANONYMIZED = "Anonymized"
+
+
+def _anonymize(registrations: QuerySet[Registration], *, by=None, reason: str) -> int:
+    """Replace the personal details of these registrations; level, prices, order, dates and the
+    year of birth (for age bands) stay, so counts and revenue do not change. Their earlier
+    audit records, which hold the old details, are deleted."""
+    count = 0
+    for registration in registrations.select_for_update(of=("self",)).order_by("pk"):
+        registration.history.all().delete()
+        registration.legal_name = ANONYMIZED
+        registration.badge_name = ANONYMIZED
+        registration.birthdate = dt.date(registration.birthdate.year, 1, 1)
+        registration.email = f"anonymized-{registration.pk}@invalid"
+        registration.phone = registration.emergency_contact = ""
+        registration.guardian_name = registration.guardian_contact = ""
+        registration.anonymized_at = timezone.now()
+        _audit(registration, by=by, reason=reason)
+        registration.save(update_fields=[
+            "legal_name", "badge_name", "birthdate", "email", "phone", "emergency_contact",
+            "guardian_name", "guardian_contact", "anonymized_at",
+        ])  # fmt: skip
+        Answer.objects.filter(registration=registration).update(value="")
+        Transfer.objects.filter(registration=registration).update(email="anonymized@invalid")
+        count += 1
+    return count
+
+
+@transaction.atomic
+def person_anonymize(*, account) -> int:
+    """A person asks this convention to delete their data: their badges here (held, bought for
+    themselves, or carrying their email) are anonymized and they leave its waiting lists.
+    Orders keep their amounts for the books. Other conventions are not touched: each keeps its
+    data in its own schema. Returns how many badges were anonymized."""
+    email_key = account.email.strip().lower()
+    mine = Registration.objects.filter(
+        held_by_q(account_id=account.pk) | Q(email__iexact=email_key), anonymized_at__isnull=True
+    )
+    WaitlistEntry.objects.filter(account_id=account.pk).update(
+        email="anonymized@invalid", status=WaitlistEntry.Status.LEFT
+    )
+    return _anonymize(mine, by=account, reason="anonymized at the person's request")
+
+
+@transaction.atomic
+def registrations_anonymize_after_event(*, days: int, today: dt.date | None = None) -> int:
+    """Anonymize the registrations of events that ended more than ``days`` days ago (counts and
+    revenue stay identical for reports). Returns how many were anonymized."""
+    if days < 0:
+        raise ValidationError("The number of days cannot be negative.")
+    today = today or timezone.localdate()
+    old = Registration.objects.filter(
+        event__end_date__lt=today - dt.timedelta(days=days), anonymized_at__isnull=True
+    )
+    return _anonymize(old, reason=f"anonymized {days} days after the event")
+
+
+@transaction.atomic
+def registrations_anonymize(*, registration_ids: list[int], by=None) -> int:
+    """The organizer anonymizes chosen registrations (e.g. after the event); counts and revenue
+    stay identical for reports. Returns how many were anonymized."""
+    chosen = Registration.objects.filter(pk__in=registration_ids, anonymized_at__isnull=True)
+    return _anonymize(chosen, by=by, reason="anonymized by the organizer")

@@ -22,6 +22,7 @@ from register.forms import (
     AttendeeForm,
     BadgeNameForm,
     CheckoutForm,
+    GroupForm,
     OfferCheckoutForm,
     PersonForm,
     SimulatedCardForm,
@@ -35,6 +36,7 @@ from register.selectors import (
     discount_code_valid_now,
     level_offers,
     order_of_account,
+    personal_data,
     registration_of_account,
     registrations_of_account,
     self_cancel_deadline,
@@ -48,9 +50,11 @@ from register.services import (
     PaymentConflictError,
     discount_code_attempts_left,
     discount_code_failure_record,
+    group_order_place,
     order_cancel_by_attendee,
     order_mark_paid,
     order_place,
+    person_anonymize,
     qr_svg,
     registration_change_badge_name,
     registration_upgrade,
@@ -86,7 +90,9 @@ def _with_qr_codes(registrations, *, account_id: int) -> list[tuple]:
         (
             r,
             qr_svg(r.checkin_token)
-            if r.order.status == Order.Status.PAID and r.holder_id in (None, account_id)
+            if r.order.status == Order.Status.PAID
+            and r.holder_id in (None, account_id)
+            and not r.needs_holder
             else None,
         )
         for r in registrations
@@ -439,6 +445,69 @@ class WaitlistOfferView(LoginRequiredMixin, View):
         if next_url:
             return redirect(next_url)
         return redirect("register:order", reference=order.reference)
+
+
+class GroupOrderView(LoginRequiredMixin, View):
+    """A group leader buys several badges of one level, to assign to their holders later."""
+
+    def _context(self, request, event):
+        now = timezone.now()
+        offers = level_offers(event=event, now=now, day=timezone.localdate())
+        leader = AttendeeForm(
+            request.POST or None, prefix="leader",
+            levels=[(o.level, f"{o.level.name} — {o.price}") for o in offers if not o.is_sold_out],
+            add_ons=[], questions=list(Question.objects.filter(event=event)),
+        )  # fmt: skip
+        group = GroupForm(request.POST or None, providers=providers_for_checkout())
+        return {"event": event, "leader": leader, "group": group, "errors": ()}
+
+    def get(self, request):
+        event = _event_or_404()
+        return render(request, "register/group.html", self._context(request, event))
+
+    def post(self, request):
+        event = _event_or_404()
+        context = self._context(request, event)
+        leader, group = context["leader"], context["group"]
+        if not (leader.is_valid() and group.is_valid()):
+            return render(request, "register/group.html", context, status=400)
+        try:
+            order = group_order_place(
+                event=event, account=request.user, leader=leader.to_input(),
+                quantity=group.cleaned_data["quantity"], provider=group.cleaned_data["provider"],
+            )  # fmt: skip
+        except ValidationError as error:
+            context["errors"] = error.messages
+            return render(request, "register/group.html", context, status=400)
+        next_url = get_provider(order.provider).start(
+            order=order,
+            site_url=f"{request.scheme}://{request.get_host()}",
+            tenant_schema=request.tenant.schema_name,
+        )
+        if next_url:
+            return redirect(next_url)
+        return redirect("register:order", reference=order.reference)
+
+
+class MyDataView(LoginRequiredMixin, View):
+    """Everything this convention holds about the logged-in person, as a JSON download."""
+
+    def get(self, request):
+        data = personal_data(account_id=request.user.pk, email=request.user.email)
+        response = JsonResponse(data, json_dumps_params={"indent": 2})
+        response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+        return response
+
+
+class MyDataDeleteView(LoginRequiredMixin, View):
+    """The person asks this convention to delete their data: their badges here are anonymized."""
+
+    def get(self, request):
+        return render(request, "register/my_data_delete.html")
+
+    def post(self, request):
+        person_anonymize(account=request.user)
+        return redirect("register:mine")
 
 
 @method_decorator(csrf_exempt, name="dispatch")

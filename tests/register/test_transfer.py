@@ -96,7 +96,7 @@ def test_accepting_moves_the_badge_and_kills_the_old_check_in_code(offered, tena
     assert b"Otter" in recipient_mine.content and b"<svg" in recipient_mine.content
     assert b"Otter" not in seller_mine.content
     assert (history.history_user_id, history.history_change_reason) == (
-        recipient.pk, f"transferred to {recipient.email}",
+        recipient.pk, f"transfer to {recipient.email}",
     )  # fmt: skip
 
 
