@@ -1,10 +1,12 @@
 import csv
+import datetime as dt
+from dataclasses import astuple
 from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -13,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from event.selectors import active_event
 from event.services import minor_cutoff_for
 from midsummer.admin_sites import tenant_admin_site
+from register.management.commands.register__export_reg_timeline import _chart as timeline_chart
 from register.models import (
     AddOn,
     BadgeLevel,
@@ -26,7 +29,16 @@ from register.models import (
     RegistrationSettings,
     WaitlistEntry,
 )
-from register.selectors import REGISTRATION_EXPORT_COLUMNS, registration_export_rows
+from register.selectors import (
+    REGISTRATION_EXPORT_COLUMNS,
+    TimelinePoint,
+    previous_event,
+    registration_export_rows,
+    registration_timeline_compared,
+    report_discount_usage,
+    report_totals,
+    report_waitlist,
+)
 from register.services import (
     order_cancel,
     order_mark_paid,
@@ -179,7 +191,14 @@ class OrderAdmin(SimpleHistoryAdmin):
 
     def get_urls(self):
         refund = self.admin_site.admin_view(self.refund_view)
-        return [path("<int:pk>/refund/", refund, name="register_order_refund"), *super().get_urls()]
+        reports = self.admin_site.admin_view(self.reports_view)
+        report_csv = self.admin_site.admin_view(self.report_csv_view)
+        return [
+            path("<int:pk>/refund/", refund, name="register_order_refund"),
+            path("reports/", reports, name="register_order_reports"),
+            path("reports/<str:name>.csv", report_csv, name="register_order_report_csv"),
+            *super().get_urls(),
+        ]
 
     def refund_view(self, request, pk):
         """A full or partial refund of one order, with its amount and a note."""
@@ -206,6 +225,73 @@ class OrderAdmin(SimpleHistoryAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/register/order_refund.html", context)
+
+    # --- Reports ---------------------------------------------------------------------------
+
+    REPORTS = {
+        "timeline": ["event", "days_before_opening", "level", "registrations", "revenue"],
+        "totals": ["level", "status", "age_band", "registrations", "value"],
+        "discount-codes": ["code", "paid_orders", "discounted_badges", "discount_total"],
+        "waiting-list": ["level", "waiting", "offered"],
+    }
+
+    def _report_rows(self, event, name: str) -> list:
+        if name == "timeline":
+            return registration_timeline_compared(event=event)
+        if name == "totals":
+            return report_totals(
+                event=event, minor_cutoff=event.minor_cutoff_date or minor_cutoff_for(event)
+            )
+        if name == "discount-codes":
+            return report_discount_usage(event=event)
+        return report_waitlist(event=event)
+
+    def reports_view(self, request):
+        """Registrations and revenue over time against the previous event, totals by level,
+        status and age band, discount-code usage and waiting lists; each as CSV too."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = active_event()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Registration reports",
+            "opts": self.model._meta,
+            "event": event,
+        }
+        if event is not None:
+            compared = registration_timeline_compared(event=event)
+            context |= {
+                "previous": previous_event(event=event),
+                "chart": timeline_chart(
+                    f"{event.name} vs. the previous event",
+                    [
+                        TimelinePoint(
+                            day=event.start_date + dt.timedelta(days=p.days_before_opening),
+                            level=f"{p.level} ({p.event})", registrations=p.registrations,
+                            revenue=p.revenue,
+                        )
+                        for p in compared
+                    ],
+                ),
+                "reports": {
+                    name: (columns, [astuple(row) for row in self._report_rows(event, name)])
+                    for name, columns in self.REPORTS.items()
+                },
+            }  # fmt: skip
+        return TemplateResponse(request, "admin/register/reports.html", context)
+
+    def report_csv_view(self, request, name: str):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = active_event()
+        if event is None or name not in self.REPORTS:
+            raise Http404("No such report.")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(self.REPORTS[name])
+        writer.writerows(astuple(row) for row in self._report_rows(event, name))
+        return response
 
     def _each(self, request, queryset, service, done: str) -> None:
         failed = []

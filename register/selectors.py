@@ -9,9 +9,10 @@ import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncDate
 
+from event.models import Event
 from register.models import (
     BadgeLevel,
     BanEntry,
@@ -358,3 +359,102 @@ def personal_data(*, account_id: int, email: str) -> dict:
             for w in WaitlistEntry.objects.filter(account_id=account_id).select_related("level")
         ],
     }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TotalsRow:
+    level: str
+    status: str
+    age_band: str
+    registrations: int
+    value: Decimal  # price less discount of these badges
+
+
+def report_totals(*, event, minor_cutoff: dt.date) -> list[TotalsRow]:
+    """Badges of the event by level, order status and age band (minor: born after the cut-off),
+    with their value (price less discount) — summed in the database from the rows."""
+    band = Case(When(birthdate__gt=minor_cutoff, then=Value("minor")), default=Value("adult"))
+    rows = (
+        Registration.objects.filter(event=event)
+        .annotate(band=band)
+        .values("level__name", "order__status", "band")
+        .annotate(n=Count("pk"), value=Sum(F("price") - F("discount")))
+        .order_by("level__name", "order__status", "band")
+    )
+    return [
+        TotalsRow(r["level__name"], r["order__status"], r["band"], r["n"], r["value"]) for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class CodeUsageRow:
+    code: str
+    paid_orders: int
+    discounted_badges: int
+    discount_total: Decimal
+
+
+def report_discount_usage(*, event) -> list[CodeUsageRow]:
+    """Each code of the event: paid orders using it, badges it discounted and the amount."""
+    paid = Q(orders__status=Order.Status.PAID)
+    discounted = paid & Q(orders__registrations__discount__gt=0)
+    rows = (
+        DiscountCode.objects.filter(event=event)
+        .annotate(
+            n_orders=Count("orders", filter=paid, distinct=True),
+            n_badges=Count("orders__registrations", filter=discounted),
+            discounted_sum=Sum("orders__registrations__discount", filter=discounted),
+        )
+        .order_by("code")
+    )
+    return [
+        CodeUsageRow(c.code, c.n_orders, c.n_badges, c.discounted_sum or Decimal("0")) for c in rows
+    ]
+
+
+@dataclass(frozen=True)
+class WaitlistRow:
+    level: str
+    waiting: int
+    offered: int
+
+
+def report_waitlist(*, event) -> list[WaitlistRow]:
+    """How many people wait for each level, and how many hold an offer now."""
+    rows = (
+        BadgeLevel.objects.filter(event=event)
+        .annotate(
+            n_waiting=Count("waitlist", filter=Q(waitlist__status=WaitlistEntry.Status.WAITING)),
+            n_offered=Count("waitlist", filter=Q(waitlist__status=WaitlistEntry.Status.OFFERED)),
+        )
+        .order_by("sort_order", "name")
+    )
+    return [WaitlistRow(level.name, level.n_waiting, level.n_offered) for level in rows]
+
+
+def previous_event(*, event) -> Event | None:
+    """The tenant's event before this one (by start date), to compare against."""
+    return Event.objects.filter(start_date__lt=event.start_date).order_by("-start_date").first()
+
+
+@dataclass(frozen=True)
+class ComparedPoint:
+    event: str
+    days_before_opening: int
+    level: str
+    registrations: int
+    revenue: Decimal
+
+
+def registration_timeline_compared(*, event) -> list[ComparedPoint]:
+    """This event's timeline and the previous event's, each day counted in days before its
+    own opening (negative: before), so both fit one axis."""
+    points: list[ComparedPoint] = []
+    for shown in [e for e in (event, previous_event(event=event)) if e is not None]:
+        points.extend(
+            ComparedPoint(
+                shown.name, (p.day - shown.start_date).days, p.level, p.registrations, p.revenue
+            )
+            for p in registration_timeline(event=shown)
+        )
+    return points
