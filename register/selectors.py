@@ -106,7 +106,9 @@ def registrations_of_account(*, account_id: int) -> QuerySet[Registration]:
 
 def registration_by_checkin_token(*, token: str) -> Registration | None:
     return (
-        Registration.objects.filter(checkin_token=token, order__status=Order.Status.PAID)
+        Registration.objects.filter(
+            checkin_token=token, order__status=Order.Status.PAID, needs_holder=False
+        )
         .select_related("level", "order")
         .first()
     )

@@ -524,34 +524,53 @@ def qr_png(token: str) -> bytes:
     return buffer.getvalue()
 
 
+def _send_badge_mail(order: Order, registration: Registration) -> int:
+    context = {"order": order, "registration": registration, "event": order.event}
+    message = EmailMultiAlternatives(
+        subject=f"Your {order.event.name} badge: {registration.level.name} "
+        f"#{registration.badge_number}",
+        body=render_to_string("register/email/confirmation.txt", context),
+        to=[registration.email],
+    )
+    message.attach_alternative(
+        render_to_string(
+            "register/email/confirmation.html",
+            context | {"qr_svg": qr_svg(registration.checkin_token)},
+        ),
+        "text/html",
+    )
+    message.attach(
+        f"badge-{registration.badge_number}.png",
+        qr_png(registration.checkin_token),
+        "image/png",
+    )
+    return message.send()
+
+
 def order_send_confirmation(*, order_id: int) -> int:
-    """Email every attendee of a paid order: level, badge number and the check-in QR code."""
+    """Email every attendee of a paid order: level, badge number and the check-in QR code.
+    Group badges not yet assigned get none (their holder gets it on accepting)."""
     order = Order.objects.select_related("event").get(pk=order_id)
     if order.status != Order.Status.PAID:
         return 0
-    sent = 0
-    for registration in order.registrations.select_related("level"):
-        context = {"order": order, "registration": registration, "event": order.event}
-        message = EmailMultiAlternatives(
-            subject=f"Your {order.event.name} badge: {registration.level.name} "
-            f"#{registration.badge_number}",
-            body=render_to_string("register/email/confirmation.txt", context),
-            to=[registration.email],
-        )
-        message.attach_alternative(
-            render_to_string(
-                "register/email/confirmation.html",
-                context | {"qr_svg": qr_svg(registration.checkin_token)},
-            ),
-            "text/html",
-        )
-        message.attach(
-            f"badge-{registration.badge_number}.png",
-            qr_png(registration.checkin_token),
-            "image/png",
-        )
-        sent += message.send()
-    return sent
+    registrations = order.registrations.filter(needs_holder=False).select_related("level")
+    return sum(_send_badge_mail(order, registration) for registration in registrations)
+
+
+def registration_send_confirmation(*, registration_id: int) -> int:
+    """Email one badge (after a transfer or group assignment) to its holder, with its new code."""
+    registration = Registration.objects.select_related("order__event", "level").get(
+        pk=registration_id
+    )
+    if registration.order.status != Order.Status.PAID or registration.needs_holder:
+        return 0
+    return _send_badge_mail(registration.order, registration)
+
+
+def _queue_registration_confirmation(registration_id: int) -> None:
+    from register.tasks import send_registration_confirmation
+
+    send_registration_confirmation.delay(registration_id)
 
 
 def order_set_provider_reference(*, order: Order, reference: str) -> Order:
@@ -888,6 +907,8 @@ def transfer_accept(
     registration.needs_holder = False
     _audit(registration, by=account, reason=f"{transfer.kind} to {account.email}")
     registration.save(update_fields=[*person.__dict__, "checkin_token", "holder", "needs_holder"])
+    registration_id = registration.pk
+    transaction.on_commit(lambda: _queue_registration_confirmation(registration_id))
     transfer.accepted_at, transfer.accepted_by = now, account
     _audit(transfer, by=account, reason="accepted")
     transfer.save(update_fields=["accepted_at", "accepted_by"])
@@ -1144,6 +1165,7 @@ def _anonymize(registrations: QuerySet[Registration], *, by=None, reason: str) -
         ])  # fmt: skip
         Answer.objects.filter(registration=registration).update(value="")
         Transfer.objects.filter(registration=registration).update(email="anonymized@invalid")
+        Transfer.history.filter(registration_id=registration.pk).delete()
         count += 1
     return count
 

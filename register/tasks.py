@@ -6,6 +6,7 @@ from register.services import (
     order_send_confirmation,
     order_send_review_notice,
     orders_release_expired_holds,
+    registration_send_confirmation,
     transfer_send_offer,
     waitlist_process,
     waitlist_send_offer,
@@ -54,3 +55,9 @@ def process_waitlists() -> int:
 def send_waitlist_offer(entry_id: int, link: str) -> int:
     """Mail a waiting person their personal offer link. Returns mails sent."""
     return waitlist_send_offer(entry_id=entry_id, link=link)
+
+
+@shared_task(name="register.send_registration_confirmation")
+def send_registration_confirmation(registration_id: int) -> int:
+    """Email one transferred or assigned badge to its new holder. Returns mails sent."""
+    return registration_send_confirmation(registration_id=registration_id)

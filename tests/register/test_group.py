@@ -12,6 +12,7 @@ from django_tenants.utils import tenant_context
 
 from event.services import event_generate_properties
 from register.models import BadgeLevel, Order
+from register.selectors import registration_by_checkin_token
 from tests.conftest import TENANT_HOSTS
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory
@@ -66,13 +67,16 @@ def group(level, tenant_a, django_capture_on_commit_callbacks):
     return client, order, registrations
 
 
-def test_leader_buys_n_badges_waiting_for_holders(group):
+def test_leader_buys_n_badges_waiting_for_holders(group, tenant_a):
     client, order, registrations = group
 
     mine = client.get("/register/mine/")
+    with tenant_context(tenant_a):
+        placeholder_checks_in = registration_by_checkin_token(token=registrations[0].checkin_token)
 
     assert (order.status, order.total, len(registrations)) == ("paid", Decimal("180.00"), 3)
     assert all(r.needs_holder for r in registrations)
+    assert placeholder_checks_in is None
     assert b"<svg" not in mine.content  # no check-in code until a holder takes the badge
     assert mine.content.count(b"Assign this group badge") == 3
 

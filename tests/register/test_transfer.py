@@ -172,3 +172,20 @@ def test_only_the_holder_can_offer_a_badge(badge):
 
     assert response.status_code == 400
     assert b"Only a paid badge you hold" in response.content
+
+
+def test_the_new_holder_is_mailed_the_badge_with_its_new_code(
+    offered, tenant_a, django_capture_on_commit_callbacks
+):
+    registration, _, _, link, _ = offered
+    client = _logged_in(TENANT_HOSTS["alpha"], UserFactory())
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link, RECIPIENT)
+
+    with tenant_context(tenant_a):
+        registration.refresh_from_db()
+    (message,) = mail.outbox
+    assert message.to == ["sam@example.org"]
+    assert message.attachments[0][0] == f"badge-{registration.badge_number}.png"
