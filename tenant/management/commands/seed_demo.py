@@ -9,7 +9,7 @@ from django_tenants.utils import get_public_schema_name, tenant_context
 
 from event.models import Event
 from event.services import event_create
-from register.models import AddOn, BadgeLevel, DiscountCode, PriceTier
+from register.models import AddOn, BadgeLevel, DiscountCode, PriceTier, RegistrationSettings
 from tenant.models import Domain, Tenant, User
 from tenant.services import membership_grant, tenant_create, user_create
 
@@ -116,6 +116,14 @@ class Command(BaseCommand):
             options=["S", "M", "L", "XL", "XXL"],
         )  # fmt: skip
         DiscountCode.objects.create(event=event, code="FRIEND10", kind="percent", amount=10)
+        # Lifecycle features on: transfers, and cancelling with a refund until two weeks before.
+        RegistrationSettings.objects.update_or_create(
+            event=event,
+            defaults={
+                "transfers_allowed": True,
+                "self_cancel_until": event.start_date - dt.timedelta(days=14),
+            },
+        )
 
     @transaction.atomic
     def _ensure_public_tenant(self) -> None:
