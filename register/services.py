@@ -667,13 +667,18 @@ def order_cancel_by_attendee(*, order_id: int, account, now: dt.datetime | None 
     """The buyer cancels their own order within the organizer's window (``self_cancel_until``,
     in the event's time zone): an unpaid order is cancelled, a paid one (or one held for
     review) refunded in full through the provider it was paid with (``order_refund``). Either
-    way its places are free again at once."""
+    way its places are free again at once. Not once a badge of the order was handed to someone
+    else, nor for a paid upgrade (the team refunds those in the admin)."""
     order = Order.objects.select_for_update().select_related("event").get(pk=order_id)
     if order.account_id != account.pk:
         raise ValidationError("This is not your order.")
     today = _event_today(order.event, now or timezone.now())
     if self_cancel_deadline(event=order.event, today=today) is None:
         raise ValidationError("This order can no longer be cancelled here; please ask the team.")
+    if order.registrations.filter(holder__isnull=False).exclude(holder_id=account.pk).exists():
+        raise ValidationError("A badge of this order now belongs to someone else; ask the team.")
+    if Upgrade.objects.filter(order=order, applied_at__isnull=False).exists():
+        raise ValidationError("A paid upgrade cannot be cancelled here; please ask the team.")
     if order.status == Order.Status.PENDING:
         return order_cancel(order_id=order.pk, by=account, note="by the attendee")
     if order.status not in (Order.Status.PAID, Order.Status.HELD):

@@ -189,3 +189,19 @@ def test_the_new_holder_is_mailed_the_badge_with_its_new_code(
     (message,) = mail.outbox
     assert message.to == ["sam@example.org"]
     assert message.attachments[0][0] == f"badge-{registration.badge_number}.png"
+
+
+def test_the_buyer_cannot_cancel_a_badge_someone_else_now_holds(offered, tenant_a):
+    from django.core.exceptions import ValidationError
+
+    from register.services import order_cancel_by_attendee
+
+    registration, buyer, _, link, _ = offered
+    with tenant_context(tenant_a):
+        settings = registration_settings(event=registration.event)
+        settings.self_cancel_until = dt.date(2031, 6, 1)
+        settings.save(update_fields=["self_cancel_until"])
+    _logged_in(TENANT_HOSTS["alpha"], UserFactory()).post(link, RECIPIENT)
+
+    with tenant_context(tenant_a), pytest.raises(ValidationError, match="belongs to someone"):
+        order_cancel_by_attendee(order_id=registration.order_id, account=buyer)
