@@ -1151,14 +1151,25 @@ ANONYMIZED = "Anonymized"
 
 def _anonymize(registrations: QuerySet[Registration], *, by=None, reason: str) -> int:
     """Replace the personal details of these registrations; level, prices, order, dates and the
-    year of birth (for age bands) stay, so counts and revenue do not change. Their earlier
-    audit records, which hold the old details, are deleted."""
+    year of birth stay (moved no further than keeps a minor a minor, so the age bands of the
+    reports hold), and so counts and revenue do not change. Their earlier audit records, which
+    hold the old details, are deleted."""
     count = 0
-    for registration in registrations.select_for_update(of=("self",)).order_by("pk"):
+    cutoffs: dict[int, dt.date] = {}
+    for registration in (
+        registrations.select_for_update(of=("self",)).select_related("event").order_by("pk")
+    ):
+        event = registration.event
+        if event.pk not in cutoffs:
+            cutoffs[event.pk] = event.minor_cutoff_date or minor_cutoff_for(event)
+        cutoff = cutoffs[event.pk]
+        born = registration.birthdate
         registration.history.all().delete()
         registration.legal_name = ANONYMIZED
         registration.badge_name = ANONYMIZED
-        registration.birthdate = dt.date(registration.birthdate.year, 1, 1)
+        registration.birthdate = dt.date(born.year, 1, 1)
+        if born > cutoff >= registration.birthdate:  # a minor stays a minor
+            registration.birthdate = cutoff + dt.timedelta(days=1)
         registration.email = f"anonymized-{registration.pk}@invalid"
         registration.phone = registration.emergency_contact = ""
         registration.guardian_name = registration.guardian_contact = ""

@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.db.models import Count, F, Sum
 from django_tenants.utils import tenant_context
 
+from event.services import minor_cutoff_for
 from register.models import Registration, WaitlistEntry
-from register.selectors import registration_timeline
+from register.selectors import registration_timeline, report_totals
 from register.services import order_mark_paid, order_place, registrations_anonymize_after_event
 from tests.factories.event import EventFactory
 from tests.factories.register import AddOnFactory, BadgeLevelFactory, QuestionFactory, attendee
@@ -98,7 +99,8 @@ def _aggregates(event):
         .annotate(n=Count("pk"), revenue=Sum(F("price") - F("discount")))
         .order_by("level__name", "order__status")
     )
-    return by_level, registration_timeline(event=event)
+    totals = report_totals(event=event, minor_cutoff=minor_cutoff_for(event))
+    return by_level, registration_timeline(event=event), totals
 
 
 def test_anonymization_after_the_event_keeps_aggregates_identical(tenant_a):
@@ -106,6 +108,11 @@ def test_anonymization_after_the_event_keeps_aggregates_identical(tenant_a):
         event = EventFactory(start_date=dt.date(2031, 7, 1))
         for n in range(3):
             _buy(UserFactory(), event=event, legal_name=f"Person {n}")
+        # Born in the cut-off year after the cut-off day: a minor whom 1 January would make adult.
+        cutoff = minor_cutoff_for(event)
+        _buy(UserFactory(), event=event, legal_name="Young Fox",
+             birthdate=cutoff + dt.timedelta(days=1), guardian_name="Pat",
+             guardian_contact="pat@example.org", guardian_consent=True)  # fmt: skip
         before = _aggregates(event)
 
         call_command("register__anonymize_registrations", "--days", "30", "--today", "2031-08-10")
@@ -114,6 +121,7 @@ def test_anonymization_after_the_event_keeps_aggregates_identical(tenant_a):
         later = registrations_anonymize_after_event(days=30, today=dt.date(2031, 8, 1))
 
     assert after == before
+    assert sorted({t.age_band for t in after[2]}) == ["adult", "minor"]
     assert names == {"Anonymized"}
     assert later == 0
 
