@@ -75,6 +75,8 @@ TENANT_APPS = [
     "event",
     "register",
     "front",
+    # Audit trail: each audited model's history table lives next to it, in the tenant's schema.
+    "simple_history",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -95,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who changed a registration or order: the audit trail reads the request's user.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -245,6 +249,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenant.run_in_every_tenant",
         "schedule": 60.0,
         "args": ["register.release_expired_holds"],
+    },
+    "process-waitlists": {
+        "task": "tenant.run_in_every_tenant",
+        "schedule": 60.0,
+        "args": ["register.process_waitlists"],
     },
 }
 

@@ -1,20 +1,25 @@
 import csv
+import datetime as dt
+from dataclasses import astuple
 from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from simple_history.admin import SimpleHistoryAdmin
 
 from event.selectors import active_event
 from event.services import minor_cutoff_for
 from midsummer.admin_sites import tenant_admin_site
+from register.management.commands.register__export_reg_timeline import _chart as timeline_chart
 from register.models import (
     AddOn,
     BadgeLevel,
+    BanEntry,
     DiscountCode,
     Order,
     OrderStatusChange,
@@ -22,13 +27,26 @@ from register.models import (
     Question,
     Registration,
     RegistrationSettings,
+    WaitlistEntry,
 )
-from register.selectors import REGISTRATION_EXPORT_COLUMNS, registration_export_rows
+from register.selectors import (
+    REGISTRATION_EXPORT_COLUMNS,
+    TimelinePoint,
+    previous_event,
+    registration_export_rows,
+    registration_timeline_compared,
+    report_discount_usage,
+    report_totals,
+    report_waitlist,
+)
 from register.services import (
     order_cancel,
     order_mark_paid,
     order_refund,
     order_resend_confirmation,
+    order_review_approve,
+    registrations_anonymize,
+    waitlist_queue_processing,
 )
 
 
@@ -43,6 +61,27 @@ class BadgeLevelAdmin(admin.ModelAdmin):
     list_filter = ["event", "is_hidden", "age_rule"]
     search_fields = ["name"]
     inlines = [PriceTierInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "capacity" in form.changed_data:
+            waitlist_queue_processing()  # raised capacity: offer the new places to those waiting
+
+
+@admin.register(WaitlistEntry, site=tenant_admin_site)
+class WaitlistEntryAdmin(admin.ModelAdmin):
+    """Who waits for which sold-out level, in order; offers are sent automatically."""
+
+    list_display = ["email", "level", "status", "created_at", "offer_expires_at"]
+    list_filter = ["level", "status"]
+    search_fields = ["email"]
+    readonly_fields = [
+        "level", "account", "email", "status", "created_at", "offered_at", "offer_expires_at",
+        "order",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 @admin.register(AddOn, site=tenant_admin_site)
@@ -66,8 +105,18 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegistrationSettings, site=tenant_admin_site)
-class RegistrationSettingsAdmin(admin.ModelAdmin):
-    list_display = ["event", "currency", "hold_minutes", "badge_name_edit_until"]
+class RegistrationSettingsAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "event", "currency", "hold_minutes", "badge_name_edit_until", "self_cancel_until",
+    ]  # fmt: skip
+
+
+@admin.register(BanEntry, site=tenant_admin_site)
+class BanEntryAdmin(SimpleHistoryAdmin):
+    """People this convention does not admit; matching orders wait in *Orders → Held for review*."""
+
+    list_display = ["name", "email", "birthdate", "created_at"]
+    search_fields = ["name", "email"]
 
 
 class RegistrationInline(admin.StackedInline):
@@ -115,14 +164,15 @@ class RefundForm(forms.Form):
 
 
 @admin.register(Order, site=tenant_admin_site)
-class OrderAdmin(admin.ModelAdmin):
-    """Orders are placed and paid through the services; money fields are never edited here."""
+class OrderAdmin(SimpleHistoryAdmin):
+    """Orders are placed and paid through the services; money fields are never edited here.
+    *History* shows the audit trail: who changed what, when."""
 
     list_display = ["reference", "account", "status", "provider", "total", "created_at"]
     list_filter = ["status", "provider", "registrations__level", AgeBandFilter, "event"]
     actions = [
-        "mark_paid_at_door", "refund_in_full", "cancel_unpaid", "resend_confirmation",
-        "export_csv",
+        "mark_paid_at_door", "approve_held", "refund_in_full", "cancel_unpaid",
+        "resend_confirmation", "export_csv",
     ]  # fmt: skip
     search_fields = ["reference", "registrations__legal_name", "registrations__email"]
     list_select_related = ["account"]
@@ -141,7 +191,14 @@ class OrderAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         refund = self.admin_site.admin_view(self.refund_view)
-        return [path("<int:pk>/refund/", refund, name="register_order_refund"), *super().get_urls()]
+        reports = self.admin_site.admin_view(self.reports_view)
+        report_csv = self.admin_site.admin_view(self.report_csv_view)
+        return [
+            path("<int:pk>/refund/", refund, name="register_order_refund"),
+            path("reports/", reports, name="register_order_reports"),
+            path("reports/<str:name>.csv", report_csv, name="register_order_report_csv"),
+            *super().get_urls(),
+        ]
 
     def refund_view(self, request, pk):
         """A full or partial refund of one order, with its amount and a note."""
@@ -169,6 +226,73 @@ class OrderAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/register/order_refund.html", context)
 
+    # --- Reports ---------------------------------------------------------------------------
+
+    REPORTS = {
+        "timeline": ["event", "days_before_opening", "level", "registrations", "revenue"],
+        "totals": ["level", "status", "age_band", "registrations", "value"],
+        "discount-codes": ["code", "paid_orders", "discounted_badges", "discount_total"],
+        "waiting-list": ["level", "waiting", "offered"],
+    }
+
+    def _report_rows(self, event, name: str) -> list:
+        if name == "timeline":
+            return registration_timeline_compared(event=event)
+        if name == "totals":
+            return report_totals(
+                event=event, minor_cutoff=event.minor_cutoff_date or minor_cutoff_for(event)
+            )
+        if name == "discount-codes":
+            return report_discount_usage(event=event)
+        return report_waitlist(event=event)
+
+    def reports_view(self, request):
+        """Registrations and revenue over time against the previous event, totals by level,
+        status and age band, discount-code usage and waiting lists; each as CSV too."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = active_event()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Registration reports",
+            "opts": self.model._meta,
+            "event": event,
+        }
+        if event is not None:
+            compared = registration_timeline_compared(event=event)
+            context |= {
+                "previous": previous_event(event=event),
+                "chart": timeline_chart(
+                    f"{event.name} vs. the previous event",
+                    [
+                        TimelinePoint(
+                            day=event.start_date + dt.timedelta(days=p.days_before_opening),
+                            level=f"{p.level} ({p.event})", registrations=p.registrations,
+                            revenue=p.revenue,
+                        )
+                        for p in compared
+                    ],
+                ),
+                "reports": {
+                    name: (columns, [astuple(row) for row in self._report_rows(event, name)])
+                    for name, columns in self.REPORTS.items()
+                },
+            }  # fmt: skip
+        return TemplateResponse(request, "admin/register/reports.html", context)
+
+    def report_csv_view(self, request, name: str):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = active_event()
+        if event is None or name not in self.REPORTS:
+            raise Http404("No such report.")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(self.REPORTS[name])
+        writer.writerows(astuple(row) for row in self._report_rows(event, name))
+        return response
+
     def _each(self, request, queryset, service, done: str) -> None:
         failed = []
         for order in queryset:
@@ -190,6 +314,15 @@ class OrderAdmin(admin.ModelAdmin):
                 order_id=o.pk, amount=o.total, by=request.user, note="paid at the door"
             ),
             "paid",
+        )
+
+    @admin.action(description="Approve selected orders held for review")
+    def approve_held(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda o: order_review_approve(order_id=o.pk, by=request.user),
+            "approved",
         )
 
     @admin.action(description="Refund selected paid orders in full")
@@ -220,3 +353,31 @@ class OrderAdmin(admin.ModelAdmin):
         writer.writerow(REGISTRATION_EXPORT_COLUMNS)
         writer.writerows(registration_export_rows(orders=queryset))
         return response
+
+
+@admin.register(Registration, site=tenant_admin_site)
+class RegistrationAdmin(SimpleHistoryAdmin):
+    """One badge: attendee details may be corrected here; *History* shows every change."""
+
+    list_display = ["badge_name", "legal_name", "level", "badge_number", "order"]
+    search_fields = ["legal_name", "badge_name", "email", "order__reference"]
+    list_select_related = ["level", "order"]
+    readonly_fields = [
+        "order", "event", "level", "price", "discount", "badge_number", "anonymized_at",
+    ]  # fmt: skip
+    exclude = ["checkin_token"]
+    list_filter = ["level", "order__status", ("anonymized_at", admin.EmptyFieldListFilter)]
+    actions = ["anonymize"]
+
+    @admin.action(description="Anonymize selected registrations (keeps counts and revenue)")
+    def anonymize(self, request, queryset):
+        count = registrations_anonymize(
+            registration_ids=list(queryset.values_list("pk", flat=True)), by=request.user
+        )
+        self.message_user(request, f"{count} registration(s) anonymized.")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

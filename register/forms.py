@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from register.models import AddOn, BadgeLevel, Question
-from register.services import AttendeeInput
+from register.services import AttendeeInput, PersonInput
 
 NO_ADD_ON = ""
 
@@ -104,3 +104,53 @@ class SimulatedCardForm(forms.Form):
 
 class BadgeNameForm(forms.Form):
     badge_name = forms.CharField(label="Badge name", max_length=64)
+
+
+class TransferOfferForm(forms.Form):
+    email = forms.EmailField(label="Their email")
+
+
+class PersonForm(forms.Form):
+    """The details of a person taking over a badge (transfer or group assignment)."""
+
+    legal_name = forms.CharField(label="Legal name", max_length=200)
+    badge_name = forms.CharField(label="Badge name", max_length=64)
+    birthdate = forms.DateField(label="Birthdate", widget=forms.DateInput(attrs={"type": "date"}))
+    email = forms.EmailField(label="Email")
+    phone = forms.CharField(label="Phone", max_length=40)
+    emergency_contact = forms.CharField(label="Emergency contact (name and phone)", max_length=200)
+    guardian_name = forms.CharField(label="Guardian's name (minors)", required=False)
+    guardian_contact = forms.CharField(label="Guardian's phone or email (minors)", required=False)
+    guardian_consent = forms.BooleanField(
+        label="The guardian consents to this registration (minors)", required=False
+    )
+
+    def to_input(self) -> PersonInput:
+        return PersonInput(**self.cleaned_data)
+
+
+class UpgradeForm(forms.Form):
+    level = forms.TypedChoiceField(label="New level", coerce=int)
+    provider = forms.ChoiceField(label="Payment")
+
+    def __init__(self, *args, levels: list[BadgeLevel], providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [(level.pk, level.name) for level in levels]
+        self.fields["provider"].choices = [(p.key, p.label) for p in providers]
+
+
+class OfferCheckoutForm(forms.Form):
+    provider = forms.ChoiceField(label="Payment", widget=forms.RadioSelect)
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [(p.key, p.label) for p in providers]
+
+
+class GroupForm(forms.Form):
+    quantity = forms.IntegerField(label="How many badges", min_value=1, max_value=100)
+    provider = forms.ChoiceField(label="Payment", widget=forms.RadioSelect)
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [(p.key, p.label) for p in providers]

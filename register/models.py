@@ -16,6 +16,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
 
 from event.models import BadgeNumberRange, Event
 
@@ -31,6 +32,15 @@ def new_checkin_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def audit_trail(**options) -> HistoricalRecords:
+    """Who changed what and when, in a history table in the tenant's schema. Accounts live in
+    public, so the acting user is kept as a plain id, not a foreign key: the record outlives the
+    account, and deleting an account never reaches into a tenant's history tables."""
+    return HistoricalRecords(
+        history_user_id_field=models.BigIntegerField(null=True, blank=True), **options
+    )
+
+
 class RegistrationSettings(models.Model):
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="registration")
     currency = models.CharField(max_length=3, default="USD")
@@ -44,6 +54,21 @@ class RegistrationSettings(models.Model):
     badge_name_edit_until = models.DateField(
         null=True, blank=True, help_text="Attendees may change their badge name until this day."
     )
+    self_cancel_until = models.DateField(
+        null=True, blank=True,
+        help_text="Attendees may cancel their order for a full refund until this day (inclusive); "
+        "empty: they cannot cancel themselves.",
+    )  # fmt: skip
+    transfers_allowed = models.BooleanField(
+        default=False, help_text="Attendees may hand their paid badge to another person."
+    )
+    transfer_until = models.DateField(
+        null=True, blank=True, help_text="Last day for transfers (inclusive); empty: no limit."
+    )
+    waitlist_offer_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="How long a waiting-list offer keeps its place for the person."
+    )
+    history = audit_trail()
 
     def __str__(self) -> str:
         return f"Registration settings of {self.event}"
@@ -192,6 +217,7 @@ class Order(models.Model):
         EXPIRED = "expired", "Expired"
         CANCELLED = "cancelled", "Cancelled"
         REFUNDED = "refunded", "Refunded"
+        HELD = "held", "Paid, held for review"
 
     class Provider(models.TextChoices):
         FREE = "free", "Free"
@@ -224,6 +250,7 @@ class Order(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    history = audit_trail()
 
     class Meta:
         ordering = ["-created_at"]
@@ -257,6 +284,16 @@ class Registration(models.Model):
     guardian_consent = models.BooleanField(default=False)
     badge_number = models.PositiveIntegerField(null=True, blank=True)
     checkin_token = models.CharField(max_length=64, unique=True, default=new_checkin_token)
+    # Who holds the badge when it is not the buyer: set when someone accepts a transfer.
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
+        related_name="+", db_constraint=False,
+    )  # fmt: skip
+    # A group badge the leader has not yet assigned: no check-in code until a holder accepts it.
+    needs_holder = models.BooleanField(default=False)
+    anonymized_at = models.DateTimeField(null=True, blank=True)
+    # The check-in token is a secret: the trail says that it changed, never what it was.
+    history = audit_trail(excluded_fields=["checkin_token"])
 
     class Meta:
         ordering = ["pk"]
@@ -334,3 +371,120 @@ class StripeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} ({self.type}): {self.outcome}"
+
+
+class BanEntry(models.Model):
+    """A person this convention does not admit. A registration matching one (see
+    selectors.ban_matches: accents, case and name order do not matter) is held for review."""
+
+    name = models.CharField(max_length=200, help_text="Legal name, in any order.")
+    email = models.EmailField(blank=True)
+    birthdate = models.DateField(
+        null=True, blank=True, help_text="Empty: the name alone matches (and is reviewed)."
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = audit_trail()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "ban list"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Transfer(models.Model):
+    """A paid badge offered to another person by email. The link carries a random secret; only
+    its SHA-256 is stored, so the table cannot be turned back into working links."""
+
+    class Kind(models.TextChoices):
+        TRANSFER = "transfer", "Transfer"
+        ASSIGNMENT = "assignment", "Group badge assignment"
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="transfers"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TRANSFER)
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+",
+        db_constraint=False,
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
+        related_name="+", db_constraint=False,
+    )  # fmt: skip
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    history = audit_trail()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.registration} → {self.email}"
+
+
+class Upgrade(models.Model):
+    """A paid badge moving to a higher level; ``order`` pays the difference. While that order
+    holds places (pending or paid) the new level's place is taken; once paid the badge changes
+    level and ``applied_at`` is set."""
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="upgrade")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="upgrades"
+    )
+    from_level = models.ForeignKey(BadgeLevel, on_delete=models.PROTECT, related_name="+")
+    to_level = models.ForeignKey(BadgeLevel, on_delete=models.PROTECT, related_name="upgrades_in")
+    difference = money_field()
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.registration}: {self.from_level} → {self.to_level}"
+
+
+class WaitlistEntry(models.Model):
+    """One account waiting for a place of a sold-out level, first come first served. An offer
+    reserves a place until it expires; its link carries a random secret stored only hashed."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        OFFERED = "offered", "Offer sent"
+        USED = "used", "Offer used"
+        EXPIRED = "expired", "Offer expired"
+        LEFT = "left", "Left the list"
+
+    level = models.ForeignKey(BadgeLevel, on_delete=models.CASCADE, related_name="waitlist")
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+",
+        db_constraint=False,
+    )  # fmt: skip
+    email = models.EmailField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    offer_token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "waiting list"
+        constraints = [
+            models.UniqueConstraint(
+                # Spelled as OR, not IN: the schema clone re-creates indexes from their
+                # definition, and PostgreSQL prints an IN list differently once re-parsed.
+                fields=["level", "account"],
+                condition=Q(status="waiting") | Q(status="offered"),
+                name="register_waitlist_once_per_level",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.email} for {self.level} ({self.status})"

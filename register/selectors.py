@@ -1,27 +1,35 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import re
+import unicodedata
 import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncDate
 
+from event.models import Event
 from register.models import (
     BadgeLevel,
+    BanEntry,
     DiscountCode,
     Order,
     Registration,
     RegistrationSettings,
+    Transfer,
+    WaitlistEntry,
 )
 
 
 def active_order_q(*, now: dt.datetime, prefix: str = "") -> Q:
-    """Orders that hold places: paid, or pending with a hold that has not run out (or no
-    expiry at all: pay at the door)."""
+    """Orders that hold places: paid (held for review too), or pending with a hold that has not
+    run out (or no expiry at all: pay at the door)."""
     status, hold = f"{prefix}status", f"{prefix}hold_expires_at"
-    return Q(**{status: Order.Status.PAID}) | (
+    return Q(**{f"{status}__in": [Order.Status.PAID, Order.Status.HELD]}) | (
         Q(**{status: Order.Status.PENDING})
         & (Q(**{f"{hold}__isnull": True}) | Q(**{f"{hold}__gt": now}))
     )
@@ -44,9 +52,52 @@ def badge_name_edit_deadline(*, event, today: dt.date) -> dt.date | None:
     return deadline if deadline is not None and today <= deadline else None
 
 
+def self_cancel_deadline(*, event, today: dt.date) -> dt.date | None:
+    """The last day attendees may still cancel their own orders, or None when they cannot."""
+    deadline = (
+        RegistrationSettings.objects.filter(event=event)
+        .values_list("self_cancel_until", flat=True)
+        .first()
+    )
+    return deadline if deadline is not None and today <= deadline else None
+
+
+def normalized_name(name: str) -> str:
+    """A name for matching: accents dropped, case folded, words sorted ("José  García" and
+    "garcia jose" agree)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(sorted(re.findall(r"\w+", plain)))
+
+
+def normalized_email(email: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", email.strip())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def ban_matches(*, legal_name: str, email: str, birthdate: dt.date | None) -> list[BanEntry]:
+    """Ban-list entries this person matches: the same email, or the same name (accents, case
+    and word order ignored) with the same birthdate, or the same name where the entry has no
+    birthdate. A match is a reason for review, not a verdict."""
+    name_key, email_key = normalized_name(legal_name), normalized_email(email)
+    found = []
+    for entry in BanEntry.objects.all():
+        same_email = bool(entry.email) and normalized_email(entry.email) == email_key
+        same_name = bool(name_key) and normalized_name(entry.name) == name_key
+        same_birthdate = entry.birthdate is None or entry.birthdate == birthdate
+        if same_email or (same_name and same_birthdate):
+            found.append(entry)
+    return found
+
+
+def held_by_q(*, account_id: int) -> Q:
+    """Badges this account holds: accepted transfers, and what it bought and did not hand on."""
+    return Q(holder_id=account_id) | Q(holder__isnull=True, order__account_id=account_id)
+
+
 def registrations_of_account(*, account_id: int) -> QuerySet[Registration]:
     return (
-        Registration.objects.filter(order__account_id=account_id)
+        Registration.objects.filter(held_by_q(account_id=account_id))
         .exclude(order__status__in=[Order.Status.EXPIRED, Order.Status.CANCELLED])
         .select_related("order", "level")
         .order_by("order__created_at", "pk")
@@ -55,7 +106,9 @@ def registrations_of_account(*, account_id: int) -> QuerySet[Registration]:
 
 def registration_by_checkin_token(*, token: str) -> Registration | None:
     return (
-        Registration.objects.filter(checkin_token=token, order__status=Order.Status.PAID)
+        Registration.objects.filter(
+            checkin_token=token, order__status=Order.Status.PAID, needs_holder=False
+        )
         .select_related("level", "order")
         .first()
     )
@@ -90,18 +143,27 @@ def level_offers(
     """Levels on sale now — public ones, and hidden ones ``code`` unlocks — with today's price
     and the places left (one query each)."""
     holding = active_order_q(now=now, prefix="registrations__order__")
+    upgrading = Q(upgrades_in__applied_at__isnull=True) & active_order_q(
+        now=now, prefix="upgrades_in__order__"
+    )
+    offered = Q(waitlist__status=WaitlistEntry.Status.OFFERED, waitlist__offer_expires_at__gt=now)
     unlocked = list(code.unlocks.values_list("pk", flat=True)) if code else []
     levels = (
         BadgeLevel.objects.filter(event=event)
         .filter(Q(is_hidden=False) | Q(pk__in=unlocked))
         .filter(Q(sale_starts_at__isnull=True) | Q(sale_starts_at__lte=now))
         .filter(Q(sale_ends_at__isnull=True) | Q(sale_ends_at__gt=now))
-        .annotate(taken=Count("registrations", filter=holding))
+        .annotate(
+            taken=Count("registrations", filter=holding, distinct=True),
+            upgrading=Count("upgrades_in", filter=upgrading, distinct=True),
+            offered=Count("waitlist", filter=offered, distinct=True),
+        )
         .prefetch_related("price_tiers")
     )
     offers = []
     for level in levels:
-        left = None if level.capacity is None else max(level.capacity - level.taken, 0)
+        taken = level.taken + level.upgrading + level.offered
+        left = None if level.capacity is None else max(level.capacity - taken, 0)
         offers.append(
             LevelOffer(level=level, price=level_price_on(level=level, day=day), places_left=left)
         )
@@ -172,3 +234,229 @@ def registration_timeline(*, event) -> list[TimelinePoint]:
 
 def account_has_paid_registration(*, account_id: int) -> bool:
     return Order.objects.filter(account_id=account_id, status=Order.Status.PAID).exists()
+
+
+def transfer_deadline(*, event, today: dt.date) -> dt.date | None:
+    """The last day badges may be transferred (``dt.date.max``: no limit), or None when they
+    may not be."""
+    found = RegistrationSettings.objects.filter(event=event).first()
+    if found is None or not found.transfers_allowed:
+        return None
+    if found.transfer_until is None:
+        return dt.date.max
+    return found.transfer_until if today <= found.transfer_until else None
+
+
+def secret_hash(secret: str) -> str:
+    """What is stored for a link's secret: its SHA-256 (the secret itself never is)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def transfer_by_token(*, token: str, now: dt.datetime) -> Transfer | None:
+    """The open, unexpired transfer this link's secret belongs to, else None."""
+    digest = secret_hash(token)
+    found = (
+        Transfer.objects.filter(
+            token_hash=digest, accepted_at__isnull=True, withdrawn_at__isnull=True,
+            expires_at__gt=now, registration__order__status=Order.Status.PAID,
+        )
+        .select_related("registration__level", "registration__event")
+        .first()
+    )  # fmt: skip
+    if found is None or not hmac.compare_digest(found.token_hash, digest):
+        return None
+    return found
+
+
+@dataclass(frozen=True)
+class UpgradeOffer:
+    level: BadgeLevel
+    difference: Decimal
+    places_left: int | None
+
+
+def upgrade_offers(*, registration: Registration, offers: list[LevelOffer]) -> list[UpgradeOffer]:
+    """Of today's ``offers`` (see level_offers), the levels that cost more than was paid for
+    this badge, with the difference to pay."""
+    paid = registration.price - registration.discount
+    return [
+        UpgradeOffer(level=o.level, difference=o.price - paid, places_left=o.places_left)
+        for o in offers
+        if o.level.pk != registration.level_id and o.price > paid
+    ]
+
+
+def waitlist_offer_by_token(*, token: str, now: dt.datetime) -> WaitlistEntry | None:
+    """The open, unexpired waiting-list offer this link's secret belongs to, else None."""
+    digest = secret_hash(token)
+    found = (
+        WaitlistEntry.objects.filter(
+            offer_token_hash=digest, status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now
+        )
+        .select_related("level__event")
+        .first()
+    )
+    if found is None or not hmac.compare_digest(found.offer_token_hash, digest):
+        return None
+    return found
+
+
+def waitlist_of_account(*, account_id: int) -> QuerySet[WaitlistEntry]:
+    return (
+        WaitlistEntry.objects.filter(account_id=account_id)
+        .select_related("level")
+        .order_by("-created_at")
+    )
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def personal_data(*, account_id: int, email: str) -> dict:
+    """Everything this convention holds about one person, as JSON-ready data: orders they
+    placed, badges they hold or that carry their email (with add-ons and answers), transfers
+    offered to their email and their waiting-list places. This tenant's schema only."""
+    email_key = email.strip().lower()
+    orders = Order.objects.filter(account_id=account_id).order_by("created_at")
+    registrations = (
+        Registration.objects.filter(held_by_q(account_id=account_id) | Q(email__iexact=email_key))
+        .select_related("level", "order")
+        .prefetch_related("add_ons__add_on", "answers__question")
+        .order_by("pk")
+    )
+    return {
+        "account": {"id": account_id, "email": email},
+        "orders": [
+            {
+                "reference": o.reference, "status": o.status, "provider": o.provider,
+                "currency": o.currency, "total": str(o.total),
+                "refunded_total": str(o.refunded_total), "created_at": _iso(o.created_at),
+                "paid_at": _iso(o.paid_at),
+            }
+            for o in orders
+        ],
+        "registrations": [
+            {
+                "order": r.order.reference, "level": r.level.name, "badge_number": r.badge_number,
+                "legal_name": r.legal_name, "badge_name": r.badge_name,
+                "birthdate": _iso(r.birthdate), "email": r.email, "phone": r.phone,
+                "emergency_contact": r.emergency_contact, "guardian_name": r.guardian_name,
+                "guardian_contact": r.guardian_contact, "price": str(r.price),
+                "discount": str(r.discount),
+                "add_ons": [{"name": a.add_on.name, "option": a.option} for a in r.add_ons.all()],
+                "answers": [{"question": a.question.label, "answer": a.value}
+                            for a in r.answers.all()],
+            }
+            for r in registrations
+        ],
+        "transfers_to_you": [
+            {"level": t.registration.level.name, "created_at": _iso(t.created_at),
+             "accepted_at": _iso(t.accepted_at)}
+            for t in Transfer.objects.filter(email__iexact=email_key).select_related(
+                "registration__level")
+        ],
+        "waiting_lists": [
+            {"level": w.level.name, "status": w.status, "joined_at": _iso(w.created_at)}
+            for w in WaitlistEntry.objects.filter(account_id=account_id).select_related("level")
+        ],
+    }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TotalsRow:
+    level: str
+    status: str
+    age_band: str
+    registrations: int
+    value: Decimal  # price less discount of these badges
+
+
+def report_totals(*, event, minor_cutoff: dt.date) -> list[TotalsRow]:
+    """Badges of the event by level, order status and age band (minor: born after the cut-off),
+    with their value (price less discount) — summed in the database from the rows."""
+    band = Case(When(birthdate__gt=minor_cutoff, then=Value("minor")), default=Value("adult"))
+    rows = (
+        Registration.objects.filter(event=event)
+        .annotate(band=band)
+        .values("level__name", "order__status", "band")
+        .annotate(n=Count("pk"), value=Sum(F("price") - F("discount")))
+        .order_by("level__name", "order__status", "band")
+    )
+    return [
+        TotalsRow(r["level__name"], r["order__status"], r["band"], r["n"], r["value"]) for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class CodeUsageRow:
+    code: str
+    paid_orders: int
+    discounted_badges: int
+    discount_total: Decimal
+
+
+def report_discount_usage(*, event) -> list[CodeUsageRow]:
+    """Each code of the event: paid orders using it, badges it discounted and the amount."""
+    paid = Q(orders__status=Order.Status.PAID)
+    discounted = paid & Q(orders__registrations__discount__gt=0)
+    rows = (
+        DiscountCode.objects.filter(event=event)
+        .annotate(
+            n_orders=Count("orders", filter=paid, distinct=True),
+            n_badges=Count("orders__registrations", filter=discounted),
+            discounted_sum=Sum("orders__registrations__discount", filter=discounted),
+        )
+        .order_by("code")
+    )
+    return [
+        CodeUsageRow(c.code, c.n_orders, c.n_badges, c.discounted_sum or Decimal("0")) for c in rows
+    ]
+
+
+@dataclass(frozen=True)
+class WaitlistRow:
+    level: str
+    waiting: int
+    offered: int
+
+
+def report_waitlist(*, event) -> list[WaitlistRow]:
+    """How many people wait for each level, and how many hold an offer now."""
+    rows = (
+        BadgeLevel.objects.filter(event=event)
+        .annotate(
+            n_waiting=Count("waitlist", filter=Q(waitlist__status=WaitlistEntry.Status.WAITING)),
+            n_offered=Count("waitlist", filter=Q(waitlist__status=WaitlistEntry.Status.OFFERED)),
+        )
+        .order_by("sort_order", "name")
+    )
+    return [WaitlistRow(level.name, level.n_waiting, level.n_offered) for level in rows]
+
+
+def previous_event(*, event) -> Event | None:
+    """The tenant's event before this one (by start date), to compare against."""
+    return Event.objects.filter(start_date__lt=event.start_date).order_by("-start_date").first()
+
+
+@dataclass(frozen=True)
+class ComparedPoint:
+    event: str
+    days_before_opening: int
+    level: str
+    registrations: int
+    revenue: Decimal
+
+
+def registration_timeline_compared(*, event) -> list[ComparedPoint]:
+    """This event's timeline and the previous event's, each day counted in days before its
+    own opening (negative: before), so both fit one axis."""
+    points: list[ComparedPoint] = []
+    for shown in [e for e in (event, previous_event(event=event)) if e is not None]:
+        points.extend(
+            ComparedPoint(
+                shown.name, (p.day - shown.start_date).days, p.level, p.registrations, p.revenue
+            )
+            for p in registration_timeline(event=shown)
+        )
+    return points

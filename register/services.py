@@ -13,14 +13,16 @@ import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 import segno
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from event.models import BadgeNumberRange, Event
@@ -38,8 +40,23 @@ from register.models import (
     RegistrationAddOn,
     RegistrationSettings,
     StripeEvent,
+    Transfer,
+    Upgrade,
+    WaitlistEntry,
+    new_checkin_token,
 )
-from register.selectors import active_order_q, badge_name_edit_deadline, level_price_on
+from register.selectors import (
+    active_order_q,
+    badge_name_edit_deadline,
+    ban_matches,
+    held_by_q,
+    level_price_on,
+    secret_hash,
+    self_cancel_deadline,
+    transfer_by_token,
+    transfer_deadline,
+    waitlist_offer_by_token,
+)
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -115,12 +132,43 @@ def _check_level_on_sale(level: BadgeLevel, code: DiscountCode | None, now: dt.d
         raise ValidationError({"level": "That badge level is not offered."})
 
 
-def _check_capacity(levels: dict[int, BadgeLevel], wanted: Counter, now: dt.datetime) -> None:
-    taken = dict(
-        Registration.objects.filter(active_order_q(now=now, prefix="order__"), level__in=wanted)
-        .values_list("level")
-        .annotate(n=Count("pk"))
+def _places_taken(
+    level_ids: set[int], now: dt.datetime, *, except_offer_id: int | None = None
+) -> Counter:
+    """Places of these levels held now: registrations in orders that hold places, upgrades
+    waiting for (or just past) payment, and waiting-list offers not yet used or expired."""
+    holding = active_order_q(now=now, prefix="order__")
+    taken = Counter(
+        dict(
+            Registration.objects.filter(holding, level__in=level_ids)
+            .values_list("level")
+            .annotate(n=Count("pk"))
+        )
     )
+    taken.update(
+        dict(
+            Upgrade.objects.filter(holding, applied_at__isnull=True, to_level__in=level_ids)
+            .values_list("to_level")
+            .annotate(n=Count("pk"))
+        )
+    )
+    offers = WaitlistEntry.objects.filter(
+        status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now, level__in=level_ids
+    )
+    if except_offer_id is not None:
+        offers = offers.exclude(pk=except_offer_id)
+    taken.update(dict(offers.values_list("level").annotate(n=Count("pk"))))
+    return taken
+
+
+def _check_capacity(
+    levels: dict[int, BadgeLevel],
+    wanted: Counter,
+    now: dt.datetime,
+    *,
+    except_offer_id: int | None = None,
+) -> None:
+    taken = _places_taken(set(wanted), now, except_offer_id=except_offer_id)
     for level_id, count in wanted.items():
         level = levels[level_id]
         if level.capacity is not None and taken.get(level_id, 0) + count > level.capacity:
@@ -211,6 +259,14 @@ def _code_uses_left(code: DiscountCode, now: dt.datetime) -> int | None:
     return max(code.max_uses - used, 0)
 
 
+def _audit(instance, *, by=None, reason: str = "") -> None:
+    """Tell the audit trail who is acting (when not the request's user) and why."""
+    if by is not None:
+        instance._history_user = by
+    if reason:
+        instance._change_reason = reason[:100]
+
+
 def _record_status(
     order: Order, to_status: str, *, by=None, note: str = "", from_status=""
 ) -> None:
@@ -228,6 +284,7 @@ def order_place(
     provider: str,
     discount_code: str = "",
     now: dt.datetime | None = None,
+    waitlist_offer_id: int | None = None,
 ) -> Order:
     """Place an order for one or more attendees, holding their places.
 
@@ -246,7 +303,9 @@ def order_place(
     levels = _lock_levels(event, {a.level_id for a in attendees})
     for level in levels.values():
         _check_level_on_sale(level, code, now)
-    _check_capacity(levels, Counter(a.level_id for a in attendees), now)
+    _check_capacity(
+        levels, Counter(a.level_id for a in attendees), now, except_offer_id=waitlist_offer_id
+    )
     add_ons = _lock_add_ons(event, Counter(i for a in attendees for i, _ in a.add_ons), now)
     questions = list(Question.objects.filter(event=event))
     cutoff = event.minor_cutoff_date or minor_cutoff_for(event)
@@ -289,7 +348,7 @@ def order_place(
         provider = Order.Provider.FREE
     elif provider == Order.Provider.FREE:
         raise ValidationError({"provider": "This order needs a payment."})
-    order = Order.objects.create(
+    order = Order(
         event=event,
         reference=secrets.token_hex(5).upper(),
         account=account,
@@ -305,9 +364,11 @@ def order_place(
             else None
         ),
     )
+    _audit(order, by=account, reason="placed")
+    order.save(force_insert=True)
     _record_status(order, Order.Status.PENDING, by=account, note="placed")
     for attendee, level, price, discount in priced:
-        registration = Registration.objects.create(
+        registration = Registration(
             order=order,
             event=event,
             level=level,
@@ -323,6 +384,8 @@ def order_place(
             guardian_contact=attendee.guardian_contact.strip(),
             guardian_consent=attendee.guardian_consent,
         )
+        _audit(registration, by=account, reason="placed")
+        registration.save(force_insert=True)
         RegistrationAddOn.objects.bulk_create(
             RegistrationAddOn(
                 registration=registration, add_on=add_ons[i], option=option, price=add_ons[i].price
@@ -355,31 +418,93 @@ def _next_badge_number(event: Event, kind: str) -> int:
     return number
 
 
+def _assign_badge_numbers(order: Order, *, by=None, reason: str = "") -> None:
+    for registration in order.registrations.select_related("level").order_by("pk"):
+        registration.badge_number = _next_badge_number(order.event, registration.level.badge_kind)
+        _audit(registration, by=by, reason=reason)
+        registration.save(update_fields=["badge_number"])
+
+
+def _order_matches_ban_list(order: Order) -> bool:
+    return any(
+        ban_matches(legal_name=r.legal_name, email=r.email, birthdate=r.birthdate)
+        for r in order.registrations.all()
+    )
+
+
 @transaction.atomic
 def order_mark_paid(*, order_id: int, amount: Decimal, by=None, note: str = "") -> Order:
     """Record full payment: badge numbers are assigned and the confirmation is queued.
+
+    If anyone in the order matches the ban list, the order is *held for review* instead: the
+    money is taken and the places stay held, but there are no badge numbers and no check-in
+    code until the registration lead approves it (``order_review_approve``) or refunds it; the
+    buyer is told by mail.
 
     Idempotent: paying a paid order again changes nothing. A payment for an order that expired
     or was cancelled raises PaymentConflictError for the caller to refund or flag — never ignored.
     """
     order = Order.objects.select_for_update().get(pk=order_id)
-    if order.status == Order.Status.PAID:
+    if order.status in (Order.Status.PAID, Order.Status.HELD):
         return order
     if order.status != Order.Status.PENDING:
         raise PaymentConflictError(f"Order {order.reference} is {order.status}; it cannot be paid.")
     if amount != order.total:
         raise ValidationError(f"Payment of {amount} does not match the total {order.total}.")
-    for registration in order.registrations.select_related("level").order_by("pk"):
-        registration.badge_number = _next_badge_number(order.event, registration.level.badge_kind)
-        registration.save(update_fields=["badge_number"])
-    order.status = Order.Status.PAID
+    reason = f"paid: {note}" if note else "paid"
+    upgrade = Upgrade.objects.select_related("to_level").filter(order=order).first()
+    if upgrade is not None:
+        _apply_upgrade(upgrade, by=by)
+    held = upgrade is None and _order_matches_ban_list(order)
+    if not held:
+        _assign_badge_numbers(order, by=by, reason=reason)
+    order.status = Order.Status.HELD if held else Order.Status.PAID
     order.paid_at = timezone.now()
     order.hold_expires_at = None
+    _audit(order, by=by, reason=reason + (", held for review" if held else ""))
     order.save(update_fields=["status", "paid_at", "hold_expires_at"])
-    _record_status(order, Order.Status.PAID, from_status=Order.Status.PENDING, by=by, note=note)
+    _record_status(order, order.status, from_status=Order.Status.PENDING, by=by, note=note)
     order_id = order.pk
+    if held:
+        transaction.on_commit(lambda: _queue_review_notice(order_id))
+    else:
+        transaction.on_commit(lambda: _queue_confirmation(order_id))
+    return order
+
+
+@transaction.atomic
+def order_review_approve(*, order_id: int, by=None) -> Order:
+    """The registration lead lets an order held for review through: badge numbers are assigned
+    and the confirmation is queued, as for any paid order."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status != Order.Status.HELD:
+        raise ValidationError(f"Order {order.reference} is not held for review.")
+    _assign_badge_numbers(order, by=by, reason="approved after review")
+    order.status = Order.Status.PAID
+    _audit(order, by=by, reason="approved after review")
+    order.save(update_fields=["status"])
+    _record_status(order, order.status, from_status=Order.Status.HELD, by=by, note="approved")
     transaction.on_commit(lambda: _queue_confirmation(order_id))
     return order
+
+
+def _queue_review_notice(order_id: int) -> None:
+    from register.tasks import send_review_notice
+
+    send_review_notice.delay(order_id)
+
+
+def order_send_review_notice(*, order_id: int) -> int:
+    """Tell the buyer their paid order is being reviewed (without saying why)."""
+    order = Order.objects.select_related("event", "account").get(pk=order_id)
+    if order.status != Order.Status.HELD:
+        return 0
+    context = {"order": order, "event": order.event}
+    return EmailMultiAlternatives(
+        subject=f"Your {order.event.name} registration is being reviewed",
+        body=render_to_string("register/email/review.txt", context),
+        to=[order.account.email],
+    ).send()
 
 
 def _queue_confirmation(order_id: int) -> None:
@@ -399,34 +524,53 @@ def qr_png(token: str) -> bytes:
     return buffer.getvalue()
 
 
+def _send_badge_mail(order: Order, registration: Registration) -> int:
+    context = {"order": order, "registration": registration, "event": order.event}
+    message = EmailMultiAlternatives(
+        subject=f"Your {order.event.name} badge: {registration.level.name} "
+        f"#{registration.badge_number}",
+        body=render_to_string("register/email/confirmation.txt", context),
+        to=[registration.email],
+    )
+    message.attach_alternative(
+        render_to_string(
+            "register/email/confirmation.html",
+            context | {"qr_svg": qr_svg(registration.checkin_token)},
+        ),
+        "text/html",
+    )
+    message.attach(
+        f"badge-{registration.badge_number}.png",
+        qr_png(registration.checkin_token),
+        "image/png",
+    )
+    return message.send()
+
+
 def order_send_confirmation(*, order_id: int) -> int:
-    """Email every attendee of a paid order: level, badge number and the check-in QR code."""
+    """Email every attendee of a paid order: level, badge number and the check-in QR code.
+    Group badges not yet assigned get none (their holder gets it on accepting)."""
     order = Order.objects.select_related("event").get(pk=order_id)
     if order.status != Order.Status.PAID:
         return 0
-    sent = 0
-    for registration in order.registrations.select_related("level"):
-        context = {"order": order, "registration": registration, "event": order.event}
-        message = EmailMultiAlternatives(
-            subject=f"Your {order.event.name} badge: {registration.level.name} "
-            f"#{registration.badge_number}",
-            body=render_to_string("register/email/confirmation.txt", context),
-            to=[registration.email],
-        )
-        message.attach_alternative(
-            render_to_string(
-                "register/email/confirmation.html",
-                context | {"qr_svg": qr_svg(registration.checkin_token)},
-            ),
-            "text/html",
-        )
-        message.attach(
-            f"badge-{registration.badge_number}.png",
-            qr_png(registration.checkin_token),
-            "image/png",
-        )
-        sent += message.send()
-    return sent
+    registrations = order.registrations.filter(needs_holder=False).select_related("level")
+    return sum(_send_badge_mail(order, registration) for registration in registrations)
+
+
+def registration_send_confirmation(*, registration_id: int) -> int:
+    """Email one badge (after a transfer or group assignment) to its holder, with its new code."""
+    registration = Registration.objects.select_related("order__event", "level").get(
+        pk=registration_id
+    )
+    if registration.order.status != Order.Status.PAID or registration.needs_holder:
+        return 0
+    return _send_badge_mail(registration.order, registration)
+
+
+def _queue_registration_confirmation(registration_id: int) -> None:
+    from register.tasks import send_registration_confirmation
+
+    send_registration_confirmation.delay(registration_id)
 
 
 def order_set_provider_reference(*, order: Order, reference: str) -> Order:
@@ -488,8 +632,9 @@ def order_refund(*, order_id: int, amount: Decimal, by=None, note: str = "") -> 
     again; badge numbers stay taken (never reused). The amount can never exceed what was paid.
     """
     order = Order.objects.select_for_update().get(pk=order_id)
-    if order.status != Order.Status.PAID:
+    if order.status not in (Order.Status.PAID, Order.Status.HELD):
         raise ValidationError(f"Order {order.reference} is {order.get_status_display().lower()}.")
+    from_status = order.status
     refundable = order.total - order.refunded_total
     if amount <= 0 or amount > refundable:
         raise ValidationError(f"Refund between 0.01 and {refundable} {order.currency}.")
@@ -506,11 +651,49 @@ def order_refund(*, order_id: int, amount: Decimal, by=None, note: str = "") -> 
     if order.refunded_total == order.total:
         order.status = Order.Status.REFUNDED
         fields.append("status")
+    _audit(order, by=by, reason=f"refunded {amount}" + (f": {note}" if note else ""))
     order.save(update_fields=fields)
+    if order.status == Order.Status.REFUNDED:
+        waitlist_queue_processing()
     _record_status(
-        order, order.status, from_status=Order.Status.PAID, by=by,
+        order, order.status, from_status=from_status, by=by,
         note=f"refunded {amount} {order.currency}" + (f": {note}" if note else ""),
     )  # fmt: skip
+    return order
+
+
+@transaction.atomic
+def order_cancel_by_attendee(*, order_id: int, account, now: dt.datetime | None = None) -> Order:
+    """The buyer cancels their own order within the organizer's window (``self_cancel_until``,
+    in the event's time zone): an unpaid order is cancelled, a paid one (or one held for
+    review) refunded in full through the provider it was paid with (``order_refund``). Either
+    way its places are free again at once. Not once a badge of the order was handed to someone
+    else, nor for a paid upgrade (the team refunds those in the admin)."""
+    order = Order.objects.select_for_update().select_related("event").get(pk=order_id)
+    if order.account_id != account.pk:
+        raise ValidationError("This is not your order.")
+    today = _event_today(order.event, now or timezone.now())
+    if self_cancel_deadline(event=order.event, today=today) is None:
+        raise ValidationError("This order can no longer be cancelled here; please ask the team.")
+    if order.registrations.filter(holder__isnull=False).exclude(holder_id=account.pk).exists():
+        raise ValidationError("A badge of this order now belongs to someone else; ask the team.")
+    if Upgrade.objects.filter(order=order, applied_at__isnull=False).exists():
+        raise ValidationError("A paid upgrade cannot be cancelled here; please ask the team.")
+    if order.status == Order.Status.PENDING:
+        return order_cancel(order_id=order.pk, by=account, note="by the attendee")
+    if order.status not in (Order.Status.PAID, Order.Status.HELD):
+        raise ValidationError(f"This order is {order.get_status_display().lower()}.")
+    refundable = order.total - order.refunded_total
+    if refundable > 0:
+        return order_refund(
+            order_id=order.pk, amount=refundable, by=account, note="cancelled by the attendee"
+        )
+    from_status = order.status
+    order.status = Order.Status.CANCELLED
+    _audit(order, by=account, reason="cancelled by the attendee")
+    order.save(update_fields=["status"])
+    waitlist_queue_processing()
+    _record_status(order, order.status, from_status=from_status, by=account, note="by the attendee")
     return order
 
 
@@ -521,7 +704,9 @@ def order_cancel(*, order_id: int, by=None, note: str = "") -> Order:
     if order.status != Order.Status.PENDING:
         raise ValidationError(f"Only unpaid orders can be cancelled; {order.reference} is not.")
     order.status = Order.Status.CANCELLED
+    _audit(order, by=by, reason=f"cancelled: {note}" if note else "cancelled")
     order.save(update_fields=["status"])
+    waitlist_queue_processing()
     _record_status(
         order, Order.Status.CANCELLED, from_status=Order.Status.PENDING, by=by, note=note
     )
@@ -547,8 +732,11 @@ def orders_release_expired_holds(*, now: dt.datetime | None = None) -> int:
     )
     for order in expired:
         order.status = Order.Status.EXPIRED
+        _audit(order, reason="hold expired")
         order.save(update_fields=["status"])
         _record_status(order, Order.Status.EXPIRED, from_status=Order.Status.PENDING, note="hold")
+    if expired:
+        waitlist_queue_processing()
     return len(expired)
 
 
@@ -589,3 +777,447 @@ def discount_code_failure_record(*, account_id: int, client_ip: str) -> None:
     for key in _code_failure_keys(account_id=account_id, client_ip=client_ip):
         cache.add(key, 0, timeout=int(CODE_FAILURE_WINDOW.total_seconds()))
         cache.incr(key)
+
+
+TRANSFER_LINK_VALID = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """A person taking over a badge: the attendee details, without level, add-ons or answers."""
+
+    legal_name: str
+    badge_name: str
+    birthdate: dt.date
+    email: str
+    phone: str
+    emergency_contact: str
+    guardian_name: str = ""
+    guardian_contact: str = ""
+    guardian_consent: bool = False
+
+
+@transaction.atomic
+def transfer_offer(
+    *, registration_id: int, by, email: str, site_url: str, now: dt.datetime | None = None
+) -> Transfer:
+    """The holder of a paid badge offers it to someone by email — a transfer (when the organizer
+    allows them) or, for an unassigned group badge, its assignment (always). A link with a
+    random secret is mailed after commit (valid for 7 days; the transfer deadline is checked
+    again on acceptance); an earlier open offer of the same badge is withdrawn. Nothing changes
+    until the recipient accepts."""
+    now = now or timezone.now()
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("order", "event")
+        .filter(held_by_q(account_id=by.pk))
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or registration.order.status != Order.Status.PAID:
+        raise ValidationError("Only a paid badge you hold can be transferred.")
+    today = _event_today(registration.event, now)
+    kind = Transfer.Kind.ASSIGNMENT if registration.needs_holder else Transfer.Kind.TRANSFER
+    closed = transfer_deadline(event=registration.event, today=today) is None
+    if kind == Transfer.Kind.TRANSFER and closed:
+        raise ValidationError("Badges cannot be transferred (any more) for this event.")
+    email = email.strip().lower()
+    if not email:
+        raise ValidationError({"email": "Whom to transfer the badge to: their email, please."})
+    Transfer.objects.filter(
+        registration=registration, accepted_at__isnull=True, withdrawn_at__isnull=True
+    ).update(withdrawn_at=now)
+    token = secrets.token_urlsafe(32)
+    transfer = Transfer(
+        registration=registration, kind=kind, email=email, token_hash=secret_hash(token),
+        offered_by=by,
+        expires_at=now + TRANSFER_LINK_VALID,
+    )  # fmt: skip
+    _audit(transfer, by=by, reason="offered")
+    transfer.save(force_insert=True)
+    link = site_url + reverse("register:transfer-accept", kwargs={"token": token})
+    transfer_id = transfer.pk
+    transaction.on_commit(lambda: _queue_transfer_mail(transfer_id, link))
+    return transfer
+
+
+def _queue_transfer_mail(transfer_id: int, link: str) -> None:
+    from register.tasks import send_transfer_offer
+
+    send_transfer_offer.delay(transfer_id, link)
+
+
+def transfer_send_offer(*, transfer_id: int, link: str) -> int:
+    """Mail the recipient of an open transfer its link."""
+    transfer = Transfer.objects.select_related("registration__level", "registration__event").get(
+        pk=transfer_id
+    )
+    if transfer.accepted_at or transfer.withdrawn_at:
+        return 0
+    context = {"transfer": transfer, "event": transfer.registration.event, "link": link}
+    return EmailMultiAlternatives(
+        subject=f"A {transfer.registration.event.name} badge for you",
+        body=render_to_string("register/email/transfer.txt", context),
+        to=[transfer.email],
+    ).send()
+
+
+@transaction.atomic
+def transfer_accept(
+    *, token: str, account, person: PersonInput, now: dt.datetime | None = None
+) -> Registration:
+    """The recipient takes the badge over with their own details. The level's age rules, the
+    guardian rule and the ban list apply as to a new registration (a refusal changes nothing).
+    At that moment the old check-in code stops working: a new token is issued, and the badge
+    moves to the recipient's account."""
+    now = now or timezone.now()
+    found = transfer_by_token(token=token, now=now)
+    if found is None:
+        raise ValidationError("This transfer link is not valid (any more).")
+    transfer = Transfer.objects.select_for_update().get(pk=found.pk)
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("level", "event", "order")
+        .get(pk=transfer.registration_id)
+    )
+    if transfer.accepted_at or transfer.withdrawn_at or registration.order.status != "paid":
+        raise ValidationError("This transfer link is not valid (any more).")
+    event, level = registration.event, registration.level
+    if (
+        transfer.kind == Transfer.Kind.TRANSFER
+        and transfer_deadline(event=event, today=_event_today(event, now)) is None
+    ):
+        raise ValidationError("Badges cannot be transferred (any more) for this event.")
+    attendee = AttendeeInput(level_id=level.pk, **person.__dict__)
+    cutoff = event.minor_cutoff_date or minor_cutoff_for(event)
+    _check_attendee(
+        attendee, level, cutoff=cutoff, settings=registration_settings(event=event), questions=[]
+    )
+    if (
+        level.age_rule == BadgeLevel.AgeRule.FREE_UNDER
+        and registration.price == ZERO
+        and level.free_under_age is not None
+        and _age_on(person.birthdate, event.start_date) >= level.free_under_age
+    ):
+        raise ValidationError({"level": f"This free {level.name} badge is for children only."})
+    if ban_matches(legal_name=person.legal_name, email=person.email, birthdate=person.birthdate):
+        raise ValidationError(
+            "This transfer cannot be completed; please contact the registration team."
+        )
+    for name, value in person.__dict__.items():
+        setattr(registration, name, value.strip() if isinstance(value, str) else value)
+    registration.email = registration.email.lower()
+    registration.checkin_token = new_checkin_token()
+    registration.holder = account
+    registration.needs_holder = False
+    _audit(registration, by=account, reason=f"{transfer.kind} to {account.email}")
+    registration.save(update_fields=[*person.__dict__, "checkin_token", "holder", "needs_holder"])
+    registration_id = registration.pk
+    transaction.on_commit(lambda: _queue_registration_confirmation(registration_id))
+    transfer.accepted_at, transfer.accepted_by = now, account
+    _audit(transfer, by=account, reason="accepted")
+    transfer.save(update_fields=["accepted_at", "accepted_by"])
+    _record_status(
+        registration.order, registration.order.status, from_status=registration.order.status,
+        by=account, note=f"badge #{registration.badge_number}: {transfer.kind} accepted",
+    )  # fmt: skip
+    return registration
+
+
+@transaction.atomic
+def registration_upgrade(
+    *, registration_id: int, account, level_id: int, provider: str, now: dt.datetime | None = None
+) -> Order:
+    """Move a paid badge to a higher level, paying only the difference between today's price of
+    the new level and what was paid for the badge. The difference is an order of its own, paid
+    like any order; the new level's place is taken under the same row locks as a purchase
+    (levels locked by id) and held while that order is pending. When it is paid the badge
+    changes level (``order_mark_paid`` → ``_apply_upgrade``); until then nothing changes."""
+    now = now or timezone.now()
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("order", "event", "level")
+        .filter(held_by_q(account_id=account.pk), pk=registration_id)
+        .first()
+    )
+    if registration is None or registration.order.status != Order.Status.PAID:
+        raise ValidationError("Only a paid badge you hold can be upgraded.")
+    event = registration.event
+    levels = _lock_levels(event, {registration.level_id, level_id})
+    target = levels[level_id]
+    _check_level_on_sale(target, None, now)
+    if Upgrade.objects.filter(
+        active_order_q(now=now, prefix="order__"), registration=registration,
+        applied_at__isnull=True,
+    ).exists():  # fmt: skip
+        raise ValidationError("This badge already has an upgrade waiting for payment.")
+    target_price = level_price_on(level=target, day=_event_today(event, now))
+    difference = target_price - (registration.price - registration.discount)
+    if target.pk == registration.level_id or difference <= 0:
+        raise ValidationError({"level": "Please choose a higher level than your badge's."})
+    person = AttendeeInput(
+        level_id=target.pk, legal_name=registration.legal_name,
+        badge_name=registration.badge_name, birthdate=registration.birthdate,
+        email=registration.email, phone=registration.phone,
+        emergency_contact=registration.emergency_contact,
+        guardian_name=registration.guardian_name, guardian_contact=registration.guardian_contact,
+        guardian_consent=registration.guardian_consent,
+    )  # fmt: skip
+    cutoff = event.minor_cutoff_date or minor_cutoff_for(event)
+    settings = registration_settings(event=event)
+    _check_attendee(person, target, cutoff=cutoff, settings=settings, questions=[])
+    _check_capacity({target.pk: target}, Counter({target.pk: 1}), now)
+    if provider == Order.Provider.FREE:
+        raise ValidationError({"provider": "This upgrade needs a payment."})
+    order = Order(
+        event=event, reference=secrets.token_hex(5).upper(), account=account, provider=provider,
+        currency=settings.currency, subtotal=difference, discount_total=ZERO, total=difference,
+        hold_expires_at=(
+            now + dt.timedelta(minutes=settings.hold_minutes)
+            if provider != Order.Provider.DOOR else None
+        ),
+    )  # fmt: skip
+    _audit(order, by=account, reason=f"upgrade to {target.name}")
+    order.save(force_insert=True)
+    Upgrade.objects.create(
+        order=order, registration=registration, from_level=registration.level, to_level=target,
+        difference=difference,
+    )  # fmt: skip
+    _record_status(order, Order.Status.PENDING, by=account, note=f"upgrade to {target.name}")
+    return order
+
+
+def _apply_upgrade(upgrade: Upgrade, *, by=None) -> None:
+    registration = Registration.objects.select_for_update(of=("self",)).get(
+        pk=upgrade.registration_id
+    )
+    registration.level_id = upgrade.to_level_id
+    registration.price += upgrade.difference
+    _audit(registration, by=by, reason=f"upgraded to {upgrade.to_level.name}")
+    registration.save(update_fields=["level", "price"])
+    upgrade.applied_at = timezone.now()
+    upgrade.save(update_fields=["applied_at"])
+
+
+def _queue_waitlist_processing() -> None:
+    from register.tasks import process_waitlists
+
+    process_waitlists.delay()
+
+
+def waitlist_queue_processing() -> None:
+    """After commit, offer freed places to the waiting lists (capacity raised, places freed)."""
+    transaction.on_commit(_queue_waitlist_processing)
+
+
+@transaction.atomic
+def waitlist_join(
+    *, event: Event, level_id: int, account, now: dt.datetime | None = None
+) -> WaitlistEntry:
+    """Put the account on a sold-out level's waiting list (once: joining again returns the
+    entry it already has)."""
+    now = now or timezone.now()
+    levels = _lock_levels(event, {level_id})
+    level = levels[level_id]
+    existing = WaitlistEntry.objects.filter(
+        level=level, account_id=account.pk,
+        status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
+    ).first()  # fmt: skip
+    if existing is not None:
+        return existing
+    left = _places_left(level, now)
+    if left is None or left > 0:
+        raise ValidationError({"level": f"{level.name} is not sold out: you can register now."})
+    entry = WaitlistEntry(level=level, account_id=account.pk, email=account.email)
+    entry.save(force_insert=True)
+    return entry
+
+
+def _places_left(level: BadgeLevel, now: dt.datetime) -> int | None:
+    if level.capacity is None:
+        return None
+    return max(level.capacity - _places_taken({level.pk}, now)[level.pk], 0)
+
+
+@transaction.atomic
+def waitlist_process(*, site_url: str, now: dt.datetime | None = None) -> int:
+    """Expire offers that ran out, then offer every free place to the next person waiting for
+    its level, in the order they joined: a personal link (random secret, stored hashed) valid
+    for the organizer's ``waitlist_offer_hours``, mailed after commit. An offer reserves its
+    place until it is used or expires. Returns how many offers were sent."""
+    now = now or timezone.now()
+    WaitlistEntry.objects.filter(
+        status=WaitlistEntry.Status.OFFERED, offer_expires_at__lte=now
+    ).update(status=WaitlistEntry.Status.EXPIRED)
+    waiting_levels = set(
+        WaitlistEntry.objects.filter(status=WaitlistEntry.Status.WAITING).values_list(
+            "level", flat=True
+        )
+    )
+    sent = 0
+    for level in (
+        BadgeLevel.objects.select_for_update().filter(pk__in=waiting_levels).order_by("pk")
+    ):
+        hours = registration_settings(event=level.event).waitlist_offer_hours
+        left = _places_left(level, now)
+        queue = WaitlistEntry.objects.filter(level=level, status=WaitlistEntry.Status.WAITING)
+        for entry in queue.order_by("created_at", "pk")[: left if left is not None else None]:
+            token = secrets.token_urlsafe(32)
+            entry.status = WaitlistEntry.Status.OFFERED
+            entry.offer_token_hash = secret_hash(token)
+            entry.offered_at = now
+            entry.offer_expires_at = now + dt.timedelta(hours=hours)
+            entry.save(
+                update_fields=["status", "offer_token_hash", "offered_at", "offer_expires_at"]
+            )
+            link = site_url + reverse("register:waitlist-offer", kwargs={"token": token})
+            transaction.on_commit(partial(_queue_waitlist_offer_mail, entry.pk, link))
+            sent += 1
+    return sent
+
+
+def _queue_waitlist_offer_mail(entry_id: int, link: str) -> None:
+    from register.tasks import send_waitlist_offer
+
+    send_waitlist_offer.delay(entry_id, link)
+
+
+def waitlist_send_offer(*, entry_id: int, link: str) -> int:
+    """Mail one waiting person their offer link."""
+    entry = WaitlistEntry.objects.select_related("level__event").get(pk=entry_id)
+    if entry.status != WaitlistEntry.Status.OFFERED:
+        return 0
+    context = {"entry": entry, "event": entry.level.event, "link": link}
+    return EmailMultiAlternatives(
+        subject=f"A {entry.level.name} place for {entry.level.event.name} is yours to take",
+        body=render_to_string("register/email/waitlist_offer.txt", context),
+        to=[entry.email],
+    ).send()
+
+
+@transaction.atomic
+def waitlist_offer_redeem(
+    *, token: str, account, attendee: AttendeeInput, provider: str, now: dt.datetime | None = None
+) -> Order:
+    """Use a waiting-list offer: an order for its level is placed with the place the offer
+    reserved (``order_place`` with the offer left out of the count), and the offer is spent."""
+    now = now or timezone.now()
+    found = waitlist_offer_by_token(token=token, now=now)
+    if found is None:
+        raise ValidationError("This offer is not valid (any more).")
+    if found.account_id != account.pk:
+        raise ValidationError(
+            "This offer is for another account; log in with the one it was sent to."
+        )
+    if attendee.level_id != found.level_id:
+        raise ValidationError({"level": "This offer is for another level."})
+    _lock_levels(found.level.event, {found.level_id})  # the same lock order as a purchase
+    entry = WaitlistEntry.objects.select_for_update().get(pk=found.pk)
+    expires = entry.offer_expires_at
+    if entry.status != WaitlistEntry.Status.OFFERED or expires is None or expires <= now:
+        raise ValidationError("This offer is not valid (any more).")
+    order = order_place(
+        event=found.level.event, account=account, attendees=[attendee], provider=provider,
+        now=now, waitlist_offer_id=entry.pk,
+    )  # fmt: skip
+    entry.status, entry.order = WaitlistEntry.Status.USED, order
+    entry.save(update_fields=["status", "order"])
+    return order
+
+
+GROUP_SIZE = range(2, 21)
+
+
+@transaction.atomic
+def group_order_place(
+    *, event: Event, account, leader: AttendeeInput, quantity: int, provider: str,
+    now: dt.datetime | None = None,
+) -> Order:  # fmt: skip
+    """A group leader buys ``quantity`` badges of one level in one order (priced, locked and
+    paid like any order). Until assigned, every badge carries the leader's details and waits
+    for a holder (``needs_holder``); the leader assigns each one by email (``transfer_offer``,
+    open whatever the transfer settings say) and the holder accepts with their own details."""
+    if quantity not in GROUP_SIZE:
+        raise ValidationError({"quantity": "A group buys 2 to 20 badges."})
+    order = order_place(
+        event=event, account=account, attendees=[leader] * quantity, provider=provider, now=now
+    )
+    order.registrations.update(needs_holder=True)
+    return order
+
+
+ANONYMIZED = "Anonymized"
+
+
+def _anonymize(registrations: QuerySet[Registration], *, by=None, reason: str) -> int:
+    """Replace the personal details of these registrations; level, prices, order, dates and the
+    year of birth stay (moved no further than keeps a minor a minor, so the age bands of the
+    reports hold), and so counts and revenue do not change. Their earlier audit records, which
+    hold the old details, are deleted."""
+    count = 0
+    cutoffs: dict[int, dt.date] = {}
+    for registration in (
+        registrations.select_for_update(of=("self",)).select_related("event").order_by("pk")
+    ):
+        event = registration.event
+        if event.pk not in cutoffs:
+            cutoffs[event.pk] = event.minor_cutoff_date or minor_cutoff_for(event)
+        cutoff = cutoffs[event.pk]
+        born = registration.birthdate
+        registration.history.all().delete()
+        registration.legal_name = ANONYMIZED
+        registration.badge_name = ANONYMIZED
+        registration.birthdate = dt.date(born.year, 1, 1)
+        if born > cutoff >= registration.birthdate:  # a minor stays a minor
+            registration.birthdate = cutoff + dt.timedelta(days=1)
+        registration.email = f"anonymized-{registration.pk}@invalid"
+        registration.phone = registration.emergency_contact = ""
+        registration.guardian_name = registration.guardian_contact = ""
+        registration.anonymized_at = timezone.now()
+        _audit(registration, by=by, reason=reason)
+        registration.save(update_fields=[
+            "legal_name", "badge_name", "birthdate", "email", "phone", "emergency_contact",
+            "guardian_name", "guardian_contact", "anonymized_at",
+        ])  # fmt: skip
+        Answer.objects.filter(registration=registration).update(value="")
+        Transfer.objects.filter(registration=registration).update(email="anonymized@invalid")
+        Transfer.history.filter(registration_id=registration.pk).delete()
+        count += 1
+    return count
+
+
+@transaction.atomic
+def person_anonymize(*, account) -> int:
+    """A person asks this convention to delete their data: their badges here (held, bought for
+    themselves, or carrying their email) are anonymized and they leave its waiting lists.
+    Orders keep their amounts for the books. Other conventions are not touched: each keeps its
+    data in its own schema. Returns how many badges were anonymized."""
+    email_key = account.email.strip().lower()
+    mine = Registration.objects.filter(
+        held_by_q(account_id=account.pk) | Q(email__iexact=email_key), anonymized_at__isnull=True
+    )
+    WaitlistEntry.objects.filter(account_id=account.pk).update(
+        email="anonymized@invalid", status=WaitlistEntry.Status.LEFT
+    )
+    return _anonymize(mine, by=account, reason="anonymized at the person's request")
+
+
+@transaction.atomic
+def registrations_anonymize_after_event(*, days: int, today: dt.date | None = None) -> int:
+    """Anonymize the registrations of events that ended more than ``days`` days ago (counts and
+    revenue stay identical for reports). Returns how many were anonymized."""
+    if days < 0:
+        raise ValidationError("The number of days cannot be negative.")
+    today = today or timezone.localdate()
+    old = Registration.objects.filter(
+        event__end_date__lt=today - dt.timedelta(days=days), anonymized_at__isnull=True
+    )
+    return _anonymize(old, reason=f"anonymized {days} days after the event")
+
+
+@transaction.atomic
+def registrations_anonymize(*, registration_ids: list[int], by=None) -> int:
+    """The organizer anonymizes chosen registrations (e.g. after the event); counts and revenue
+    stay identical for reports. Returns how many were anonymized."""
+    chosen = Registration.objects.filter(pk__in=registration_ids, anonymized_at__isnull=True)
+    return _anonymize(chosen, by=by, reason="anonymized by the organizer")

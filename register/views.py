@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 import zoneinfo
@@ -17,7 +18,17 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from event.selectors import active_event
-from register.forms import AttendeeForm, BadgeNameForm, CheckoutForm, SimulatedCardForm
+from register.forms import (
+    AttendeeForm,
+    BadgeNameForm,
+    CheckoutForm,
+    GroupForm,
+    OfferCheckoutForm,
+    PersonForm,
+    SimulatedCardForm,
+    TransferOfferForm,
+    UpgradeForm,
+)
 from register.models import AddOn, Order, Question
 from register.payments import SimulatedCardProvider, get_provider, providers_for_checkout
 from register.selectors import (
@@ -25,18 +36,33 @@ from register.selectors import (
     discount_code_valid_now,
     level_offers,
     order_of_account,
+    personal_data,
     registration_of_account,
     registrations_of_account,
+    self_cancel_deadline,
+    transfer_by_token,
+    transfer_deadline,
+    upgrade_offers,
+    waitlist_of_account,
+    waitlist_offer_by_token,
 )
 from register.services import (
     PaymentConflictError,
     discount_code_attempts_left,
     discount_code_failure_record,
+    group_order_place,
+    order_cancel_by_attendee,
     order_mark_paid,
     order_place,
+    person_anonymize,
     qr_svg,
     registration_change_badge_name,
+    registration_upgrade,
     stripe_event_handle,
+    transfer_accept,
+    transfer_offer,
+    waitlist_join,
+    waitlist_offer_redeem,
 )
 
 logger = logging.getLogger(__name__)
@@ -57,10 +83,18 @@ def _code_guesser(request) -> dict:
     return {"account_id": request.user.pk, "client_ip": request.META.get("REMOTE_ADDR", "")}
 
 
-def _with_qr_codes(registrations) -> list[tuple]:
-    """Each registration with its check-in QR code, once its order is paid."""
+def _with_qr_codes(registrations, *, account_id: int) -> list[tuple]:
+    """Each registration with its check-in QR code, once its order is paid — unless the badge
+    was transferred to someone else (then only they see its code)."""
     return [
-        (r, qr_svg(r.checkin_token) if r.order.status == Order.Status.PAID else None)
+        (
+            r,
+            qr_svg(r.checkin_token)
+            if r.order.status == Order.Status.PAID
+            and r.holder_id in (None, account_id)
+            and not r.needs_holder
+            else None,
+        )
         for r in registrations
     ]
 
@@ -199,22 +233,58 @@ class SimulatedPaymentView(LoginRequiredMixin, View):
 
 
 class OrderView(LoginRequiredMixin, View):
-    def get(self, request, reference):
+    def get(self, request, reference, *, errors=(), status=200):
         order = order_of_account(reference=reference, account_id=request.user.pk)
         if order is None:
             raise Http404
-        badges = _with_qr_codes(order.registrations.all())
-        return render(request, "register/order.html", {"order": order, "badges": badges})
+        badges = _with_qr_codes(order.registrations.all(), account_id=request.user.pk)
+        today = timezone.now().astimezone(zoneinfo.ZoneInfo(order.event.timezone)).date()
+        cancellable = order.status in (Order.Status.PENDING, Order.Status.PAID, Order.Status.HELD)
+        context = {
+            "order": order, "badges": badges, "errors": errors,
+            "cancel_until": self_cancel_deadline(event=order.event, today=today)
+            if cancellable else None,
+        }  # fmt: skip
+        return render(request, "register/order.html", context, status=status)
+
+
+class OrderCancelView(LoginRequiredMixin, View):
+    """The buyer cancels their own order (refunded in full) within the organizer's window."""
+
+    def post(self, request, reference):
+        order = order_of_account(reference=reference, account_id=request.user.pk)
+        if order is None:
+            raise Http404
+        try:
+            order_cancel_by_attendee(order_id=order.pk, account=request.user)
+        except ValidationError as error:
+            return OrderView().get(request, reference, errors=error.messages, status=400)
+        return redirect("register:order", reference=reference)
 
 
 class MyRegistrationsView(LoginRequiredMixin, View):
     def get(self, request, *, errors=None, status=200):
-        badges = _with_qr_codes(registrations_of_account(account_id=request.user.pk))
+        registrations = list(registrations_of_account(account_id=request.user.pk))
+        badges = _with_qr_codes(registrations, account_id=request.user.pk)
         event = active_event()
+        now = timezone.now()
+        offers = level_offers(event=event, now=now, day=timezone.localdate()) if event else []
+        upgrades = {
+            r.pk: upgrade_offers(registration=r, offers=offers)
+            for r in registrations
+            if event and r.event_id == event.pk and r.order.status == Order.Status.PAID
+        }
         edit_until = (
             badge_name_edit_deadline(event=event, today=timezone.localdate()) if event else None
         )
-        context = {"badges": badges, "edit_until": edit_until}
+        transfer_until = (
+            transfer_deadline(event=event, today=timezone.localdate()) if event else None
+        )
+        context = {
+            "badges": badges, "edit_until": edit_until, "transfer_until": transfer_until,
+            "no_transfer_limit": dt.date.max, "upgrades": upgrades,
+            "providers": providers_for_checkout(),
+        }  # fmt: skip
         return render(request, "register/mine.html", context | {"errors": errors}, status=status)
 
 
@@ -234,6 +304,209 @@ class BadgeNameChangeView(LoginRequiredMixin, View):
             )
         except ValidationError as error:
             return MyRegistrationsView().get(request, errors=error.messages, status=400)
+        return redirect("register:mine")
+
+
+class TransferOfferView(LoginRequiredMixin, View):
+    """The holder of a paid badge offers it to someone else by email."""
+
+    def post(self, request, registration_id):
+        form = TransferOfferForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors.get_json_data())
+            transfer_offer(
+                registration_id=registration_id, by=request.user,
+                email=form.cleaned_data["email"],
+                site_url=f"{request.scheme}://{request.get_host()}",
+            )  # fmt: skip
+        except ValidationError as error:
+            return MyRegistrationsView().get(request, errors=error.messages, status=400)
+        return redirect("register:mine")
+
+
+class TransferAcceptView(LoginRequiredMixin, View):
+    """The recipient of a transfer link takes the badge over with their own details."""
+
+    def _transfer(self, token):
+        transfer = transfer_by_token(token=token, now=timezone.now())
+        if transfer is None:
+            raise Http404("This transfer link is not valid (any more).")
+        return transfer
+
+    def get(self, request, token):
+        transfer = self._transfer(token)
+        form = PersonForm(initial={"email": transfer.email})
+        return render(
+            request, "register/transfer_accept.html", {"transfer": transfer, "form": form}
+        )
+
+    def post(self, request, token):
+        transfer = self._transfer(token)
+        form = PersonForm(request.POST)
+        context = {"transfer": transfer, "form": form}
+        if not form.is_valid():
+            return render(request, "register/transfer_accept.html", context, status=400)
+        try:
+            transfer_accept(token=token, account=request.user, person=form.to_input())
+        except ValidationError as error:
+            context["errors"] = error.messages
+            return render(request, "register/transfer_accept.html", context, status=400)
+        return redirect("register:mine")
+
+
+class UpgradeView(LoginRequiredMixin, View):
+    """Move a paid badge to a higher level, paying the difference like any order."""
+
+    def post(self, request, registration_id):
+        event = _event_or_404()
+        levels = [o.level for o in level_offers(event=event, now=timezone.now(),
+                                                  day=timezone.localdate())]  # fmt: skip
+        form = UpgradeForm(request.POST, levels=levels, providers=providers_for_checkout())
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors.get_json_data())
+            order = registration_upgrade(
+                registration_id=registration_id, account=request.user,
+                level_id=form.cleaned_data["level"], provider=form.cleaned_data["provider"],
+            )  # fmt: skip
+        except ValidationError as error:
+            return MyRegistrationsView().get(request, errors=error.messages, status=400)
+        next_url = get_provider(order.provider).start(
+            order=order,
+            site_url=f"{request.scheme}://{request.get_host()}",
+            tenant_schema=request.tenant.schema_name,
+        )
+        if next_url:
+            return redirect(next_url)
+        return redirect("register:order", reference=order.reference)
+
+
+class WaitlistView(LoginRequiredMixin, View):
+    """The account's places on waiting lists (and offers not yet used)."""
+
+    def get(self, request, *, errors=(), status=200):
+        entries = waitlist_of_account(account_id=request.user.pk)
+        context = {"entries": entries, "errors": errors}
+        return render(request, "register/waitlist.html", context, status=status)
+
+
+class WaitlistJoinView(LoginRequiredMixin, View):
+    """One click on a sold-out level: join its waiting list."""
+
+    def post(self, request, level_id):
+        event = _event_or_404()
+        try:
+            waitlist_join(event=event, level_id=level_id, account=request.user)
+        except ValidationError as error:
+            return WaitlistView().get(request, errors=error.messages, status=400)
+        return redirect("register:waitlist")
+
+
+class WaitlistOfferView(LoginRequiredMixin, View):
+    """A personal offer from the waiting list: register one person for the offered level."""
+
+    def _context(self, request, token):
+        entry = waitlist_offer_by_token(token=token, now=timezone.now())
+        if entry is None:
+            raise Http404("This offer is not valid (any more).")
+        event = entry.level.event
+        formset = formset_factory(AttendeeForm, extra=1, max_num=1)(
+            request.POST or None, prefix="attendee", form_kwargs={
+                "levels": [(entry.level, entry.level.name)],
+                "add_ons": list(AddOn.objects.filter(event=event)),
+                "questions": list(Question.objects.filter(event=event)),
+            },
+        )  # fmt: skip
+        checkout = OfferCheckoutForm(request.POST or None, providers=providers_for_checkout())
+        return {"entry": entry, "formset": formset, "checkout": checkout, "errors": ()}
+
+    def get(self, request, token):
+        return render(request, "register/waitlist_offer.html", self._context(request, token))
+
+    def post(self, request, token):
+        context = self._context(request, token)
+        formset, checkout = context["formset"], context["checkout"]
+        if not (formset.is_valid() and checkout.is_valid()):
+            return render(request, "register/waitlist_offer.html", context, status=400)
+        try:
+            order = waitlist_offer_redeem(
+                token=token, account=request.user, attendee=formset[0].to_input(),
+                provider=checkout.cleaned_data["provider"],
+            )  # fmt: skip
+        except ValidationError as error:
+            context["errors"] = error.messages
+            return render(request, "register/waitlist_offer.html", context, status=400)
+        next_url = get_provider(order.provider).start(
+            order=order,
+            site_url=f"{request.scheme}://{request.get_host()}",
+            tenant_schema=request.tenant.schema_name,
+        )
+        if next_url:
+            return redirect(next_url)
+        return redirect("register:order", reference=order.reference)
+
+
+class GroupOrderView(LoginRequiredMixin, View):
+    """A group leader buys several badges of one level, to assign to their holders later."""
+
+    def _context(self, request, event):
+        now = timezone.now()
+        offers = level_offers(event=event, now=now, day=timezone.localdate())
+        leader = AttendeeForm(
+            request.POST or None, prefix="leader",
+            levels=[(o.level, f"{o.level.name} — {o.price}") for o in offers if not o.is_sold_out],
+            add_ons=[], questions=list(Question.objects.filter(event=event)),
+        )  # fmt: skip
+        group = GroupForm(request.POST or None, providers=providers_for_checkout())
+        return {"event": event, "leader": leader, "group": group, "errors": ()}
+
+    def get(self, request):
+        event = _event_or_404()
+        return render(request, "register/group.html", self._context(request, event))
+
+    def post(self, request):
+        event = _event_or_404()
+        context = self._context(request, event)
+        leader, group = context["leader"], context["group"]
+        if not (leader.is_valid() and group.is_valid()):
+            return render(request, "register/group.html", context, status=400)
+        try:
+            order = group_order_place(
+                event=event, account=request.user, leader=leader.to_input(),
+                quantity=group.cleaned_data["quantity"], provider=group.cleaned_data["provider"],
+            )  # fmt: skip
+        except ValidationError as error:
+            context["errors"] = error.messages
+            return render(request, "register/group.html", context, status=400)
+        next_url = get_provider(order.provider).start(
+            order=order,
+            site_url=f"{request.scheme}://{request.get_host()}",
+            tenant_schema=request.tenant.schema_name,
+        )
+        if next_url:
+            return redirect(next_url)
+        return redirect("register:order", reference=order.reference)
+
+
+class MyDataView(LoginRequiredMixin, View):
+    """Everything this convention holds about the logged-in person, as a JSON download."""
+
+    def get(self, request):
+        data = personal_data(account_id=request.user.pk, email=request.user.email)
+        response = JsonResponse(data, json_dumps_params={"indent": 2})
+        response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+        return response
+
+
+class MyDataDeleteView(LoginRequiredMixin, View):
+    """The person asks this convention to delete their data: their badges here are anonymized."""
+
+    def get(self, request):
+        return render(request, "register/my_data_delete.html")
+
+    def post(self, request):
+        person_anonymize(account=request.user)
         return redirect("register:mine")
 
 

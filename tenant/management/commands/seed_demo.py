@@ -11,7 +11,7 @@ from directory.signals import listing_refresh_for_current_schema
 from event.models import Event
 from event.services import event_create
 from front.models import Page, SiteBranding
-from register.models import AddOn, BadgeLevel, DiscountCode, PriceTier
+from register.models import AddOn, BadgeLevel, DiscountCode, PriceTier, RegistrationSettings
 from tenant.models import Domain, Tenant, User
 from tenant.services import membership_grant, tenant_create, user_create
 
@@ -202,6 +202,14 @@ class Command(BaseCommand):
             options=["S", "M", "L", "XL", "XXL"],
         )  # fmt: skip
         DiscountCode.objects.create(event=event, code="FRIEND10", kind="percent", amount=10)
+        # Lifecycle features on: transfers, and cancelling with a refund until two weeks before.
+        RegistrationSettings.objects.update_or_create(
+            event=event,
+            defaults={
+                "transfers_allowed": True,
+                "self_cancel_until": event.start_date - dt.timedelta(days=14),
+            },
+        )
 
     def _seed_site(self, site: dict) -> None:
         """Branding and content pages, added to demo tenants that lack them."""
