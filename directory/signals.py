@@ -7,9 +7,11 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django_tenants.utils import get_public_schema_name
 
+from directory.models import ConventionAttendee
 from directory.services import attendee_record, listing_refresh
 from event.models import Event
-from register.models import Order
+from register.models import Order, Registration
+from register.signals import person_data_deleted
 from tenant.models import Tenant
 
 
@@ -37,6 +39,22 @@ def order_placed(sender, instance: Order, created: bool, **kwargs) -> None:
     tenant = _serving_tenant()
     if created and tenant is not None and instance.account_id:
         attendee_record(user_id=instance.account_id, tenant=tenant)
+
+
+@receiver(post_save, sender=Registration, dispatch_uid="directory_badge_held")
+def badge_held(sender, instance: Registration, **kwargs) -> None:
+    """A badge handed over (transfer, group assignment) makes its holder an attendee too."""
+    tenant = _serving_tenant()
+    if tenant is not None and instance.holder_id:
+        attendee_record(user_id=instance.holder_id, tenant=tenant)
+
+
+@receiver(person_data_deleted, dispatch_uid="directory_person_deleted")
+def person_deleted(sender, account_id: int, **kwargs) -> None:
+    """After deleting their data here, the convention no longer shows under My conventions."""
+    tenant = _serving_tenant()
+    if tenant is not None:
+        ConventionAttendee.objects.filter(user_id=account_id, tenant=tenant).delete()
 
 
 def listing_refresh_for_current_schema(*, tenant) -> None:

@@ -57,6 +57,7 @@ from register.selectors import (
     transfer_deadline,
     waitlist_offer_by_token,
 )
+from register.signals import person_data_deleted
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -1199,7 +1200,11 @@ def person_anonymize(*, account) -> int:
     WaitlistEntry.objects.filter(account_id=account.pk).update(
         email="anonymized@invalid", status=WaitlistEntry.Status.LEFT
     )
-    return _anonymize(mine, by=account, reason="anonymized at the person's request")
+    count = _anonymize(mine, by=account, reason="anonymized at the person's request")
+    transaction.on_commit(
+        partial(person_data_deleted.send, sender=Registration, account_id=account.pk)
+    )
+    return count
 
 
 @transaction.atomic

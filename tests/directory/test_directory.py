@@ -159,6 +159,43 @@ def test_placing_an_order_records_the_convention_for_my_conventions(tenant_a, te
     ]
 
 
+def test_a_handed_over_badge_records_the_convention_for_its_new_holder(tenant_a):
+    buyer, holder = UserFactory(), UserFactory()
+    event = _event(tenant_a, "Alpha Con")
+    with tenant_context(tenant_a):
+        level = BadgeLevelFactory(event=event)
+        order = order_place(
+            event=event, account=buyer, provider="simulated", attendees=[attendee(level)]
+        )
+        registration = order.registrations.get()
+        registration.holder = holder
+        registration.save()
+
+    assert ConventionAttendee.objects.filter(user=holder, tenant=tenant_a).exists()
+
+
+def test_deleting_my_data_here_drops_only_this_convention_from_my_conventions(
+    tenant_a, tenant_b, client_a, django_capture_on_commit_callbacks
+):
+    person = UserFactory()
+    for tenant in (tenant_a, tenant_b):
+        event = _event(tenant, f"{tenant.name} Con")
+        with tenant_context(tenant):
+            level = BadgeLevelFactory(event=event)
+            order_place(
+                event=event, account=person, provider="simulated", attendees=[attendee(level)]
+            )
+    client_a.post("/accounts/login/", {"username": person.email, "password": PASSWORD})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_a.post("/register/my-data/delete/")
+
+    assert response.status_code == 302
+    assert list(
+        ConventionAttendee.objects.filter(user=person).values_list("tenant", flat=True)
+    ) == [tenant_b.pk]
+
+
 def test_my_conventions_lists_registrations_and_roles_only_mine(tenant_a, tenant_b, client_public):
     _event(tenant_a, "Alpha Con")
     me, other = UserFactory(), UserFactory()
