@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -44,6 +45,15 @@ PERSONAL_DATA: dict[str, dict[str, str]] = {
         "checkin_token": "md5(random()::text || id)",
     },
     "register_answer": {"value": "CASE WHEN value = '' THEN '' ELSE 'Answer ' || id END"},
+    "register_banentry": {
+        "name": "{first} || ' ' || {last}",
+        "email": "CASE WHEN email = '' THEN '' ELSE 'banned' || id || '@sandbox.invalid' END",
+        "birthdate": "make_date(extract(year FROM birthdate)::int, (1 + {h} % 12)::int, "
+        "(1 + {h} % 28)::int)",
+        "reason": "CASE WHEN reason = '' THEN '' ELSE 'Reason ' || id END",
+    },
+    "register_transfer": {"email": "'recipient' || id || '@sandbox.invalid'"},
+    "register_waitlistentry": {"email": "'waiting' || id || '@sandbox.invalid'"},
     "register_order": {"provider_reference": "''"},
 }
 
@@ -54,8 +64,15 @@ def _fetch(sql: str, params: list | None = None) -> list[tuple]:
         return cursor.fetchall()
 
 
+def audit_history_tables() -> set[str]:
+    """The audit trail's tables (django-simple-history): a sandbox starts without history, since
+    its rows keep every earlier value of the personal data the copy scrambles."""
+    return {model._meta.db_table for model in apps.get_models() if hasattr(model, "instance_type")}
+
+
 def _copy_rows(source: str, target: str) -> None:
     quote = connection.ops.quote_name
+    not_copied = NOT_COPIED | audit_history_tables()
     tables = _fetch(
         "SELECT c.relname, array_agg(quote_ident(a.attname) ORDER BY a.attnum) "
         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -67,7 +84,7 @@ def _copy_rows(source: str, target: str) -> None:
     with connection.cursor() as cursor:
         # Foreign keys are deferred to the commit, so the order of the tables does not matter.
         for table, columns in tables:
-            if table in NOT_COPIED or table in COPIED_ROWS:
+            if table in not_copied or table in COPIED_ROWS:
                 continue
             cols = ", ".join(columns)
             cursor.execute(

@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django_tenants.utils import schema_context, tenant_context
 
+from register.models import BanEntry, WaitlistEntry
 from register.services import order_place
 from tenant.models import Tenant, User
 from tenant.services import custom_domain_add, custom_domain_verify, tenant_create
@@ -59,6 +60,12 @@ def populate(schema_a: str, schema_b: str) -> Populated:
                 attendees=[attendee(level, legal_name=name, email=f"{person}@real-people.example",
                                     answers={question.pk: f"{name} likes otters"})],
             )  # fmt: skip
+        BanEntry.objects.create(
+            name="Alex Actual Banned", email="banned@real-people.example", reason="215 555 call"
+        )
+        WaitlistEntry.objects.create(
+            level=level, account_id=users["member"].pk, email="waiting@real-people.example"
+        )
         default_storage.save("logos/logo.txt", ContentFile(f"{schema_a} logo".encode()))
     with tenant_context(b):
         level_b = BadgeLevelFactory(event=EventFactory(name="Beta Secret Con", is_active=True))
