@@ -188,7 +188,6 @@ def test_fallback_client_stops_at_the_request_count_and_counts_statuses(tiny_ser
 
 
 def test_chart_is_written(tmp_path):
-    pytest.importorskip("matplotlib")
     from bench.run import chart
 
     rows = build_rows(_results(ours_rps=96, ours_sql=1, paid=100), parse_args([]))
