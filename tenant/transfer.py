@@ -497,13 +497,20 @@ def tenant_import(
         work = Path(scratch)
         manifest, public = _read_archive(path, work)
         schema = manifest["schema_name"]
+        source_major = manifest["versions"]["postgresql_server"] // 10000
+        if source_major > _server_major():
+            # PostgreSQL restores into the same or a newer major version only; an older server
+            # fails part-way on settings and syntax it does not know.
+            raise TransferError(
+                f"Cannot import {schema}: it was exported from PostgreSQL {source_major} and this "
+                f"server runs PostgreSQL {_server_major()}. Import it into PostgreSQL "
+                f"{source_major} or newer."
+            )
         behind = _check_migrations(manifest)
         problems, taken_hosts = _conflicts(public, schema, skip_taken_domains=skip_taken_domains)
         if problems:
             raise TransferError(f"Cannot import {schema}: " + "; ".join(problems) + ".")
         pg_restore, _major = pg_tool("pg_restore", at_least=manifest["versions"]["pg_dump_major"])
-        if manifest["versions"]["postgresql_server"] // 10000 > _server_major():
-            logger.warning("importing a PostgreSQL %s dump into an older server", pg_restore)
         result = ImportResult(tenant=Tenant(schema_name=schema))
         restore = [
             str(pg_restore), f"--dbname={database_conninfo()}", "--no-owner", "--no-privileges",

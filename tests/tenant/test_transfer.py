@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import tarfile
@@ -195,20 +196,41 @@ def test_import_refuses_a_taken_schema_and_hosts_and_writes_nothing(exported, po
     assert Domain.objects.count() == domains
 
 
-def test_import_refuses_an_archive_ahead_of_the_code(exported, populated, tmp_path):
+def _with_manifest(exported, tmp_path, change) -> Path:
     members = _members(exported)
     manifest = json.loads(members["manifest.json"])
-    manifest["migrations"]["schema"].append(["register", "9999_from_the_future"])
+    change(manifest)
     members["manifest.json"] = json.dumps(manifest).encode()
-    ahead = tmp_path / "ahead.tar.gz"
-    with tarfile.open(ahead, "w:gz") as archive:
+    changed = tmp_path / "changed.tar.gz"
+    with tarfile.open(changed, "w:gz") as archive:
         for name, content in members.items():
             info = tarfile.TarInfo(name)
             info.size = len(content)
-            archive.addfile(info, fileobj=__import__("io").BytesIO(content))
+            archive.addfile(info, fileobj=io.BytesIO(content))
+    return changed
+
+
+def test_import_refuses_an_archive_ahead_of_the_code(exported, populated, tmp_path):
+    ahead = _with_manifest(
+        exported,
+        tmp_path,
+        lambda manifest: manifest["migrations"]["schema"].append(
+            ["register", "9999_from_the_future"]
+        ),
+    )
 
     with pytest.raises(CommandError, match="ahead of this code .*register.9999_from_the_future"):
         call_command("import_tenant", str(ahead), verbosity=0)
+
+
+def test_import_refuses_a_dump_from_a_newer_postgresql(exported, populated, tmp_path):
+    def from_the_future(manifest):
+        manifest["versions"]["postgresql_server"] = 990000
+
+    newer = _with_manifest(exported, tmp_path, from_the_future)
+
+    with pytest.raises(CommandError, match="exported from PostgreSQL 99 and this server runs"):
+        call_command("import_tenant", str(newer), verbosity=0)
 
 
 def test_import_of_something_else_says_so(tmp_path, db):
