@@ -78,6 +78,16 @@ def _event_or_404():
     return event
 
 
+def _people_wanted(raw: str | None) -> int:
+    """How many attendee forms to show for ``?people=``: clamped to 1..MAX_ATTENDEES; anything
+    that is not a whole number (a typo, a hand-edited link) shows one form."""
+    try:
+        wanted = int(raw or 1)
+    except ValueError:
+        return 1
+    return min(max(wanted, 1), MAX_ATTENDEES)
+
+
 def _code_guesser(request) -> dict:
     """Who is trying discount codes, as the throttle counts them (account and address)."""
     return {"account_id": request.user.pk, "client_ip": request.META.get("REMOTE_ADDR", "")}
@@ -108,7 +118,7 @@ class RegisterView(LoginRequiredMixin, View):
         code_text = (request.POST.get("discount_code") or request.GET.get("code") or "").strip()
         code, code_message = self._look_up_code(request, event, code_text, now)
         offers = level_offers(event=event, now=now, day=day, code=code)
-        people = min(max(int(request.GET.get("people", 1) or 1), 1), MAX_ATTENDEES)
+        people = _people_wanted(request.GET.get("people"))
         form_kwargs = {
             "levels": [
                 (o.level, f"{o.level.name} — {o.price}" + (" (sold out)" if o.is_sold_out else ""))
