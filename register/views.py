@@ -14,6 +14,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
@@ -121,7 +122,11 @@ class RegisterView(LoginRequiredMixin, View):
         people = _people_wanted(request.GET.get("people"))
         form_kwargs = {
             "levels": [
-                (o.level, f"{o.level.name} — {o.price}" + (" (sold out)" if o.is_sold_out else ""))
+                (
+                    o.level,
+                    f"{o.level.name} — {o.price}"
+                    + (f" ({gettext('sold out')})" if o.is_sold_out else ""),
+                )
                 for o in offers
             ],
             "add_ons": list(AddOn.objects.filter(event=event)),
@@ -149,12 +154,12 @@ class RegisterView(LoginRequiredMixin, View):
             return discount_code_valid_now(event=event, code=code_text, now=now), ""
         who = _code_guesser(request)
         if not discount_code_attempts_left(**who):
-            return None, "Too many wrong discount codes. Try again in 15 minutes."
+            return None, gettext("Too many wrong discount codes. Try again in 15 minutes.")
         code = discount_code_valid_now(event=event, code=code_text, now=now)
         if code is None:
             discount_code_failure_record(**who)
-            return None, "That code is not valid for this event now."
-        return code, f"Code {code.code} applied."
+            return None, gettext("That code is not valid for this event now.")
+        return code, gettext("Code %(code)s applied.") % {"code": code.code}
 
     def get(self, request):
         event = _event_or_404()
@@ -174,7 +179,7 @@ class RegisterView(LoginRequiredMixin, View):
         code = checkout.cleaned_data["discount_code"].strip()
         who = _code_guesser(request)
         if code and not discount_code_attempts_left(**who):
-            context["errors"] = ["Too many wrong discount codes. Try again in 15 minutes."]
+            context["errors"] = [gettext("Too many wrong discount codes. Try again in 15 minutes.")]
             return render(request, "register/register.html", context, status=429)
         try:
             order = order_place(
