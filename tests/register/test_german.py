@@ -5,11 +5,14 @@ import datetime as dt
 import re
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.template.loader import render_to_string
 from django.test import Client
+from django.utils import translation
 from django_tenants.utils import tenant_context
 
 from event.services import event_generate_properties
@@ -149,3 +152,20 @@ def test_german_catalog_translates_every_string_of_the_register_app():
     assert len(marked) > 40
     assert not [msgid for msgid in marked if not entries.get(msgid)]
     assert not re.findall(r'(?:label|help_text)="', forms_py), "unmarked form labels"
+
+
+def test_attendee_mails_render_in_german():
+    event = SimpleNamespace(name="Fuchscon", start_date=dt.date(2031, 7, 1),
+                            end_date=dt.date(2031, 7, 4))  # fmt: skip
+    registration = SimpleNamespace(legal_name="Kim Muster", badge_name="Kim", badge_number=20,
+                                   level=SimpleNamespace(name="Day"))  # fmt: skip
+    context = {"event": event, "registration": registration,
+               "order": SimpleNamespace(reference="AB12")}  # fmt: skip
+
+    with translation.override("de"):
+        text = render_to_string("register/email/confirmation.txt", context)
+        html = render_to_string("register/email/confirmation.html", context | {"qr_svg": ""})
+
+    assert text.startswith("Hallo Kim Muster,\n\nSie sind für Fuchscon (1. Juli 2031 – 4. Juli")
+    assert "Badge-Nr.:     20" in text and "Bestellung:       AB12" in text
+    assert "Sie sind für <strong>Fuchscon</strong>" in html
