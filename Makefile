@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export MIDSUMMER_DEV ?= 1
+# Links in mails sent without a request (Celery) point at the port `make run` serves on.
+export SITE_LINK_PORT ?= $(PORT)
 
 .PHONY: run test lint setup migrate demo clean-data bench
 

@@ -279,6 +279,9 @@ TENANT_DELETE_EXPORT_MAX_AGE_MINUTES = env.int("TENANT_DELETE_EXPORT_MAX_AGE_MIN
 SANDBOX_EMAIL_SINK = env.str("SANDBOX_EMAIL_SINK", default="")
 # Directory of pg_dump / pg_restore for export and import (default: searched, see transfer.py).
 PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
+# Port in links built without a request (mails from Celery: waiting-list offers). Dev mode: the
+# port `make run` serves on (the Makefile passes its PORT); production: none (0), as behind a proxy.
+SITE_LINK_PORT = env.int("SITE_LINK_PORT", default=8000 if DEV_MODE else 0)
 STORAGES = {
     "default": {"BACKEND": "tenant.storage.TenantMediaStorage"},
     "staticfiles": {

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from register.models import AddOn, BadgeLevel, Question
 from register.services import AttendeeInput, PersonInput
@@ -9,17 +10,23 @@ NO_ADD_ON = ""
 
 
 class AttendeeForm(forms.Form):
-    level = forms.TypedChoiceField(label="Badge level", coerce=int)
-    legal_name = forms.CharField(label="Legal name", max_length=200)
-    badge_name = forms.CharField(label="Badge name", max_length=64)
-    birthdate = forms.DateField(label="Birthdate", widget=forms.DateInput(attrs={"type": "date"}))
-    email = forms.EmailField(label="Email")
-    phone = forms.CharField(label="Phone", max_length=40)
-    emergency_contact = forms.CharField(label="Emergency contact (name and phone)", max_length=200)
-    guardian_name = forms.CharField(label="Guardian's name (minors)", required=False)
-    guardian_contact = forms.CharField(label="Guardian's phone or email (minors)", required=False)
+    level = forms.TypedChoiceField(label=_("Badge level"), coerce=int)
+    legal_name = forms.CharField(label=_("Legal name"), max_length=200)
+    badge_name = forms.CharField(label=_("Badge name"), max_length=64)
+    birthdate = forms.DateField(
+        label=_("Birthdate"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    email = forms.EmailField(label=_("Email"))
+    phone = forms.CharField(label=_("Phone"), max_length=40)
+    emergency_contact = forms.CharField(
+        label=_("Emergency contact (name and phone)"), max_length=200
+    )
+    guardian_name = forms.CharField(label=_("Guardian's name (minors)"), required=False)
+    guardian_contact = forms.CharField(
+        label=_("Guardian's phone or email (minors)"), required=False
+    )
     guardian_consent = forms.BooleanField(
-        label="The guardian consents to this registration (minors)", required=False
+        label=_("The guardian consents to this registration (minors)"), required=False
     )
 
     def __init__(
@@ -34,8 +41,8 @@ class AttendeeForm(forms.Form):
         self.fields["level"].choices = [(level.pk, label) for level, label in levels]
         self.add_ons, self.questions = add_ons, questions
         for add_on in add_ons:
-            choices = [(NO_ADD_ON, "No, thanks")] + (
-                [(option, option) for option in add_on.options] or [("yes", "Yes")]
+            choices = [(NO_ADD_ON, _("No, thanks"))] + (
+                [(option, option) for option in add_on.options] or [("yes", _("Yes"))]
             )
             self.fields[f"add_on_{add_on.pk}"] = forms.ChoiceField(
                 label=f"{add_on.name} (+{add_on.price})", choices=choices, required=False
@@ -84,8 +91,8 @@ class AttendeeForm(forms.Form):
 
 
 class CheckoutForm(forms.Form):
-    discount_code = forms.CharField(label="Discount code", max_length=40, required=False)
-    provider = forms.ChoiceField(label="Payment", widget=forms.RadioSelect)
+    discount_code = forms.CharField(label=_("Discount code"), max_length=40, required=False)
+    provider = forms.ChoiceField(label=_("Payment"), widget=forms.RadioSelect)
     submission = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, providers, **kwargs):
@@ -95,7 +102,7 @@ class CheckoutForm(forms.Form):
 
 class SimulatedCardForm(forms.Form):
     card_number = forms.CharField(
-        label="Card number", max_length=23, help_text="4242 4242 4242 4242 is approved."
+        label=_("Card number"), max_length=23, help_text=_("4242 4242 4242 4242 is approved.")
     )
 
     def clean_card_number(self) -> str:
@@ -103,26 +110,32 @@ class SimulatedCardForm(forms.Form):
 
 
 class BadgeNameForm(forms.Form):
-    badge_name = forms.CharField(label="Badge name", max_length=64)
+    badge_name = forms.CharField(label=_("Badge name"), max_length=64)
 
 
 class TransferOfferForm(forms.Form):
-    email = forms.EmailField(label="Their email")
+    email = forms.EmailField(label=_("Their email"))
 
 
 class PersonForm(forms.Form):
     """The details of a person taking over a badge (transfer or group assignment)."""
 
-    legal_name = forms.CharField(label="Legal name", max_length=200)
-    badge_name = forms.CharField(label="Badge name", max_length=64)
-    birthdate = forms.DateField(label="Birthdate", widget=forms.DateInput(attrs={"type": "date"}))
-    email = forms.EmailField(label="Email")
-    phone = forms.CharField(label="Phone", max_length=40)
-    emergency_contact = forms.CharField(label="Emergency contact (name and phone)", max_length=200)
-    guardian_name = forms.CharField(label="Guardian's name (minors)", required=False)
-    guardian_contact = forms.CharField(label="Guardian's phone or email (minors)", required=False)
+    legal_name = forms.CharField(label=_("Legal name"), max_length=200)
+    badge_name = forms.CharField(label=_("Badge name"), max_length=64)
+    birthdate = forms.DateField(
+        label=_("Birthdate"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    email = forms.EmailField(label=_("Email"))
+    phone = forms.CharField(label=_("Phone"), max_length=40)
+    emergency_contact = forms.CharField(
+        label=_("Emergency contact (name and phone)"), max_length=200
+    )
+    guardian_name = forms.CharField(label=_("Guardian's name (minors)"), required=False)
+    guardian_contact = forms.CharField(
+        label=_("Guardian's phone or email (minors)"), required=False
+    )
     guardian_consent = forms.BooleanField(
-        label="The guardian consents to this registration (minors)", required=False
+        label=_("The guardian consents to this registration (minors)"), required=False
     )
 
     def to_input(self) -> PersonInput:
@@ -130,8 +143,8 @@ class PersonForm(forms.Form):
 
 
 class UpgradeForm(forms.Form):
-    level = forms.TypedChoiceField(label="New level", coerce=int)
-    provider = forms.ChoiceField(label="Payment")
+    level = forms.TypedChoiceField(label=_("New level"), coerce=int)
+    provider = forms.ChoiceField(label=_("Payment"))
 
     def __init__(self, *args, levels: list[BadgeLevel], providers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,7 +153,7 @@ class UpgradeForm(forms.Form):
 
 
 class OfferCheckoutForm(forms.Form):
-    provider = forms.ChoiceField(label="Payment", widget=forms.RadioSelect)
+    provider = forms.ChoiceField(label=_("Payment"), widget=forms.RadioSelect)
 
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,8 +161,8 @@ class OfferCheckoutForm(forms.Form):
 
 
 class GroupForm(forms.Form):
-    quantity = forms.IntegerField(label="How many badges", min_value=1, max_value=100)
-    provider = forms.ChoiceField(label="Payment", widget=forms.RadioSelect)
+    quantity = forms.IntegerField(label=_("How many badges"), min_value=1, max_value=100)
+    provider = forms.ChoiceField(label=_("Payment"), widget=forms.RadioSelect)
 
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from event.models import BadgeNumberRange, Event
@@ -212,12 +213,12 @@ class Question(models.Model):
 
 class Order(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending payment"
-        PAID = "paid", "Paid"
-        EXPIRED = "expired", "Expired"
-        CANCELLED = "cancelled", "Cancelled"
-        REFUNDED = "refunded", "Refunded"
-        HELD = "held", "Paid, held for review"
+        PENDING = "pending", _("Pending payment")
+        PAID = "paid", _("Paid")
+        EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
+        HELD = "held", _("Paid, held for review")
 
     class Provider(models.TextChoices):
         FREE = "free", "Free"
@@ -452,11 +453,11 @@ class WaitlistEntry(models.Model):
     reserves a place until it expires; its link carries a random secret stored only hashed."""
 
     class Status(models.TextChoices):
-        WAITING = "waiting", "Waiting"
-        OFFERED = "offered", "Offer sent"
-        USED = "used", "Offer used"
-        EXPIRED = "expired", "Offer expired"
-        LEFT = "left", "Left the list"
+        WAITING = "waiting", _("Waiting")
+        OFFERED = "offered", _("Offer sent")
+        USED = "used", _("Offer used")
+        EXPIRED = "expired", _("Offer expired")
+        LEFT = "left", _("Left the list")
 
     level = models.ForeignKey(BadgeLevel, on_delete=models.CASCADE, related_name="waitlist")
     account = models.ForeignKey(

@@ -7,15 +7,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import stripe
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from register.models import Order
 from register.services import order_set_provider_reference
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class PaymentProvider(Protocol):
@@ -23,20 +27,20 @@ class PaymentProvider(Protocol):
     def key(self) -> str: ...
 
     @property
-    def label(self) -> str: ...
+    def label(self) -> StrOrPromise: ...
 
     def start(self, *, order: Order, site_url: str, tenant_schema: str) -> str | None: ...
 
 
 class FreeProvider:
-    key, label = Order.Provider.FREE, "Free"
+    key, label = Order.Provider.FREE, _("Free")
 
     def start(self, *, order: Order, site_url: str, tenant_schema: str) -> str | None:
         return None
 
 
 class DoorProvider:
-    key, label = Order.Provider.DOOR, "Pay at the door"
+    key, label = Order.Provider.DOOR, _("Pay at the door")
 
     def start(self, *, order: Order, site_url: str, tenant_schema: str) -> str | None:
         return None
@@ -45,7 +49,7 @@ class DoorProvider:
 class SimulatedCardProvider:
     """A pretend card form for development and demos; never available with DEBUG off."""
 
-    key, label = Order.Provider.SIMULATED, "Card (simulated — no real money)"
+    key, label = Order.Provider.SIMULATED, _("Card (simulated — no real money)")
     APPROVED = "4242424242424242"
 
     def __init__(self) -> None:
@@ -63,7 +67,7 @@ def stripe_client() -> stripe.StripeClient:
 class StripeCheckoutProvider:
     """Stripe Checkout: the buyer pays on Stripe; the signed webhook marks the order paid."""
 
-    key, label = Order.Provider.STRIPE, "Card (Stripe)"
+    key, label = Order.Provider.STRIPE, _("Card (Stripe)")
 
     def __init__(self) -> None:
         if not (settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET):

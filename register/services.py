@@ -24,6 +24,7 @@ from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from event.models import BadgeNumberRange, Event
 from event.services import minor_cutoff_for
@@ -109,7 +110,9 @@ def _lock_code(event: Event, code: str, now: dt.datetime) -> DiscountCode | None
         or (found.valid_from and now < found.valid_from)
         or (found.valid_until and now >= found.valid_until)
     ):
-        raise ValidationError({"discount_code": "This code is not valid for this event now."})
+        raise ValidationError(
+            {"discount_code": gettext("This code is not valid for this event now.")}
+        )
     return found
 
 
@@ -120,17 +123,21 @@ def _lock_levels(event: Event, ids: set[int]) -> dict[int, BadgeLevel]:
         .order_by("pk")
     }  # fmt: skip
     if set(levels) != ids:
-        raise ValidationError({"level": "That badge level is not offered."})
+        raise ValidationError({"level": gettext("That badge level is not offered.")})
     return levels
 
 
 def _check_level_on_sale(level: BadgeLevel, code: DiscountCode | None, now: dt.datetime) -> None:
     if level.sale_starts_at and now < level.sale_starts_at:
-        raise ValidationError({"level": f"{level.name} is not on sale yet."})
+        raise ValidationError(
+            {"level": gettext("%(level)s is not on sale yet.") % {"level": level.name}}
+        )
     if level.sale_ends_at and now >= level.sale_ends_at:
-        raise ValidationError({"level": f"{level.name} is no longer on sale."})
+        raise ValidationError(
+            {"level": gettext("%(level)s is no longer on sale.") % {"level": level.name}}
+        )
     if level.is_hidden and (code is None or not code.unlocks.filter(pk=level.pk).exists()):
-        raise ValidationError({"level": "That badge level is not offered."})
+        raise ValidationError({"level": gettext("That badge level is not offered.")})
 
 
 def _places_taken(
@@ -175,8 +182,11 @@ def _check_capacity(
         if level.capacity is not None and taken.get(level_id, 0) + count > level.capacity:
             left = max(level.capacity - taken.get(level_id, 0), 0)
             raise ValidationError(
-                {"level": f"{level.name} is sold out." if left == 0 else
-                 f"Only {left} {level.name} badge(s) left."}
+                {"level": gettext("%(level)s is sold out.") % {"level": level.name}
+                 if left == 0 else
+                 ngettext("Only %(left)d %(level)s badge left.",
+                          "Only %(left)d %(level)s badges left.", left)
+                 % {"left": left, "level": level.name}}
             )  # fmt: skip
 
 
@@ -187,7 +197,7 @@ def _lock_add_ons(event: Event, wanted: Counter, now: dt.datetime) -> dict[int, 
         .order_by("pk")
     }  # fmt: skip
     if set(add_ons) != set(wanted):
-        raise ValidationError({"add_ons": "That add-on is not offered."})
+        raise ValidationError({"add_ons": gettext("That add-on is not offered.")})
     taken = dict(
         RegistrationAddOn.objects.filter(
             active_order_q(now=now, prefix="registration__order__"), add_on__in=wanted
@@ -198,16 +208,20 @@ def _lock_add_ons(event: Event, wanted: Counter, now: dt.datetime) -> dict[int, 
     for add_on_id, count in wanted.items():
         add_on = add_ons[add_on_id]
         if add_on.capacity is not None and taken.get(add_on_id, 0) + count > add_on.capacity:
-            raise ValidationError({"add_ons": f"{add_on.name} is sold out."})
+            raise ValidationError(
+                {"add_ons": gettext("%(add_on)s is sold out.") % {"add_on": add_on.name}}
+            )
     return add_ons
 
 
 def _badge_name_error(badge_name: str, settings: RegistrationSettings) -> str | None:
     badge_name = badge_name.strip()
     if not badge_name or len(badge_name) > settings.badge_name_max_length:
-        return f"A badge name needs 1 to {settings.badge_name_max_length} characters."
+        return gettext("A badge name needs 1 to %(max)d characters.") % {
+            "max": settings.badge_name_max_length
+        }
     if any(word in badge_name.lower() for word in settings.blocked_words):
-        return "Please choose another badge name."
+        return gettext("Please choose another badge name.")
     return None
 
 
@@ -222,25 +236,25 @@ def _check_attendee(
     errors: dict[str, str] = {}
     is_minor = attendee.birthdate > cutoff
     if attendee.birthdate > timezone.localdate() or attendee.birthdate.year < 1900:
-        errors["birthdate"] = "Please check the birthdate."
+        errors["birthdate"] = gettext("Please check the birthdate.")
     elif level.age_rule == BadgeLevel.AgeRule.ADULTS_ONLY and is_minor:
-        errors["level"] = f"{level.name} is for adults only."
+        errors["level"] = gettext("%(level)s is for adults only.") % {"level": level.name}
     elif level.age_rule == BadgeLevel.AgeRule.MINORS_ONLY and not is_minor:
-        errors["level"] = f"{level.name} is for minors only."
+        errors["level"] = gettext("%(level)s is for minors only.") % {"level": level.name}
     if is_minor and not (
         attendee.guardian_name.strip()
         and attendee.guardian_contact.strip()
         and attendee.guardian_consent
     ):
-        errors["guardian_name"] = "A minor needs a guardian's name, contact and consent."
+        errors["guardian_name"] = gettext("A minor needs a guardian's name, contact and consent.")
     if badge_name_error := _badge_name_error(attendee.badge_name, settings):
         errors["badge_name"] = badge_name_error
     for question in questions:
         answer = attendee.answers.get(question.pk, "").strip()
         if question.is_required and not answer:
-            errors[f"question_{question.pk}"] = "This question needs an answer."
+            errors[f"question_{question.pk}"] = gettext("This question needs an answer.")
         elif question.kind == Question.Kind.CHOICE and answer and answer not in question.choices:
-            errors[f"question_{question.pk}"] = "Please pick one of the choices."
+            errors[f"question_{question.pk}"] = gettext("Please pick one of the choices.")
     if errors:
         raise ValidationError(errors)
 
@@ -296,9 +310,9 @@ def order_place(
     """
     now = now or timezone.now()
     if not attendees:
-        raise ValidationError({"attendees": "Add at least one attendee."})
+        raise ValidationError({"attendees": gettext("Add at least one attendee.")})
     if provider not in Order.Provider.values:
-        raise ValidationError({"provider": "Unknown payment method."})
+        raise ValidationError({"provider": gettext("Unknown payment method.")})
     settings = registration_settings(event=event)
     code = _lock_code(event, discount_code, now)
     levels = _lock_levels(event, {a.level_id for a in attendees})
@@ -333,11 +347,18 @@ def order_place(
         for add_on_id, option in attendee.add_ons:
             add_on = add_ons[add_on_id]
             if add_on.options and option not in add_on.options:
-                raise ValidationError({"add_ons": f"Please choose an option for {add_on.name}."})
+                raise ValidationError(
+                    {
+                        "add_ons": gettext("Please choose an option for %(add_on)s.")
+                        % {"add_on": add_on.name}
+                    }
+                )
         priced.append((attendee, level, price, discount))
     unlocks_ordered = code and code.unlocks.filter(pk__in=levels).exists()
     if code and not unlocks_ordered and not any(discount for *_, discount in priced):
-        raise ValidationError({"discount_code": "This code does not apply to these badges."})
+        raise ValidationError(
+            {"discount_code": gettext("This code does not apply to these badges.")}
+        )
 
     add_on_total = sum(
         (add_ons[i].price for attendee in attendees for i, _ in attendee.add_ons), ZERO
@@ -348,7 +369,7 @@ def order_place(
     if total == 0:
         provider = Order.Provider.FREE
     elif provider == Order.Provider.FREE:
-        raise ValidationError({"provider": "This order needs a payment."})
+        raise ValidationError({"provider": gettext("This order needs a payment.")})
     order = Order(
         event=event,
         reference=secrets.token_hex(5).upper(),
@@ -502,7 +523,8 @@ def order_send_review_notice(*, order_id: int) -> int:
         return 0
     context = {"order": order, "event": order.event}
     return EmailMultiAlternatives(
-        subject=f"Your {order.event.name} registration is being reviewed",
+        subject=gettext("Your %(event)s registration is being reviewed")
+        % {"event": order.event.name},
         body=render_to_string("register/email/review.txt", context),
         to=[order.account.email],
     ).send()
@@ -528,8 +550,12 @@ def qr_png(token: str) -> bytes:
 def _send_badge_mail(order: Order, registration: Registration) -> int:
     context = {"order": order, "registration": registration, "event": order.event}
     message = EmailMultiAlternatives(
-        subject=f"Your {order.event.name} badge: {registration.level.name} "
-        f"#{registration.badge_number}",
+        subject=gettext("Your %(event)s badge: %(level)s #%(number)s")
+        % {
+            "event": order.event.name,
+            "level": registration.level.name,
+            "number": registration.badge_number,
+        },
         body=render_to_string("register/email/confirmation.txt", context),
         to=[registration.email],
     )
@@ -672,18 +698,26 @@ def order_cancel_by_attendee(*, order_id: int, account, now: dt.datetime | None 
     else, nor for a paid upgrade (the team refunds those in the admin)."""
     order = Order.objects.select_for_update().select_related("event").get(pk=order_id)
     if order.account_id != account.pk:
-        raise ValidationError("This is not your order.")
+        raise ValidationError(gettext("This is not your order."))
     today = _event_today(order.event, now or timezone.now())
     if self_cancel_deadline(event=order.event, today=today) is None:
-        raise ValidationError("This order can no longer be cancelled here; please ask the team.")
+        raise ValidationError(
+            gettext("This order can no longer be cancelled here; please ask the team.")
+        )
     if order.registrations.filter(holder__isnull=False).exclude(holder_id=account.pk).exists():
-        raise ValidationError("A badge of this order now belongs to someone else; ask the team.")
+        raise ValidationError(
+            gettext("A badge of this order now belongs to someone else; ask the team.")
+        )
     if Upgrade.objects.filter(order=order, applied_at__isnull=False).exists():
-        raise ValidationError("A paid upgrade cannot be cancelled here; please ask the team.")
+        raise ValidationError(
+            gettext("A paid upgrade cannot be cancelled here; please ask the team.")
+        )
     if order.status == Order.Status.PENDING:
         return order_cancel(order_id=order.pk, by=account, note="by the attendee")
     if order.status not in (Order.Status.PAID, Order.Status.HELD):
-        raise ValidationError(f"This order is {order.get_status_display().lower()}.")
+        raise ValidationError(
+            gettext("This order is %(status)s.") % {"status": order.get_status_display().lower()}
+        )
     refundable = order.total - order.refunded_total
     if refundable > 0:
         return order_refund(
@@ -748,7 +782,7 @@ def registration_change_badge_name(
     """An attendee renames their badge, until the organizer's cut-off day (inclusive)."""
     today = today or timezone.localdate()
     if badge_name_edit_deadline(event=registration.event, today=today) is None:
-        raise ValidationError({"badge_name": "Badge names can no longer be changed."})
+        raise ValidationError({"badge_name": gettext("Badge names can no longer be changed.")})
     if error := _badge_name_error(badge_name, registration_settings(event=registration.event)):
         raise ValidationError({"badge_name": error})
     registration.badge_name = badge_name.strip()
@@ -816,15 +850,17 @@ def transfer_offer(
         .first()
     )
     if registration is None or registration.order.status != Order.Status.PAID:
-        raise ValidationError("Only a paid badge you hold can be transferred.")
+        raise ValidationError(gettext("Only a paid badge you hold can be transferred."))
     today = _event_today(registration.event, now)
     kind = Transfer.Kind.ASSIGNMENT if registration.needs_holder else Transfer.Kind.TRANSFER
     closed = transfer_deadline(event=registration.event, today=today) is None
     if kind == Transfer.Kind.TRANSFER and closed:
-        raise ValidationError("Badges cannot be transferred (any more) for this event.")
+        raise ValidationError(gettext("Badges cannot be transferred (any more) for this event."))
     email = email.strip().lower()
     if not email:
-        raise ValidationError({"email": "Whom to transfer the badge to: their email, please."})
+        raise ValidationError(
+            {"email": gettext("Whom to transfer the badge to: their email, please.")}
+        )
     Transfer.objects.filter(
         registration=registration, accepted_at__isnull=True, withdrawn_at__isnull=True
     ).update(withdrawn_at=now)
@@ -857,7 +893,7 @@ def transfer_send_offer(*, transfer_id: int, link: str) -> int:
         return 0
     context = {"transfer": transfer, "event": transfer.registration.event, "link": link}
     return EmailMultiAlternatives(
-        subject=f"A {transfer.registration.event.name} badge for you",
+        subject=gettext("A %(event)s badge for you") % {"event": transfer.registration.event.name},
         body=render_to_string("register/email/transfer.txt", context),
         to=[transfer.email],
     ).send()
@@ -874,7 +910,7 @@ def transfer_accept(
     now = now or timezone.now()
     found = transfer_by_token(token=token, now=now)
     if found is None:
-        raise ValidationError("This transfer link is not valid (any more).")
+        raise ValidationError(gettext("This transfer link is not valid (any more)."))
     transfer = Transfer.objects.select_for_update().get(pk=found.pk)
     registration = (
         Registration.objects.select_for_update(of=("self",))
@@ -882,13 +918,13 @@ def transfer_accept(
         .get(pk=transfer.registration_id)
     )
     if transfer.accepted_at or transfer.withdrawn_at or registration.order.status != "paid":
-        raise ValidationError("This transfer link is not valid (any more).")
+        raise ValidationError(gettext("This transfer link is not valid (any more)."))
     event, level = registration.event, registration.level
     if (
         transfer.kind == Transfer.Kind.TRANSFER
         and transfer_deadline(event=event, today=_event_today(event, now)) is None
     ):
-        raise ValidationError("Badges cannot be transferred (any more) for this event.")
+        raise ValidationError(gettext("Badges cannot be transferred (any more) for this event."))
     attendee = AttendeeInput(level_id=level.pk, **person.__dict__)
     cutoff = event.minor_cutoff_date or minor_cutoff_for(event)
     _check_attendee(
@@ -900,10 +936,15 @@ def transfer_accept(
         and level.free_under_age is not None
         and _age_on(person.birthdate, event.start_date) >= level.free_under_age
     ):
-        raise ValidationError({"level": f"This free {level.name} badge is for children only."})
+        raise ValidationError(
+            {
+                "level": gettext("This free %(level)s badge is for children only.")
+                % {"level": level.name}
+            }
+        )
     if ban_matches(legal_name=person.legal_name, email=person.email, birthdate=person.birthdate):
         raise ValidationError(
-            "This transfer cannot be completed; please contact the registration team."
+            gettext("This transfer cannot be completed; please contact the registration team.")
         )
     for name, value in person.__dict__.items():
         setattr(registration, name, value.strip() if isinstance(value, str) else value)
@@ -942,7 +983,7 @@ def registration_upgrade(
         .first()
     )
     if registration is None or registration.order.status != Order.Status.PAID:
-        raise ValidationError("Only a paid badge you hold can be upgraded.")
+        raise ValidationError(gettext("Only a paid badge you hold can be upgraded."))
     event = registration.event
     levels = _lock_levels(event, {registration.level_id, level_id})
     target = levels[level_id]
@@ -951,11 +992,11 @@ def registration_upgrade(
         active_order_q(now=now, prefix="order__"), registration=registration,
         applied_at__isnull=True,
     ).exists():  # fmt: skip
-        raise ValidationError("This badge already has an upgrade waiting for payment.")
+        raise ValidationError(gettext("This badge already has an upgrade waiting for payment."))
     target_price = level_price_on(level=target, day=_event_today(event, now))
     difference = target_price - (registration.price - registration.discount)
     if target.pk == registration.level_id or difference <= 0:
-        raise ValidationError({"level": "Please choose a higher level than your badge's."})
+        raise ValidationError({"level": gettext("Please choose a higher level than your badge's.")})
     person = AttendeeInput(
         level_id=target.pk, legal_name=registration.legal_name,
         badge_name=registration.badge_name, birthdate=registration.birthdate,
@@ -969,7 +1010,7 @@ def registration_upgrade(
     _check_attendee(person, target, cutoff=cutoff, settings=settings, questions=[])
     _check_capacity({target.pk: target}, Counter({target.pk: 1}), now)
     if provider == Order.Provider.FREE:
-        raise ValidationError({"provider": "This upgrade needs a payment."})
+        raise ValidationError({"provider": gettext("This upgrade needs a payment.")})
     order = Order(
         event=event, reference=secrets.token_hex(5).upper(), account=account, provider=provider,
         currency=settings.currency, subtotal=difference, discount_total=ZERO, total=difference,
@@ -1028,7 +1069,12 @@ def waitlist_join(
         return existing
     left = _places_left(level, now)
     if left is None or left > 0:
-        raise ValidationError({"level": f"{level.name} is not sold out: you can register now."})
+        raise ValidationError(
+            {
+                "level": gettext("%(level)s is not sold out: you can register now.")
+                % {"level": level.name}
+            }
+        )
     entry = WaitlistEntry(level=level, account_id=account.pk, email=account.email)
     entry.save(force_insert=True)
     return entry
@@ -1090,7 +1136,8 @@ def waitlist_send_offer(*, entry_id: int, link: str) -> int:
         return 0
     context = {"entry": entry, "event": entry.level.event, "link": link}
     return EmailMultiAlternatives(
-        subject=f"A {entry.level.name} place for {entry.level.event.name} is yours to take",
+        subject=gettext("A %(level)s place for %(event)s is yours to take")
+        % {"level": entry.level.name, "event": entry.level.event.name},
         body=render_to_string("register/email/waitlist_offer.txt", context),
         to=[entry.email],
     ).send()
@@ -1105,18 +1152,18 @@ def waitlist_offer_redeem(
     now = now or timezone.now()
     found = waitlist_offer_by_token(token=token, now=now)
     if found is None:
-        raise ValidationError("This offer is not valid (any more).")
+        raise ValidationError(gettext("This offer is not valid (any more)."))
     if found.account_id != account.pk:
         raise ValidationError(
-            "This offer is for another account; log in with the one it was sent to."
+            gettext("This offer is for another account; log in with the one it was sent to.")
         )
     if attendee.level_id != found.level_id:
-        raise ValidationError({"level": "This offer is for another level."})
+        raise ValidationError({"level": gettext("This offer is for another level.")})
     _lock_levels(found.level.event, {found.level_id})  # the same lock order as a purchase
     entry = WaitlistEntry.objects.select_for_update().get(pk=found.pk)
     expires = entry.offer_expires_at
     if entry.status != WaitlistEntry.Status.OFFERED or expires is None or expires <= now:
-        raise ValidationError("This offer is not valid (any more).")
+        raise ValidationError(gettext("This offer is not valid (any more)."))
     order = order_place(
         event=found.level.event, account=account, attendees=[attendee], provider=provider,
         now=now, waitlist_offer_id=entry.pk,
@@ -1139,7 +1186,7 @@ def group_order_place(
     for a holder (``needs_holder``); the leader assigns each one by email (``transfer_offer``,
     open whatever the transfer settings say) and the holder accepts with their own details."""
     if quantity not in GROUP_SIZE:
-        raise ValidationError({"quantity": "A group buys 2 to 20 badges."})
+        raise ValidationError({"quantity": gettext("A group buys 2 to 20 badges.")})
     order = order_place(
         event=event, account=account, attendees=[leader] * quantity, provider=provider, now=now
     )

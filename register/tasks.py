@@ -1,5 +1,4 @@
 from celery import shared_task
-from django.conf import settings
 from django.db import connection
 
 from register.services import (
@@ -11,6 +10,7 @@ from register.services import (
     waitlist_process,
     waitlist_send_offer,
 )
+from tenant.selectors import site_url_for
 
 
 @shared_task(name="register.release_expired_holds")
@@ -39,9 +39,8 @@ def send_transfer_offer(transfer_id: int, link: str) -> int:
 
 def _site_url() -> str:
     """This tenant's primary address, for links in mails sent without a request."""
-    scheme = "http" if settings.DEBUG else "https"
     tenant = connection.tenant  # type: ignore[attr-defined]  # set by django-tenants
-    return f"{scheme}://{tenant.get_primary_domain().domain}"
+    return site_url_for(host=tenant.get_primary_domain().domain)
 
 
 @shared_task(name="register.process_waitlists")

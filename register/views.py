@@ -14,6 +14,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
@@ -78,6 +79,16 @@ def _event_or_404():
     return event
 
 
+def _people_wanted(raw: str | None) -> int:
+    """How many attendee forms to show for ``?people=``: clamped to 1..MAX_ATTENDEES; anything
+    that is not a whole number (a typo, a hand-edited link) shows one form."""
+    try:
+        wanted = int(raw or 1)
+    except ValueError:
+        return 1
+    return min(max(wanted, 1), MAX_ATTENDEES)
+
+
 def _code_guesser(request) -> dict:
     """Who is trying discount codes, as the throttle counts them (account and address)."""
     return {"account_id": request.user.pk, "client_ip": request.META.get("REMOTE_ADDR", "")}
@@ -108,10 +119,14 @@ class RegisterView(LoginRequiredMixin, View):
         code_text = (request.POST.get("discount_code") or request.GET.get("code") or "").strip()
         code, code_message = self._look_up_code(request, event, code_text, now)
         offers = level_offers(event=event, now=now, day=day, code=code)
-        people = min(max(int(request.GET.get("people", 1) or 1), 1), MAX_ATTENDEES)
+        people = _people_wanted(request.GET.get("people"))
         form_kwargs = {
             "levels": [
-                (o.level, f"{o.level.name} — {o.price}" + (" (sold out)" if o.is_sold_out else ""))
+                (
+                    o.level,
+                    f"{o.level.name} — {o.price}"
+                    + (f" ({gettext('sold out')})" if o.is_sold_out else ""),
+                )
                 for o in offers
             ],
             "add_ons": list(AddOn.objects.filter(event=event)),
@@ -139,12 +154,12 @@ class RegisterView(LoginRequiredMixin, View):
             return discount_code_valid_now(event=event, code=code_text, now=now), ""
         who = _code_guesser(request)
         if not discount_code_attempts_left(**who):
-            return None, "Too many wrong discount codes. Try again in 15 minutes."
+            return None, gettext("Too many wrong discount codes. Try again in 15 minutes.")
         code = discount_code_valid_now(event=event, code=code_text, now=now)
         if code is None:
             discount_code_failure_record(**who)
-            return None, "That code is not valid for this event now."
-        return code, f"Code {code.code} applied."
+            return None, gettext("That code is not valid for this event now.")
+        return code, gettext("Code %(code)s applied.") % {"code": code.code}
 
     def get(self, request):
         event = _event_or_404()
@@ -164,7 +179,7 @@ class RegisterView(LoginRequiredMixin, View):
         code = checkout.cleaned_data["discount_code"].strip()
         who = _code_guesser(request)
         if code and not discount_code_attempts_left(**who):
-            context["errors"] = ["Too many wrong discount codes. Try again in 15 minutes."]
+            context["errors"] = [gettext("Too many wrong discount codes. Try again in 15 minutes.")]
             return render(request, "register/register.html", context, status=429)
         try:
             order = order_place(

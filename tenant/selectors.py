@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.models import Q
@@ -19,6 +20,17 @@ def tenant_for_host(*, host: str) -> Tenant | None:
         .distinct()
         .first()
     )
+
+
+def site_url_for(*, host: str) -> str:
+    """The address of the site on ``host`` (no trailing slash), for links built without a
+    request — mails sent by Celery. ``https`` (``http`` with DEBUG on), with
+    ``settings.SITE_LINK_PORT`` when it is set (dev mode: the port ``make run`` serves on)."""
+    scheme = "http" if settings.DEBUG else "https"
+    port = settings.SITE_LINK_PORT
+    default = 80 if scheme == "http" else 443
+    suffix = f":{port}" if port and port != default else ""
+    return f"{scheme}://{host}{suffix}"
 
 
 def host_is_taken(*, host: str) -> bool:

@@ -37,7 +37,9 @@ def _logged_in(host: str, user) -> Client:
 
 def _links() -> dict[str, str]:
     return {
-        m.to[0]: re.search(r"https?://alpha\.localhost(/register/offer/[\w-]+/)", m.body)[1]
+        m.to[0]: re.search(r"https?://alpha\.localhost(?::\d+)?(/register/offer/[\w-]+/)", m.body)[
+            1
+        ]  # fmt: skip
         for m in mail.outbox
     }
 
