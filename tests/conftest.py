@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import setup_databases, teardown_databases
+from django.utils import translation
 from django_tenants.utils import get_public_schema_name
 
 from midsummer import celery_app
@@ -92,6 +93,9 @@ def _fresh_state():
     yield
     resolver.invalidate()
     connection.set_schema_to_public()
+    # LocaleMiddleware leaves a request's language active in the thread; eager tasks of the
+    # next test would otherwise render mails in it.
+    translation.deactivate()
 
 
 @pytest.fixture
