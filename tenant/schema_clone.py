@@ -8,6 +8,12 @@ too), starts every sequence afresh, and brings along the template's ``django_mig
 
 The template is an inactive Tenant (``TEMPLATE_SCHEMA``) without hosts, so ``migrate_schemas``
 keeps it current like any other schema.
+
+The catalog is read once per source state, not once per copy: the DDL is kept per process,
+keyed by the source's namespace OID and its ``django_migrations`` (count and highest id), so a
+copy costs the same with ten tenants or thousands. The source's structure must change only
+through migrations (as ``migrate_schemas`` does); hand-made DDL in the template is not seen
+until its next migration.
 """
 
 from __future__ import annotations
@@ -92,7 +98,10 @@ def build_clone_script(source: str) -> CloneScript:
     Every lookup is by OID through a catalog index (the namespace once, then ``conrelid`` and
     ``indrelid``), except the one pass over ``pg_class`` for the schema's relations, so the
     cost hardly grows with the number of other schemas in the database."""
-    [(namespace,)] = _fetch("SELECT oid FROM pg_namespace WHERE nspname = %s", [source])
+    found = _fetch("SELECT oid FROM pg_namespace WHERE nspname = %s", [source])
+    if not found:
+        raise ValueError(f"There is no schema {source!r} to copy.")
+    [(namespace,)] = found
     relations = _fetch(
         "SELECT oid, relname, relkind FROM pg_class WHERE relnamespace = %s "
         "AND relkind IN ('r', 'S') ORDER BY relname",

@@ -1,5 +1,6 @@
 """A schema copied from the template is indistinguishable from one built by migrations."""
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 
@@ -112,3 +113,8 @@ def test_a_clone_follows_the_template_when_the_template_is_migrated(tenant_a):
     for aspect in ("columns", "constraints", "indexes", "migrations"):  # sequences moved on
         assert again[aspect] == at_head[aspect], aspect
     assert _snapshot("cloned_head") == at_head
+
+
+def test_copying_a_schema_that_does_not_exist_is_a_clear_error(tenant_a):
+    with pytest.raises(ValueError, match="no schema 'nowhere' to copy"):
+        schema_clone(source="nowhere", target="cloned")
