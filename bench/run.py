@@ -41,6 +41,22 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
+class Phases:
+    """Seconds spent in each part of the run, for the time budget (printed at the end)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def mark(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = round(self.seconds.get(name, 0) + now - self._last, 1)
+        self._last = now
+
+    def lines(self) -> list[str]:
+        return [f"  {name:44} {seconds:7.1f} s" for name, seconds in self.seconds.items()]
+
+
 # --- database and Redis ---------------------------------------------------------------------
 def bench_database_url() -> tuple[str, str]:
     """(URL of the dedicated bench database, its name). DATABASE_URL's name + ``_bench``, or
@@ -198,14 +214,16 @@ def sql_per_request(server: Server, samples: int = 12) -> dict:
 
 
 # --- data -------------------------------------------------------------------------------------
-def tenants_ensure(total: int, *, batch: int = 50) -> float:
+def tenants_ensure(total: int, *, batch: int = 50, threads: int = 2) -> float:
     """Create tenants until ``total`` tenant schemas exist (public not counted), by our clone
-    of the template, in batches: rows with ``bulk_create``, then one ``schema_clone`` per
-    tenant, one transaction per batch. Returns the seconds it took."""
-    from django.db import connection, transaction
+    of the template, in batches: the batch's rows with ``bulk_create`` in one transaction, then
+    one ``schema_clone`` per tenant (real schemas, each the template's exact copy, each in its
+    own transaction), batches on ``threads`` connections at once. Existing tenants are kept,
+    so scenarios grow the same set (10, then 500, then 1,000). Returns the seconds it took."""
+    from concurrent.futures import ThreadPoolExecutor
 
-    from tenant.models import Domain, Tenant
-    from tenant.schema_clone import TEMPLATE_SCHEMA, schema_clone, template_ensure
+    from tenant.models import Tenant
+    from tenant.schema_clone import template_ensure
 
     template_ensure()
     # Every tenant schema counts (the template and provisioned ones too); ours are numbered.
@@ -213,8 +231,23 @@ def tenants_ensure(total: int, *, batch: int = 50) -> float:
     next_number = Tenant.objects.filter(schema_name__startswith="bench_t").count()
     started = time.perf_counter()
     end = next_number + missing
-    for first in range(next_number, end, batch):
-        numbers = range(first, min(first + batch, end))
+    batches = [range(first, min(first + batch, end)) for first in range(next_number, end, batch)]
+    if not batches:
+        return 0.0
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for done, _ in enumerate(pool.map(_tenants_batch, batches), start=1):
+            if done % 4 == 0 or done == len(batches):
+                log(f"  {total - end + batches[done - 1][-1] + 1}/{total} tenants")
+    return time.perf_counter() - started
+
+
+def _tenants_batch(numbers: range) -> None:
+    from django.db import connection, transaction
+
+    from tenant.models import Domain, Tenant
+    from tenant.schema_clone import TEMPLATE_SCHEMA, schema_clone
+
+    try:
         with transaction.atomic():
             tenants = Tenant.objects.bulk_create(
                 Tenant(schema_name=f"bench_t{n:04d}", name=f"Bench {n}") for n in numbers
@@ -223,11 +256,14 @@ def tenants_ensure(total: int, *, batch: int = 50) -> float:
                 Domain(tenant=t, domain=t.schema_name.replace("_", "-") + ".localhost")
                 for t in tenants
             )
-            for t in tenants:
-                schema_clone(source=TEMPLATE_SCHEMA, target=t.schema_name)
-        connection.set_schema_to_public()
-        log(f"  {total - (end - numbers[-1] - 1)}/{total} tenants")
-    return time.perf_counter() - started
+        # One transaction per clone, as in the product: a clone holds ~450 locks until it
+        # commits, and the server's lock table (max_locks_per_transaction × max_connections,
+        # 6,400 by default) is shared by every session: 50 clones in one transaction overflow it.
+        for t in tenants:
+            schema_clone(source=TEMPLATE_SCHEMA, target=t.schema_name)
+        connection.set_schema_to_public()  # type: ignore[attr-defined]
+    finally:
+        connection.close()  # this thread's own connection
 
 
 def page_tenant_prepare() -> None:
@@ -342,6 +378,42 @@ def migrate_scenario(env: dict[str, str], logs: Path, args) -> dict[str, list[fl
         if ours[-1] + stock[-1] > 60:  # slow: one pair is what the time budget allows
             break
     return {"ours": ours, "stock": stock}
+
+
+def new_migration_scenario(env: dict[str, str], logs: Path) -> dict:
+    """One new migration over every tenant: ``manage.py migrate_schemas --tenant`` with the
+    bench-only app ``bench.new_migration_a`` installed, then the stock command with
+    ``bench.new_migration_b`` (the same migration: a table with an index and a foreign key).
+    One run each: a repeat would first have to roll the migration back everywhere. Checked
+    afterwards: every tenant schema has both tables."""
+    from django.db import connection
+
+    from tenant.models import Tenant
+
+    flags = ["--tenant", "--noinput", "--verbosity", "0"]
+    ours = timed_command(
+        [sys.executable, "manage.py", "migrate_schemas", *flags],
+        env | {"BENCH_NEW_MIGRATION": "a"},
+        logs / "new-migration-ours.log",
+    )
+    log(f"  ours  {ours:.1f} s")
+    stock = timed_command(
+        [sys.executable, "-m", "bench.stock_migrate", *flags],
+        env | {"BENCH_NEW_MIGRATION": "b"},
+        logs / "new-migration-stock.log",
+    )
+    log(f"  stock {stock:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, count(*) FROM pg_class WHERE relkind = 'r' AND relname IN "
+            "('bench_new_migration_a_benchnote', 'bench_new_migration_b_benchnote') "
+            "GROUP BY relname"
+        )
+        applied = dict(cursor.fetchall())
+    schemas = Tenant.objects.exclude(schema_name="public").count()
+    if set(applied.values()) != {schemas} or len(applied) != 2:
+        raise RuntimeError(f"the new migration is not in every schema: {applied} of {schemas}")
+    return {"ours": [ours], "stock": [stock], "schemas": schemas}
 
 
 def rush_prepare(*, attendees: int) -> list[str]:
@@ -533,6 +605,14 @@ def build_rows(results: dict, args) -> list[Row]:
             "stock standard", "s", speedup, "≥ 10×", speedup is not None and speedup >= 10,
             notes="ratio = speed-up (stock / ours)",
         ))  # fmt: skip
+    if "new_migration" in results:
+        ours = summarize(results["new_migration"]["ours"])
+        stock = summarize(results["new_migration"]["stock"])
+        rows.append(Row(
+            "5 one new migration", f"{results['new_migration']['schemas']} schemas", ours,
+            stock, "stock standard", "s", ratio(stock.median, ours.median), "report", None,
+            notes="ratio = speed-up (stock / ours); one run each",
+        ))  # fmt: skip
     if results.get("rush"):
         runs = results["rush"]
         correct = all(
@@ -608,6 +688,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--capacity", type=int, default=100)
     parser.add_argument("--rush-connections", type=int, default=50)
     parser.add_argument("--rush-repeats", type=int, default=2)
+    parser.add_argument(
+        "--no-new-migration",
+        dest="new_migration",
+        action="store_false",
+        help="skip applying one new migration over --migrate-tenants tenants (ours vs stock)",
+    )
     parser.add_argument("--no-wrk", dest="wrk", action="store_false", default=None)
     parser.add_argument("--keep-db", action="store_true", help="do not drop the bench database")
     args = parser.parse_args(argv)
@@ -651,6 +737,7 @@ def main(argv: list[str] | None = None) -> int:
     servers: dict[str, Server] = {}
     results: dict = {}
     failure = ""
+    phases = Phases()
     try:
         log("migrating public and the template")
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
@@ -658,12 +745,14 @@ def main(argv: list[str] | None = None) -> int:
         log(f"{args.small} tenants created by clone in {seconds:.1f} s")
         page_tenant_prepare()
         connections.close_all()
+        phases.mark(f"setup: migrate public, {args.small} tenants")
         tool = "wrk" if args.wrk else "python asyncio client"
         log(f"scenarios 1+3: page load, {tool}, {args.connections} connections, "
             f"{args.repeats}×{args.seconds:g} s each, gunicorn {WORKERS} workers")  # fmt: skip
         for stack in ("plain", "ours", "stock"):
             servers[stack] = Server(stack, env, logs)
         results["page_small"] = page_scenario(servers, args)
+        phases.mark(f"scenarios 1+3, {args.small} tenants")
 
         log("scenario 4: provisioning")
         results["provisioning"] = provisioning_scenario(
@@ -671,26 +760,38 @@ def main(argv: list[str] | None = None) -> int:
             ours_repeats=args.provision_repeats,
             stock_repeats=args.stock_provision_repeats,
         )
+        phases.mark("scenario 4: provisioning")
 
         seconds = tenants_ensure(args.migrate_tenants)
         log(f"{args.migrate_tenants} tenants ({seconds:.1f} s to add them by clone)")
         connections.close_all()
+        phases.mark(f"grow to {args.migrate_tenants} tenants (clone)")
         log(f"scenario 5: no-op migrate_schemas over {args.migrate_tenants} tenants")
         results["migrate"] = migrate_scenario(
             env | {"DJANGO_SETTINGS_MODULE": "bench.settings.ours"}, logs, args
         )
         results["migrate"]["tenants"] = args.migrate_tenants
+        phases.mark(f"scenario 5: no-op migrate, {args.migrate_tenants} tenants")
+        if args.new_migration:
+            log(f"scenario 5b: one new migration over {args.migrate_tenants} tenants")
+            results["new_migration"] = new_migration_scenario(
+                env | {"DJANGO_SETTINGS_MODULE": "bench.settings.ours"}, logs
+            )
+            phases.mark(f"scenario 5b: one new migration, {args.migrate_tenants} tenants")
 
         seconds = tenants_ensure(args.large)
         log(f"{args.large} tenants ({seconds:.1f} s to add them by clone)")
         connections.close_all()
+        phases.mark(f"grow to {args.large} tenants (clone)")
         log(f"scenario 2: page load again with {args.large} tenants")
         results["page_large"] = page_scenario(servers, args)
+        phases.mark(f"scenarios 1-3, {args.large} tenants")
 
         log(f"scenario 4 again, ours only, with {args.large} tenants")
         results["provisioning_large"] = provisioning_scenario(
             servers["ours"], ours_repeats=3, stock_repeats=0, tag="_large"
         )
+        phases.mark(f"scenario 4, {args.large} tenants")
 
         log(f"scenario 6: registration rush, {args.attendees} buyers, capacity {args.capacity}")
         for stack in ("plain", "stock"):
@@ -700,6 +801,7 @@ def main(argv: list[str] | None = None) -> int:
         results["rush"] = [
             rush_scenario(servers["ours"], sessions, args, run) for run in range(args.rush_repeats)
         ]
+        phases.mark("scenario 6: registration rush")
     except Exception:  # report what was measured before the failure, then fail
         failure = traceback.format_exc()
         log(f"a scenario failed; the table shows what was measured before it:\n{failure}")
@@ -725,6 +827,7 @@ def main(argv: list[str] | None = None) -> int:
         "gunicorn_workers": WORKERS,
         "args": vars(args),
         "elapsed_s": round(elapsed, 1),
+        "phases_s": phases.seconds,
         "failure": failure,
         "raw": results,
     }
@@ -732,8 +835,14 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(text)
     print()
+    print("Time per part of the run:")
+    print("\n".join(phases.lines()))
+    print(f"Total elapsed: {elapsed / 60:.1f} min ({elapsed:.0f} s)")
+    print()
     (RESULTS / f"bench-{stamp}.json").write_text(results_document(rows=rows, meta=meta))
-    (RESULTS / f"bench-{stamp}.md").write_text(f"{meta['date']} — {meta['machine']}\n\n{text}\n")
+    (RESULTS / f"bench-{stamp}.md").write_text(
+        f"{meta['date']} — {meta['machine']}\n\n{text}\n\nTotal elapsed: {elapsed / 60:.1f} min\n"
+    )
     chart(
         rows, RESULTS / f"bench-{stamp}.png", f"Midsummer bench {meta['date']} ({meta['machine']})"
     )

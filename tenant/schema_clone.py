@@ -8,9 +8,17 @@ too), starts every sequence afresh, and brings along the template's ``django_mig
 
 The template is an inactive Tenant (``TEMPLATE_SCHEMA``) without hosts, so ``migrate_schemas``
 keeps it current like any other schema.
+
+The catalog is read once per source state, not once per copy: the DDL is kept per process,
+keyed by the source's namespace OID and its ``django_migrations`` (count and highest id), so a
+copy costs the same with ten tenants or thousands. The source's structure must change only
+through migrations (as ``migrate_schemas`` does); hand-made DDL in the template is not seen
+until its next migration.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 
@@ -34,82 +42,155 @@ def _execute(sql: str, params: list | None = None) -> None:
         cursor.execute(sql, params or [])
 
 
-@transaction.atomic
-def schema_clone(*, source: str, target: str) -> None:
-    """Create schema ``target`` as an exact structural copy of ``source`` (see module doc)."""
-    tables = [
-        row[0]
-        for row in _fetch(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = %s AND c.relkind = 'r' ORDER BY c.relname",
-            [source],
-        )
-    ]
+@dataclass(frozen=True)
+class CloneScript:
+    """The DDL that copies one source schema's structure, with the target left open: each
+    statement is a tuple of fragments, joined by the target's quoted name when rendered."""
+
+    statements: tuple[tuple[str, ...], ...]
+    copied_rows: tuple[str, ...]  # the COPIED_ROWS tables the source has
+
+    def render(self, target: str) -> str:
+        quoted = _quote(target)
+        return ";\n".join(quoted.join(parts) for parts in self.statements)
+
+
+# (database name, source schema) -> (fingerprint of the source's state, its script). A process
+# builds a source's script once per state; building it reads the catalog, rendering does not.
+_scripts: dict[tuple[str, str], tuple[tuple, CloneScript]] = {}
+
+
+def source_fingerprint(source: str) -> tuple | None:
+    """What identifies the structure of ``source``: its namespace OID and its applied
+    migrations (count and highest id: applying or unapplying one changes them). None when the
+    schema has no ``django_migrations`` (then nothing is cached)."""
+    rows = _fetch(
+        "SELECT oid, to_regclass(quote_ident(nspname) || '.django_migrations') IS NOT NULL "
+        "FROM pg_namespace WHERE nspname = %s",
+        [source],
+    )
+    if not rows or not rows[0][1]:
+        return None
+    # `source` is quoted as an identifier; it names a schema that exists (checked above).
+    [(count, highest)] = _fetch(
+        f"SELECT count(*), max(id) FROM {_quote(source)}.django_migrations"  # noqa: S608
+    )
+    return (rows[0][0], count, highest)
+
+
+def clone_script(source: str) -> CloneScript:
+    """The script for ``source`` at its current state, from the process cache when the
+    source's fingerprint has not changed since it was built."""
+    key = (str(connection.settings_dict["NAME"]), source)
+    fingerprint = source_fingerprint(source)
+    cached = _scripts.get(key)
+    if fingerprint is not None and cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    script = build_clone_script(source)
+    if fingerprint is not None:
+        _scripts[key] = (fingerprint, script)
+    return script
+
+
+def build_clone_script(source: str) -> CloneScript:
+    """Read ``source``'s tables, sequences, constraints and indexes from the catalog.
+
+    Every lookup is by OID through a catalog index (the namespace once, then ``conrelid`` and
+    ``indrelid``), except the one pass over ``pg_class`` for the schema's relations, so the
+    cost hardly grows with the number of other schemas in the database."""
+    found = _fetch("SELECT oid FROM pg_namespace WHERE nspname = %s", [source])
+    if not found:
+        raise ValueError(f"There is no schema {source!r} to copy.")
+    [(namespace,)] = found
+    relations = _fetch(
+        "SELECT oid, relname, relkind FROM pg_class WHERE relnamespace = %s "
+        "AND relkind IN ('r', 'S') ORDER BY relname",
+        [namespace],
+    )
+    tables = {oid: name for oid, name, kind in relations if kind == "r"}
+    sequences = [oid for oid, _name, kind in relations if kind == "S"]
+    table_oids = list(tables)
     # Definitions are read while only `source` is on the search_path: its own tables come out
-    # unqualified (so they land in `target` below) and everything else fully qualified.
+    # unqualified (so they land in the target) and everything else fully qualified.
     _execute(f"SET LOCAL search_path = {_quote(source)}")
     constraints = _fetch(
-        "SELECT cl.relname, co.conname, pg_get_constraintdef(co.oid), co.contype "
-        "FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid "
-        "JOIN pg_namespace n ON n.oid = cl.relnamespace "
-        "WHERE n.nspname = %s AND co.contype IN ('p', 'u', 'c', 'f', 'x') "
-        "ORDER BY CASE co.contype WHEN 'f' THEN 1 ELSE 0 END, cl.relname, co.conname",
-        [source],
+        "SELECT co.conrelid, co.conname, pg_get_constraintdef(co.oid), co.contype, co.conindid "
+        "FROM pg_constraint co WHERE co.conrelid = ANY(%s) "
+        "AND co.contype IN ('p', 'u', 'c', 'f', 'x')",
+        [table_oids],
     )
-    sequences = _fetch(
-        "SELECT sequencename, data_type, start_value, min_value, max_value, increment_by, "
-        "cycle, cache_size FROM pg_sequences WHERE schemaname = %s ORDER BY sequencename",
-        [source],
-    )
+    constraints.sort(key=lambda c: (c[3] == "f", tables[c[0]], c[1]))
+    # Indexes that back a primary key, unique or exclusion constraint come with the constraint.
+    backing = {conindid for _r, _n, _d, kind, conindid in constraints if kind in ("p", "u", "x")}
     indexes = _fetch(
-        "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
-        "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
-        "JOIN pg_class ix ON ix.oid = i.indexrelid "
-        "WHERE n.nspname = %s AND NOT EXISTS "
-        "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN "
-        "('p', 'u', 'x')) ORDER BY ix.relname",
-        [source],
+        "SELECT i.indexrelid, ix.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "JOIN pg_class ix ON ix.oid = i.indexrelid WHERE i.indrelid = ANY(%s) ORDER BY ix.relname",
+        [table_oids],
     )
+    sequence_rows = _fetch(
+        "SELECT c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqmin, s.seqmax, "
+        "s.seqincrement, s.seqcycle, s.seqcache FROM pg_sequence s "
+        "JOIN pg_class c ON c.oid = s.seqrelid WHERE s.seqrelid = ANY(%s) ORDER BY c.relname",
+        [sequences],
+    )
+    [(source_ident,)] = _fetch("SELECT quote_ident(%s)", [source])
+    _execute("SET LOCAL search_path = public")
 
-    _execute(f"CREATE SCHEMA {_quote(target)}")
-    _execute(f"SET LOCAL search_path = {_quote(target)}, public")
-    for table in tables:
-        _execute(
-            f"CREATE TABLE {_quote(target)}.{_quote(table)} "
-            f"(LIKE {_quote(source)}.{_quote(table)} "
-            "INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED INCLUDING STORAGE)"
-        )
-    for table, name, definition, _kind in constraints:
-        _execute(
-            f"ALTER TABLE {_quote(target)}.{_quote(table)} "
-            f"ADD CONSTRAINT {_quote(name)} {definition}"
+    src = _quote(source)
+    statements: list[tuple[str, ...]] = [
+        ("CREATE SCHEMA ", ""),
+        ("SET LOCAL search_path = ", ", public"),
+    ]
+    for table in tables.values():
+        statements.append((
+            "CREATE TABLE ",
+            f".{_quote(table)} (LIKE {src}.{_quote(table)} INCLUDING DEFAULTS INCLUDING "
+            "IDENTITY INCLUDING GENERATED INCLUDING STORAGE)",
+        ))  # fmt: skip
+    for relid, name, definition, _kind, _index in constraints:
+        statements.append(
+            ("ALTER TABLE ", f".{_quote(tables[relid])} ADD CONSTRAINT {_quote(name)} {definition}")
         )
     # Identity sequences are created with the column's type; a migrated schema may keep an older
     # one (integer after an AutoField became a BigAutoField). Match the source, starting afresh.
-    for name, data_type, start, minimum, maximum, increment, cycle, cache in sequences:
-        _execute(
-            f"ALTER SEQUENCE {_quote(target)}.{_quote(name)} AS {data_type} "
-            f"INCREMENT BY {int(increment)} MINVALUE {int(minimum)} MAXVALUE {int(maximum)} "
-            f"START WITH {int(start)} CACHE {int(cache)} {'' if cycle else 'NO '}CYCLE RESTART"
-        )
-    # pg_get_indexdef always names the table with its schema: point it at the copy.
-    [(source_ident, target_ident)] = _fetch(
-        "SELECT quote_ident(%s), quote_ident(%s)", [source, target]
+    for name, data_type, start, minimum, maximum, increment, cycle, cache in sequence_rows:
+        statements.append((
+            "ALTER SEQUENCE ",
+            f".{_quote(name)} AS {data_type} INCREMENT BY {int(increment)} "
+            f"MINVALUE {int(minimum)} MAXVALUE {int(maximum)} START WITH {int(start)} "
+            f"CACHE {int(cache)} {'' if cycle else 'NO '}CYCLE RESTART",
+        ))  # fmt: skip
+    # pg_get_indexdef always names the table with its schema: the target goes there.
+    marker = f" ON {source_ident}."
+    for oid, _name, definition in indexes:
+        if oid not in backing:
+            head, found, tail = definition.partition(marker)
+            if not found:
+                raise RuntimeError(f"unexpected index definition: {definition}")
+            statements.append((head + " ON ", "." + tail))
+    statements.append(("SET LOCAL search_path = public",))
+    return CloneScript(
+        statements=tuple(statements),
+        copied_rows=tuple(t for t in COPIED_ROWS if t in tables.values()),
     )
-    for (definition,) in indexes:
-        _execute(definition.replace(f" ON {source_ident}.", f" ON {target_ident}.", 1))
+
+
+@transaction.atomic
+def schema_clone(*, source: str, target: str) -> None:
+    """Create schema ``target`` as an exact structural copy of ``source`` (see module doc)."""
+    script = clone_script(source)
+    with connection.cursor() as cursor:
+        cursor.execute(script.render(target))  # no parameters: one round trip, `%` kept as is
     # Identifiers below are quoted names read from the catalog; values are parameters.
-    for table in COPIED_ROWS:
-        if table in tables:
-            target_table = f"{_quote(target)}.{_quote(table)}"
-            source_table = f"{_quote(source)}.{_quote(table)}"
-            _execute(f"INSERT INTO {target_table} SELECT * FROM {source_table}")  # noqa: S608
-            _execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), max(id)) "  # noqa: S608
-                f"FROM {target_table} HAVING count(*) > 0",
-                [target_table],
-            )
-    _execute("SET LOCAL search_path = public")
+    for table in script.copied_rows:
+        target_table = f"{_quote(target)}.{_quote(table)}"
+        source_table = f"{_quote(source)}.{_quote(table)}"
+        _execute(f"INSERT INTO {target_table} SELECT * FROM {source_table}")  # noqa: S608
+        _execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), max(id)) "  # noqa: S608
+            f"FROM {target_table} HAVING count(*) > 0",
+            [target_table],
+        )
 
 
 def schema_is_current(schema: str) -> bool:

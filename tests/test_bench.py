@@ -83,6 +83,7 @@ def _results(*, ours_rps: float, ours_sql: int, paid: int) -> dict:
         "provisioning": {"ours": [0.1, 0.12, 0.09], "stock": [1.6, 1.7]},
         "provisioning_large": {"ours": [0.2, 0.3, 0.25], "stock": []},
         "migrate": {"ours": [2.0], "stock": [90.0], "tenants": 500},
+        "new_migration": {"ours": [20.0], "stock": [150.0], "schemas": 501},
         "rush": [
             {
                 "paid": paid, "oversold": max(0, paid - 100), "server_errors": 0,
@@ -111,6 +112,21 @@ def test_goals_met_when_figures_meet_them():
     assert verdicts[("6 registration rush", "purchase p99 at 50 conc.")] is True
     provisioning = next(row for row in rows if row.scenario == "4 provisioning")
     assert provisioning.ratio == pytest.approx(1.65 / 0.1)
+    new_migration = next(row for row in rows if row.scenario == "5 one new migration")
+    assert (new_migration.metric, new_migration.ratio) == ("501 schemas", pytest.approx(7.5))
+    assert new_migration.met is None  # reported, no goal
+
+
+def test_the_bench_migration_apps_are_never_in_product_settings():
+    from django.conf import settings
+
+    from midsummer import settings as product
+
+    for name in ("bench.new_migration_a", "bench.new_migration_b"):
+        assert name not in product.INSTALLED_APPS and name not in product.TENANT_APPS
+        assert name not in settings.INSTALLED_APPS
+    assert parse_args([]).new_migration is True
+    assert parse_args(["--no-new-migration"]).new_migration is False
 
 
 def test_goals_missed_are_reported_as_missed():

@@ -1,5 +1,6 @@
 """A schema copied from the template is indistinguishable from one built by migrations."""
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 
@@ -83,3 +84,37 @@ def test_clone_keeps_constraint_names_so_later_migrations_can_drop_them(tenant_a
         applied = cursor.fetchone()[0]
 
     assert applied > 10
+
+
+def test_a_clone_follows_the_template_when_the_template_is_migrated(tenant_a):
+    """The clone script is cached per template state: migrating the template (here back by
+    one migration that drops a table, then forward again) must give clones of the new state, not
+    the cached one. (Columns alone would not show it: ``CREATE TABLE ... LIKE`` reads them live.)"""
+    call_command("migrate_schemas", schema_name=TEMPLATE_SCHEMA, interactive=False, verbosity=0)
+    schema_clone(source=TEMPLATE_SCHEMA, target="cloned_head")  # fills the cache
+    at_head = _snapshot(TEMPLATE_SCHEMA)
+    try:
+        call_command(
+            "migrate_schemas", "register", "0001", schema_name=TEMPLATE_SCHEMA, interactive=False,
+            verbosity=0,
+        )  # fmt: skip
+        schema_clone(source=TEMPLATE_SCHEMA, target="cloned_back")
+        back = _snapshot(TEMPLATE_SCHEMA)
+        assert (
+            back["columns"] != at_head["columns"]
+        )  # the premise: the template's structure did change
+        assert _snapshot("cloned_back") == back
+    finally:
+        call_command("migrate_schemas", schema_name=TEMPLATE_SCHEMA, interactive=False, verbosity=0)
+    schema_clone(source=TEMPLATE_SCHEMA, target="cloned_again")
+
+    again = _snapshot(TEMPLATE_SCHEMA)
+    assert _snapshot("cloned_again") == again
+    for aspect in ("columns", "constraints", "indexes", "migrations"):  # sequences moved on
+        assert again[aspect] == at_head[aspect], aspect
+    assert _snapshot("cloned_head") == at_head
+
+
+def test_copying_a_schema_that_does_not_exist_is_a_clear_error(tenant_a):
+    with pytest.raises(ValueError, match="no schema 'nowhere' to copy"):
+        schema_clone(source="nowhere", target="cloned")
