@@ -21,6 +21,7 @@ from register.models import (
     Registration,
     RegistrationSettings,
     Transfer,
+    Upgrade,
     WaitlistEntry,
 )
 
@@ -60,6 +61,23 @@ def self_cancel_deadline(*, event, today: dt.date) -> dt.date | None:
         .first()
     )
     return deadline if deadline is not None and today <= deadline else None
+
+
+def self_cancel_refusal(*, order: Order, account_id: int, today: dt.date) -> str | None:
+    """Why ``account_id`` cannot cancel ``order`` themselves on ``today`` (the event's day), or
+    None when they can. The order page offers *Cancel this order* only when this is None, and
+    ``order_cancel_by_attendee`` refuses with this message."""
+    if order.account_id != account_id:
+        return "This is not your order."
+    if self_cancel_deadline(event=order.event, today=today) is None:
+        return "This order can no longer be cancelled here; please ask the team."
+    if order.registrations.filter(holder__isnull=False).exclude(holder_id=account_id).exists():
+        return "A badge of this order now belongs to someone else; ask the team."
+    if Upgrade.objects.filter(order=order, applied_at__isnull=False).exists():
+        return "A paid upgrade cannot be cancelled here; please ask the team."
+    if order.status not in (Order.Status.PENDING, Order.Status.PAID, Order.Status.HELD):
+        return f"This order is {order.get_status_display().lower()}."
+    return None
 
 
 def normalized_name(name: str) -> str:

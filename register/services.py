@@ -52,7 +52,7 @@ from register.selectors import (
     held_by_q,
     level_price_on,
     secret_hash,
-    self_cancel_deadline,
+    self_cancel_refusal,
     transfer_by_token,
     transfer_deadline,
     waitlist_offer_by_token,
@@ -671,19 +671,12 @@ def order_cancel_by_attendee(*, order_id: int, account, now: dt.datetime | None 
     way its places are free again at once. Not once a badge of the order was handed to someone
     else, nor for a paid upgrade (the team refunds those in the admin)."""
     order = Order.objects.select_for_update().select_related("event").get(pk=order_id)
-    if order.account_id != account.pk:
-        raise ValidationError("This is not your order.")
     today = _event_today(order.event, now or timezone.now())
-    if self_cancel_deadline(event=order.event, today=today) is None:
-        raise ValidationError("This order can no longer be cancelled here; please ask the team.")
-    if order.registrations.filter(holder__isnull=False).exclude(holder_id=account.pk).exists():
-        raise ValidationError("A badge of this order now belongs to someone else; ask the team.")
-    if Upgrade.objects.filter(order=order, applied_at__isnull=False).exists():
-        raise ValidationError("A paid upgrade cannot be cancelled here; please ask the team.")
+    refusal = self_cancel_refusal(order=order, account_id=account.pk, today=today)
+    if refusal is not None:
+        raise ValidationError(refusal)
     if order.status == Order.Status.PENDING:
         return order_cancel(order_id=order.pk, by=account, note="by the attendee")
-    if order.status not in (Order.Status.PAID, Order.Status.HELD):
-        raise ValidationError(f"This order is {order.get_status_display().lower()}.")
     refundable = order.total - order.refunded_total
     if refundable > 0:
         return order_refund(

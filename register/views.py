@@ -40,6 +40,7 @@ from register.selectors import (
     registration_of_account,
     registrations_of_account,
     self_cancel_deadline,
+    self_cancel_refusal,
     transfer_by_token,
     transfer_deadline,
     upgrade_offers,
@@ -239,11 +240,11 @@ class OrderView(LoginRequiredMixin, View):
             raise Http404
         badges = _with_qr_codes(order.registrations.all(), account_id=request.user.pk)
         today = timezone.now().astimezone(zoneinfo.ZoneInfo(order.event.timezone)).date()
-        cancellable = order.status in (Order.Status.PENDING, Order.Status.PAID, Order.Status.HELD)
+        refusal = self_cancel_refusal(order=order, account_id=request.user.pk, today=today)
         context = {
             "order": order, "badges": badges, "errors": errors,
             "cancel_until": self_cancel_deadline(event=order.event, today=today)
-            if cancellable else None,
+            if refusal is None else None,
         }  # fmt: skip
         return render(request, "register/order.html", context, status=status)
 
