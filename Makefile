@@ -25,7 +25,7 @@ demo: migrate
 	$(BIN)/python manage.py seed_demo --port $(PORT)
 
 run: demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	SITE_PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
 	$(BIN)/ruff check .

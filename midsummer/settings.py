@@ -300,6 +300,9 @@ else:
         else "django.core.mail.backends.smtp.EmailBackend"
     )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Midsummer <noreply@localhost>")
+# The port of the conventions' hosts in links mailed without a request (waiting-list offers),
+# when it is not the scheme's default; `make run` sets it to the port it serves on.
+SITE_PORT = env.int("SITE_PORT", default=0)
 # Every mail passes the sandbox guard (tenant/mail.py), which hands it to the backend above;
 # mail sent while serving a sandbox convention never reaches its real recipients.
 MIDSUMMER_EMAIL_BACKEND = EMAIL_BACKEND

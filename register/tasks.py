@@ -38,10 +38,13 @@ def send_transfer_offer(transfer_id: int, link: str) -> int:
 
 
 def _site_url() -> str:
-    """This tenant's primary address, for links in mails sent without a request."""
+    """This tenant's primary address, for links in mails sent without a request (with
+    ``SITE_PORT`` unless it is the scheme's default)."""
     scheme = "http" if settings.DEBUG else "https"
     tenant = connection.tenant  # type: ignore[attr-defined]  # set by django-tenants
-    return f"{scheme}://{tenant.get_primary_domain().domain}"
+    port = settings.SITE_PORT
+    suffix = f":{port}" if port and port != {"http": 80, "https": 443}[scheme] else ""
+    return f"{scheme}://{tenant.get_primary_domain().domain}{suffix}"
 
 
 @shared_task(name="register.process_waitlists")

@@ -188,3 +188,16 @@ def test_raised_capacity_in_the_admin_offers_the_new_places_in_order(
     assert saved.status_code == 302
     assert statuses == ["offered", "offered", "waiting"]
     assert sorted(_links()) == ["wait0@example.org", "wait1@example.org"]
+
+
+def test_offer_links_carry_the_site_port_when_it_is_not_the_default(
+    sold_out, settings, django_capture_on_commit_callbacks
+):
+    event, level, order, waiting = sold_out
+    settings.DEBUG, settings.SITE_PORT = True, 8100
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_refund(order_id=order.pk, amount=order.total)
+
+    (message,) = mail.outbox
+    assert re.search(r"http://alpha\.localhost:8100/register/offer/[\w-]+/", message.body)
