@@ -1089,6 +1089,9 @@ def waitlist_send_offer(*, entry_id: int, link: str) -> int:
     ).send()
 
 
+OFFER_FOR_ANOTHER_ACCOUNT = "This offer is for another account; log in with the one it was sent to."
+
+
 @transaction.atomic
 def waitlist_offer_redeem(
     *, token: str, account, attendee: AttendeeInput, provider: str, now: dt.datetime | None = None
@@ -1100,9 +1103,7 @@ def waitlist_offer_redeem(
     if found is None:
         raise ValidationError("This offer is not valid (any more).")
     if found.account_id != account.pk:
-        raise ValidationError(
-            "This offer is for another account; log in with the one it was sent to."
-        )
+        raise ValidationError(OFFER_FOR_ANOTHER_ACCOUNT)
     if attendee.level_id != found.level_id:
         raise ValidationError({"level": "This offer is for another level."})
     _lock_levels(found.level.event, {found.level_id})  # the same lock order as a purchase

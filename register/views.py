@@ -48,6 +48,7 @@ from register.selectors import (
     waitlist_offer_by_token,
 )
 from register.services import (
+    OFFER_FOR_ANOTHER_ACCOUNT,
     PaymentConflictError,
     discount_code_attempts_left,
     discount_code_failure_record,
@@ -423,7 +424,13 @@ class WaitlistOfferView(LoginRequiredMixin, View):
         return {"entry": entry, "formset": formset, "checkout": checkout, "errors": ()}
 
     def get(self, request, token):
-        return render(request, "register/waitlist_offer.html", self._context(request, token))
+        context = self._context(request, token)
+        if context["entry"].account_id != request.user.pk:
+            # Say so before they fill in the form; waitlist_offer_redeem refuses it anyway.
+            context["errors"] = [OFFER_FOR_ANOTHER_ACCOUNT]
+            context["for_another_account"] = True
+            return render(request, "register/waitlist_offer.html", context, status=403)
+        return render(request, "register/waitlist_offer.html", context)
 
     def post(self, request, token):
         context = self._context(request, token)

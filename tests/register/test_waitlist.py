@@ -117,6 +117,7 @@ def test_offer_link_is_personal_single_use_and_unguessable(
     }  # fmt: skip
 
     guessed = owner.get(link.replace(token, token[:-2] + "AA"))
+    seen_by_other = other.get(link)
     by_other = other.post(link, form)
     used = owner.post(link, form)
     again = owner.post(link, form)
@@ -126,6 +127,8 @@ def test_offer_link_is_personal_single_use_and_unguessable(
         placed = Order.objects.filter(account_id=waiting[0].pk).get()
     assert len(token) >= 40 and entry.offer_token_hash not in link
     assert guessed.status_code == 404
+    assert seen_by_other.status_code == 403 and b"for another account" in seen_by_other.content
+    assert b"attendee-0-legal_name" not in seen_by_other.content
     assert by_other.status_code == 400 and b"for another account" in by_other.content
     assert used.status_code == 302
     assert again.status_code == 404
