@@ -1184,16 +1184,19 @@ def _anonymize(registrations: QuerySet[Registration], *, by=None, reason: str) -
 @transaction.atomic
 def person_anonymize(*, account) -> int:
     """A person asks this convention to delete their data: their badges here (held, bought for
-    themselves, or carrying their email) are anonymized and they leave its waiting lists.
-    Orders keep their amounts for the books. Other conventions are not touched: each keeps its
-    data in its own schema. Returns how many badges were anonymized."""
+    themselves, or carrying their email) are anonymized and they leave its waiting lists (a
+    place an open offer reserved for them is offered to the next in line). Orders keep their
+    amounts for the books. Other conventions are not touched: each keeps its data in its own
+    schema. Returns how many badges were anonymized."""
     email_key = account.email.strip().lower()
     mine = Registration.objects.filter(
         held_by_q(account_id=account.pk) | Q(email__iexact=email_key), anonymized_at__isnull=True
     )
-    WaitlistEntry.objects.filter(account_id=account.pk).update(
-        email="anonymized@invalid", status=WaitlistEntry.Status.LEFT
-    )
+    entries = WaitlistEntry.objects.filter(account_id=account.pk)
+    held_an_offer = entries.filter(status=WaitlistEntry.Status.OFFERED).exists()
+    entries.update(email="anonymized@invalid", status=WaitlistEntry.Status.LEFT)
+    if held_an_offer:
+        waitlist_queue_processing()  # the place their offer reserved goes to the next in line
     count = _anonymize(mine, by=account, reason="anonymized at the person's request")
     transaction.on_commit(
         partial(person_data_deleted.send, sender=Registration, account_id=account.pk)

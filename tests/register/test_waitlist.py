@@ -18,6 +18,7 @@ from register.services import (
     order_mark_paid,
     order_place,
     order_refund,
+    person_anonymize,
     waitlist_join,
     waitlist_process,
 )
@@ -204,3 +205,19 @@ def test_offer_links_carry_the_site_port_when_it_is_not_the_default(
 
     (message,) = mail.outbox
     assert re.search(r"http://alpha\.localhost:8100/register/offer/[\w-]+/", message.body)
+
+
+def test_deleting_my_data_passes_my_open_offer_to_the_next_in_line(
+    sold_out, django_capture_on_commit_callbacks
+):
+    event, level, order, waiting = sold_out
+    with django_capture_on_commit_callbacks(execute=True):
+        order_refund(order_id=order.pk, amount=order.total)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        person_anonymize(account=waiting[0])
+
+    statuses = list(WaitlistEntry.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == ["left", "offered", "waiting"]
+    assert list(_links()) == ["wait1@example.org"]
