@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext
 
 from event.models import Event
 from register.models import (
@@ -21,6 +22,7 @@ from register.models import (
     Registration,
     RegistrationSettings,
     Transfer,
+    Upgrade,
     WaitlistEntry,
 )
 
@@ -60,6 +62,23 @@ def self_cancel_deadline(*, event, today: dt.date) -> dt.date | None:
         .first()
     )
     return deadline if deadline is not None and today <= deadline else None
+
+
+def self_cancel_refusal(*, order: Order, account_id: int, today: dt.date) -> str | None:
+    """Why ``account_id`` cannot cancel ``order`` themselves on ``today`` (the event's day), or
+    None when they can. The order page offers *Cancel this order* only when this is None, and
+    ``order_cancel_by_attendee`` refuses with this message."""
+    if order.account_id != account_id:
+        return gettext("This is not your order.")
+    if self_cancel_deadline(event=order.event, today=today) is None:
+        return gettext("This order can no longer be cancelled here; please ask the team.")
+    if order.registrations.filter(holder__isnull=False).exclude(holder_id=account_id).exists():
+        return gettext("A badge of this order now belongs to someone else; ask the team.")
+    if Upgrade.objects.filter(order=order, applied_at__isnull=False).exists():
+        return gettext("A paid upgrade cannot be cancelled here; please ask the team.")
+    if order.status not in (Order.Status.PENDING, Order.Status.PAID, Order.Status.HELD):
+        return gettext("This order is %(status)s.") % {"status": order.get_status_display().lower()}
+    return None
 
 
 def normalized_name(name: str) -> str:

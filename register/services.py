@@ -24,7 +24,7 @@ from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from event.models import BadgeNumberRange, Event
 from event.services import minor_cutoff_for
@@ -53,7 +53,7 @@ from register.selectors import (
     held_by_q,
     level_price_on,
     secret_hash,
-    self_cancel_deadline,
+    self_cancel_refusal,
     transfer_by_token,
     transfer_deadline,
     waitlist_offer_by_token,
@@ -697,27 +697,12 @@ def order_cancel_by_attendee(*, order_id: int, account, now: dt.datetime | None 
     way its places are free again at once. Not once a badge of the order was handed to someone
     else, nor for a paid upgrade (the team refunds those in the admin)."""
     order = Order.objects.select_for_update().select_related("event").get(pk=order_id)
-    if order.account_id != account.pk:
-        raise ValidationError(gettext("This is not your order."))
     today = _event_today(order.event, now or timezone.now())
-    if self_cancel_deadline(event=order.event, today=today) is None:
-        raise ValidationError(
-            gettext("This order can no longer be cancelled here; please ask the team.")
-        )
-    if order.registrations.filter(holder__isnull=False).exclude(holder_id=account.pk).exists():
-        raise ValidationError(
-            gettext("A badge of this order now belongs to someone else; ask the team.")
-        )
-    if Upgrade.objects.filter(order=order, applied_at__isnull=False).exists():
-        raise ValidationError(
-            gettext("A paid upgrade cannot be cancelled here; please ask the team.")
-        )
+    refusal = self_cancel_refusal(order=order, account_id=account.pk, today=today)
+    if refusal is not None:
+        raise ValidationError(refusal)
     if order.status == Order.Status.PENDING:
         return order_cancel(order_id=order.pk, by=account, note="by the attendee")
-    if order.status not in (Order.Status.PAID, Order.Status.HELD):
-        raise ValidationError(
-            gettext("This order is %(status)s.") % {"status": order.get_status_display().lower()}
-        )
     refundable = order.total - order.refunded_total
     if refundable > 0:
         return order_refund(
@@ -1143,6 +1128,11 @@ def waitlist_send_offer(*, entry_id: int, link: str) -> int:
     ).send()
 
 
+OFFER_FOR_ANOTHER_ACCOUNT = gettext_lazy(
+    "This offer is for another account; log in with the one it was sent to."
+)
+
+
 @transaction.atomic
 def waitlist_offer_redeem(
     *, token: str, account, attendee: AttendeeInput, provider: str, now: dt.datetime | None = None
@@ -1154,9 +1144,7 @@ def waitlist_offer_redeem(
     if found is None:
         raise ValidationError(gettext("This offer is not valid (any more)."))
     if found.account_id != account.pk:
-        raise ValidationError(
-            gettext("This offer is for another account; log in with the one it was sent to.")
-        )
+        raise ValidationError(OFFER_FOR_ANOTHER_ACCOUNT)
     if attendee.level_id != found.level_id:
         raise ValidationError({"level": gettext("This offer is for another level.")})
     _lock_levels(found.level.event, {found.level_id})  # the same lock order as a purchase
@@ -1237,16 +1225,19 @@ def _anonymize(registrations: QuerySet[Registration], *, by=None, reason: str) -
 @transaction.atomic
 def person_anonymize(*, account) -> int:
     """A person asks this convention to delete their data: their badges here (held, bought for
-    themselves, or carrying their email) are anonymized and they leave its waiting lists.
-    Orders keep their amounts for the books. Other conventions are not touched: each keeps its
-    data in its own schema. Returns how many badges were anonymized."""
+    themselves, or carrying their email) are anonymized and they leave its waiting lists (a
+    place an open offer reserved for them is offered to the next in line). Orders keep their
+    amounts for the books. Other conventions are not touched: each keeps its data in its own
+    schema. Returns how many badges were anonymized."""
     email_key = account.email.strip().lower()
     mine = Registration.objects.filter(
         held_by_q(account_id=account.pk) | Q(email__iexact=email_key), anonymized_at__isnull=True
     )
-    WaitlistEntry.objects.filter(account_id=account.pk).update(
-        email="anonymized@invalid", status=WaitlistEntry.Status.LEFT
-    )
+    entries = WaitlistEntry.objects.filter(account_id=account.pk)
+    held_an_offer = entries.filter(status=WaitlistEntry.Status.OFFERED).exists()
+    entries.update(email="anonymized@invalid", status=WaitlistEntry.Status.LEFT)
+    if held_an_offer:
+        waitlist_queue_processing()  # the place their offer reserved goes to the next in line
     count = _anonymize(mine, by=account, reason="anonymized at the person's request")
     transaction.on_commit(
         partial(person_data_deleted.send, sender=Registration, account_id=account.pk)

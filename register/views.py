@@ -41,6 +41,7 @@ from register.selectors import (
     registration_of_account,
     registrations_of_account,
     self_cancel_deadline,
+    self_cancel_refusal,
     transfer_by_token,
     transfer_deadline,
     upgrade_offers,
@@ -48,6 +49,7 @@ from register.selectors import (
     waitlist_offer_by_token,
 )
 from register.services import (
+    OFFER_FOR_ANOTHER_ACCOUNT,
     PaymentConflictError,
     discount_code_attempts_left,
     discount_code_failure_record,
@@ -254,11 +256,11 @@ class OrderView(LoginRequiredMixin, View):
             raise Http404
         badges = _with_qr_codes(order.registrations.all(), account_id=request.user.pk)
         today = timezone.now().astimezone(zoneinfo.ZoneInfo(order.event.timezone)).date()
-        cancellable = order.status in (Order.Status.PENDING, Order.Status.PAID, Order.Status.HELD)
+        refusal = self_cancel_refusal(order=order, account_id=request.user.pk, today=today)
         context = {
             "order": order, "badges": badges, "errors": errors,
             "cancel_until": self_cancel_deadline(event=order.event, today=today)
-            if cancellable else None,
+            if refusal is None else None,
         }  # fmt: skip
         return render(request, "register/order.html", context, status=status)
 
@@ -437,7 +439,13 @@ class WaitlistOfferView(LoginRequiredMixin, View):
         return {"entry": entry, "formset": formset, "checkout": checkout, "errors": ()}
 
     def get(self, request, token):
-        return render(request, "register/waitlist_offer.html", self._context(request, token))
+        context = self._context(request, token)
+        if context["entry"].account_id != request.user.pk:
+            # Say so before they fill in the form; waitlist_offer_redeem refuses it anyway.
+            context["errors"] = [OFFER_FOR_ANOTHER_ACCOUNT]
+            context["for_another_account"] = True
+            return render(request, "register/waitlist_offer.html", context, status=403)
+        return render(request, "register/waitlist_offer.html", context)
 
     def post(self, request, token):
         context = self._context(request, token)

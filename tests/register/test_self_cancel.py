@@ -9,13 +9,14 @@ import responses
 from django.core.exceptions import ValidationError
 from django_tenants.utils import tenant_context
 
-from register.models import Order
+from register.models import Order, Registration
 from register.services import (
     order_cancel_by_attendee,
     order_mark_paid,
     order_place,
     order_set_provider_reference,
     registration_settings,
+    registration_upgrade,
 )
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory, attendee
@@ -77,6 +78,48 @@ def test_after_the_window_cancelling_answers_400_and_changes_nothing(paid, clien
     assert b"Cancel this order" not in page.content
     assert response.status_code == 400
     assert b"can no longer be cancelled" in response.content
+    assert order.status == "paid"
+
+
+def test_a_paid_upgrade_is_not_offered_for_cancelling(paid, client_a, tenant_a):
+    order, level, buyer = paid
+    with tenant_context(tenant_a):
+        higher = BadgeLevelFactory(event=level.event, price=Decimal("100.00"))
+        upgrade = registration_upgrade(
+            registration_id=order.registrations.get().pk,
+            account=buyer,
+            level_id=higher.pk,
+            provider="simulated",
+        )
+        order_mark_paid(order_id=upgrade.pk, amount=upgrade.total)
+    _log_in(client_a, buyer)
+
+    page = client_a.get(f"/register/orders/{upgrade.reference}/")
+    response = client_a.post(f"/register/orders/{upgrade.reference}/cancel/")
+
+    upgrade.refresh_from_db()
+    assert page.status_code == 200
+    assert b"Cancel this order" not in page.content
+    assert response.status_code == 400
+    assert b"A paid upgrade cannot be cancelled here" in response.content
+    assert upgrade.status == "paid"
+
+
+def test_an_order_whose_badge_was_handed_over_is_not_offered_for_cancelling(
+    paid, client_a, tenant_a
+):
+    order, _, buyer = paid
+    with tenant_context(tenant_a):
+        Registration.objects.filter(order=order).update(holder=UserFactory())
+    _log_in(client_a, buyer)
+
+    page = client_a.get(f"/register/orders/{order.reference}/")
+    response = client_a.post(f"/register/orders/{order.reference}/cancel/")
+
+    order.refresh_from_db()
+    assert b"Cancel this order" not in page.content
+    assert response.status_code == 400
+    assert b"now belongs to someone else" in response.content
     assert order.status == "paid"
 
 

@@ -18,6 +18,7 @@ from register.services import (
     order_mark_paid,
     order_place,
     order_refund,
+    person_anonymize,
     waitlist_join,
     waitlist_process,
 )
@@ -119,6 +120,7 @@ def test_offer_link_is_personal_single_use_and_unguessable(
     }  # fmt: skip
 
     guessed = owner.get(link.replace(token, token[:-2] + "AA"))
+    seen_by_other = other.get(link)
     by_other = other.post(link, form)
     used = owner.post(link, form)
     again = owner.post(link, form)
@@ -128,6 +130,8 @@ def test_offer_link_is_personal_single_use_and_unguessable(
         placed = Order.objects.filter(account_id=waiting[0].pk).get()
     assert len(token) >= 40 and entry.offer_token_hash not in link
     assert guessed.status_code == 404
+    assert seen_by_other.status_code == 403 and b"for another account" in seen_by_other.content
+    assert b"attendee-0-legal_name" not in seen_by_other.content
     assert by_other.status_code == 400 and b"for another account" in by_other.content
     assert used.status_code == 302
     assert again.status_code == 404
@@ -190,3 +194,32 @@ def test_raised_capacity_in_the_admin_offers_the_new_places_in_order(
     assert saved.status_code == 302
     assert statuses == ["offered", "offered", "waiting"]
     assert sorted(_links()) == ["wait0@example.org", "wait1@example.org"]
+
+
+def test_offer_links_carry_the_site_port_when_it_is_not_the_default(
+    sold_out, settings, django_capture_on_commit_callbacks
+):
+    event, level, order, waiting = sold_out
+    settings.DEBUG, settings.SITE_LINK_PORT = True, 8100
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_refund(order_id=order.pk, amount=order.total)
+
+    (message,) = mail.outbox
+    assert re.search(r"http://alpha\.localhost:8100/register/offer/[\w-]+/", message.body)
+
+
+def test_deleting_my_data_passes_my_open_offer_to_the_next_in_line(
+    sold_out, django_capture_on_commit_callbacks
+):
+    event, level, order, waiting = sold_out
+    with django_capture_on_commit_callbacks(execute=True):
+        order_refund(order_id=order.pk, amount=order.total)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        person_anonymize(account=waiting[0])
+
+    statuses = list(WaitlistEntry.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == ["left", "offered", "waiting"]
+    assert list(_links()) == ["wait1@example.org"]
