@@ -4,13 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from register.models import AddOn, BadgeLevel, Question
-from register.services import AttendeeInput, PersonInput
+from register.services import GROUP_SIZE, AttendeeInput, PersonInput
 
 NO_ADD_ON = ""
 
 
-class AttendeeForm(forms.Form):
-    level = forms.TypedChoiceField(label=_("Badge level"), coerce=int)
+class PersonForm(forms.Form):
+    """The details of a person taking over a badge (transfer or group assignment)."""
+
     legal_name = forms.CharField(label=_("Legal name"), max_length=200)
     badge_name = forms.CharField(label=_("Badge name"), max_length=64)
     birthdate = forms.DateField(
@@ -28,6 +29,14 @@ class AttendeeForm(forms.Form):
     guardian_consent = forms.BooleanField(
         label=_("The guardian consents to this registration (minors)"), required=False
     )
+
+    def to_input(self) -> PersonInput:
+        return PersonInput(**self.cleaned_data)
+
+
+class AttendeeForm(PersonForm):
+    level = forms.TypedChoiceField(label=_("Badge level"), coerce=int)
+    field_order = ["level"]
 
     def __init__(
         self,
@@ -117,31 +126,6 @@ class TransferOfferForm(forms.Form):
     email = forms.EmailField(label=_("Their email"))
 
 
-class PersonForm(forms.Form):
-    """The details of a person taking over a badge (transfer or group assignment)."""
-
-    legal_name = forms.CharField(label=_("Legal name"), max_length=200)
-    badge_name = forms.CharField(label=_("Badge name"), max_length=64)
-    birthdate = forms.DateField(
-        label=_("Birthdate"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    email = forms.EmailField(label=_("Email"))
-    phone = forms.CharField(label=_("Phone"), max_length=40)
-    emergency_contact = forms.CharField(
-        label=_("Emergency contact (name and phone)"), max_length=200
-    )
-    guardian_name = forms.CharField(label=_("Guardian's name (minors)"), required=False)
-    guardian_contact = forms.CharField(
-        label=_("Guardian's phone or email (minors)"), required=False
-    )
-    guardian_consent = forms.BooleanField(
-        label=_("The guardian consents to this registration (minors)"), required=False
-    )
-
-    def to_input(self) -> PersonInput:
-        return PersonInput(**self.cleaned_data)
-
-
 class UpgradeForm(forms.Form):
     level = forms.TypedChoiceField(label=_("New level"), coerce=int)
     provider = forms.ChoiceField(label=_("Payment"))
@@ -161,7 +145,12 @@ class OfferCheckoutForm(forms.Form):
 
 
 class GroupForm(forms.Form):
-    quantity = forms.IntegerField(label=_("How many badges"), min_value=1, max_value=100)
+    quantity = forms.IntegerField(
+        label=_("How many badges"),
+        min_value=GROUP_SIZE.start,
+        max_value=GROUP_SIZE.stop - 1,
+        error_messages=dict.fromkeys(["min_value", "max_value"], _("A group buys 2 to 20 badges.")),
+    )
     provider = forms.ChoiceField(label=_("Payment"), widget=forms.RadioSelect)
 
     def __init__(self, *args, providers, **kwargs):

@@ -112,6 +112,19 @@ def _with_qr_codes(registrations, *, account_id: int) -> list[tuple]:
     ]
 
 
+def _checkout(request, order: Order):
+    """Hand a placed order to its payment provider: off to its checkout page, or (paid at
+    once, or at the door) straight to the order page."""
+    next_url = get_provider(order.provider).start(
+        order=order,
+        site_url=f"{request.scheme}://{request.get_host()}",
+        tenant_schema=request.tenant.schema_name,
+    )
+    if next_url:
+        return redirect(next_url)
+    return redirect("register:order", reference=order.reference)
+
+
 class RegisterView(LoginRequiredMixin, View):
     """Choose badges for one or more people, fill in their details and place the order."""
 
@@ -198,14 +211,7 @@ class RegisterView(LoginRequiredMixin, View):
             return render(request, "register/register.html", context, status=400)
         submitted[checkout.cleaned_data["submission"]] = order.reference
         request.session[SUBMITTED_KEY] = submitted
-        next_url = get_provider(order.provider).start(
-            order=order,
-            site_url=f"{request.scheme}://{request.get_host()}",
-            tenant_schema=request.tenant.schema_name,
-        )
-        if next_url:
-            return redirect(next_url)
-        return redirect("register:order", reference=order.reference)
+        return _checkout(request, order)
 
 
 class SimulatedPaymentView(LoginRequiredMixin, View):
@@ -389,14 +395,7 @@ class UpgradeView(LoginRequiredMixin, View):
             )  # fmt: skip
         except ValidationError as error:
             return MyRegistrationsView().get(request, errors=error.messages, status=400)
-        next_url = get_provider(order.provider).start(
-            order=order,
-            site_url=f"{request.scheme}://{request.get_host()}",
-            tenant_schema=request.tenant.schema_name,
-        )
-        if next_url:
-            return redirect(next_url)
-        return redirect("register:order", reference=order.reference)
+        return _checkout(request, order)
 
 
 class WaitlistView(LoginRequiredMixin, View):
@@ -460,14 +459,7 @@ class WaitlistOfferView(LoginRequiredMixin, View):
         except ValidationError as error:
             context["errors"] = error.messages
             return render(request, "register/waitlist_offer.html", context, status=400)
-        next_url = get_provider(order.provider).start(
-            order=order,
-            site_url=f"{request.scheme}://{request.get_host()}",
-            tenant_schema=request.tenant.schema_name,
-        )
-        if next_url:
-            return redirect(next_url)
-        return redirect("register:order", reference=order.reference)
+        return _checkout(request, order)
 
 
 class GroupOrderView(LoginRequiredMixin, View):
@@ -502,14 +494,7 @@ class GroupOrderView(LoginRequiredMixin, View):
         except ValidationError as error:
             context["errors"] = error.messages
             return render(request, "register/group.html", context, status=400)
-        next_url = get_provider(order.provider).start(
-            order=order,
-            site_url=f"{request.scheme}://{request.get_host()}",
-            tenant_schema=request.tenant.schema_name,
-        )
-        if next_url:
-            return redirect(next_url)
-        return redirect("register:order", reference=order.reference)
+        return _checkout(request, order)
 
 
 class MyDataView(LoginRequiredMixin, View):
