@@ -98,18 +98,20 @@ def _code_guesser(request) -> dict:
 
 def _with_qr_codes(registrations, *, account_id: int) -> list[tuple]:
     """Each registration with its check-in QR code, once its order is paid — unless the badge
-    was transferred to someone else (then only they see its code)."""
-    return [
-        (
-            r,
-            qr_svg(r.checkin_token)
-            if r.order.status == Order.Status.PAID
-            and r.holder_id in (None, account_id)
-            and not r.needs_holder
-            else None,
-        )
-        for r in registrations
-    ]
+    was transferred to someone else (then only they see its code) — or else why there is none."""
+    badges = []
+    for r in registrations:
+        if r.needs_holder:
+            badges.append((r, None, "unassigned"))
+        elif r.holder_id not in (None, account_id):
+            badges.append((r, None, "transferred"))
+        elif r.order.status == Order.Status.PAID:
+            badges.append((r, qr_svg(r.checkin_token), ""))
+        elif r.order.status in (Order.Status.PENDING, Order.Status.HELD):
+            badges.append((r, None, r.order.status))
+        else:
+            badges.append((r, None, "void"))
+    return badges
 
 
 def _checkout(request, order: Order):

@@ -180,3 +180,21 @@ def test_an_unpaid_order_is_simply_cancelled(tenant_a):
         cancelled = order_cancel_by_attendee(order_id=order.pk, account=buyer)
 
     assert (cancelled.status, cancelled.refunded_total) == ("cancelled", Decimal("0"))
+
+
+def test_a_badge_without_a_code_says_why(paid, client_a, tenant_a):
+    order, _, buyer = paid
+    _log_in(client_a, buyer)
+    paid_page = client_a.get(f"/register/orders/{order.reference}/")
+    with tenant_context(tenant_a):
+        Registration.objects.filter(order=order).update(holder=UserFactory())
+    handed_over = client_a.get(f"/register/orders/{order.reference}/")
+    with tenant_context(tenant_a):
+        Registration.objects.filter(order=order).update(holder=None)
+        Order.objects.filter(pk=order.pk).update(status=Order.Status.REFUNDED)
+    refunded = client_a.get(f"/register/orders/{order.reference}/")
+
+    assert b"Show this code at check-in." in paid_page.content
+    assert b"its check-in code is theirs" in handed_over.content
+    assert b"no longer valid: the badge has no check-in code" in refunded.content
+    assert b"appears once the order is paid" not in handed_over.content + refunded.content
