@@ -42,10 +42,12 @@ def order_placed(sender, instance: Order, created: bool, **kwargs) -> None:
 
 
 @receiver(post_save, sender=Registration, dispatch_uid="directory_badge_held")
-def badge_held(sender, instance: Registration, **kwargs) -> None:
+def badge_held(sender, instance: Registration, update_fields=None, **kwargs) -> None:
     """A badge handed over (transfer, group assignment) makes its holder an attendee too."""
+    if not instance.holder_id or (update_fields is not None and "holder" not in update_fields):
+        return  # the holder did not change: no query on ordinary saves (badge renames, numbers)
     tenant = _serving_tenant()
-    if tenant is not None and instance.holder_id:
+    if tenant is not None:
         attendee_record(user_id=instance.holder_id, tenant=tenant)
 
 
