@@ -31,7 +31,12 @@ from typing import Any
 from django.db import connection, connections
 
 from tenant.schema_clone import TEMPLATE_SCHEMA
-from tenant.selectors import applied_migrations, tenant_migrations_in_code, with_squashed
+from tenant.selectors import (
+    applied_migrations,
+    existing_schemas,
+    tenant_migrations_in_code,
+    with_squashed,
+)
 
 MigrationKey = tuple[str, str]
 
@@ -80,12 +85,6 @@ class RunReport:
     @property
     def ok(self) -> bool:
         return not self.failed and not self.not_run
-
-
-def existing_schemas(*, schemas: list[str]) -> set[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", [schemas])
-        return {row[0] for row in cursor.fetchall()}
 
 
 def _targets(executor, *, app_label: str | None, migration_name: str | None) -> list:

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from tenant.selectors import existing_schemas
+
 TEMPLATE_SCHEMA = "midsummer_template"
 # Tables whose rows describe the schema itself, copied along with the structure.
 COPIED_ROWS = ["django_migrations", "django_content_type"]
@@ -200,17 +202,13 @@ def schema_is_current(schema: str) -> bool:
     return all(app.behind == 0 for app in schema_migration_states(schema=schema))
 
 
-def _schema_exists(schema: str) -> bool:
-    return bool(_fetch("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema]))
-
-
 def clone_template_into(schema: str) -> bool:
     """Create a new tenant's ``schema`` from the template, bringing the template up to date
     first. Returns False for schemas that are not copied (public, the template itself, or one
     that exists already): the caller migrates those the usual way."""
     from django_tenants.utils import get_public_schema_name
 
-    if schema in (TEMPLATE_SCHEMA, get_public_schema_name()) or _schema_exists(schema):
+    if schema in (TEMPLATE_SCHEMA, get_public_schema_name()) or existing_schemas(schemas=[schema]):
         return False
     template_ensure()
     schema_clone(source=TEMPLATE_SCHEMA, target=schema)

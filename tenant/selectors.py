@@ -33,6 +33,13 @@ def site_url_for(*, host: str) -> str:
     return f"{scheme}://{host}{suffix}"
 
 
+def existing_schemas(*, schemas: list[str]) -> set[str]:
+    """Which of ``schemas`` exist in the database (one catalog query)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", [schemas])
+        return {row[0] for row in cursor.fetchall()}
+
+
 def host_is_taken(*, host: str) -> bool:
     return (
         Domain.objects.filter(domain=host).exists()

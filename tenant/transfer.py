@@ -42,6 +42,7 @@ from django_tenants.utils import app_labels, get_public_schema_name
 
 from tenant.models import Application, CustomDomain, Domain, Membership, Tenant, User
 from tenant.routing import database_conninfo
+from tenant.selectors import existing_schemas
 
 logger = logging.getLogger(__name__)
 
@@ -359,10 +360,7 @@ def _check_migrations(manifest: dict) -> bool:
 
 def _conflicts(public: dict, schema: str, *, skip_taken_domains: bool) -> tuple[list[str], set]:
     problems = []
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema])
-        schema_taken = cursor.fetchone() is not None
-    if schema_taken or Tenant.objects.filter(schema_name=schema).exists():
+    if existing_schemas(schemas=[schema]) or Tenant.objects.filter(schema_name=schema).exists():
         problems.append(f"schema {schema!r} already exists here")
     hosts = [d["domain"] for d in public["domains"]] + [
         c["domain"] for c in public["custom_domains"]
