@@ -52,6 +52,7 @@ from register.selectors import (
     ban_matches,
     held_by_q,
     level_price_on,
+    places_taken,
     secret_hash,
     self_cancel_refusal,
     transfer_by_token,
@@ -140,35 +141,6 @@ def _check_level_on_sale(level: BadgeLevel, code: DiscountCode | None, now: dt.d
         raise ValidationError({"level": gettext("That badge level is not offered.")})
 
 
-def _places_taken(
-    level_ids: set[int], now: dt.datetime, *, except_offer_id: int | None = None
-) -> Counter:
-    """Places of these levels held now: registrations in orders that hold places, upgrades
-    waiting for (or just past) payment, and waiting-list offers not yet used or expired."""
-    holding = active_order_q(now=now, prefix="order__")
-    taken = Counter(
-        dict(
-            Registration.objects.filter(holding, level__in=level_ids)
-            .values_list("level")
-            .annotate(n=Count("pk"))
-        )
-    )
-    taken.update(
-        dict(
-            Upgrade.objects.filter(holding, applied_at__isnull=True, to_level__in=level_ids)
-            .values_list("to_level")
-            .annotate(n=Count("pk"))
-        )
-    )
-    offers = WaitlistEntry.objects.filter(
-        status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now, level__in=level_ids
-    )
-    if except_offer_id is not None:
-        offers = offers.exclude(pk=except_offer_id)
-    taken.update(dict(offers.values_list("level").annotate(n=Count("pk"))))
-    return taken
-
-
 def _check_capacity(
     levels: dict[int, BadgeLevel],
     wanted: Counter,
@@ -176,7 +148,7 @@ def _check_capacity(
     *,
     except_offer_id: int | None = None,
 ) -> None:
-    taken = _places_taken(set(wanted), now, except_offer_id=except_offer_id)
+    taken = places_taken(level_ids=wanted, now=now, except_offer_id=except_offer_id)
     for level_id, count in wanted.items():
         level = levels[level_id]
         if level.capacity is not None and taken.get(level_id, 0) + count > level.capacity:
@@ -1068,7 +1040,7 @@ def waitlist_join(
 def _places_left(level: BadgeLevel, now: dt.datetime) -> int | None:
     if level.capacity is None:
         return None
-    return max(level.capacity - _places_taken({level.pk}, now)[level.pk], 0)
+    return max(level.capacity - places_taken(level_ids=[level.pk], now=now)[level.pk], 0)
 
 
 @transaction.atomic
