@@ -34,5 +34,8 @@ def listing_refresh(
 
 
 def attendee_record(*, user_id: int, tenant: Tenant) -> None:
-    """Remember that this account registered at ``tenant`` (idempotent)."""
-    ConventionAttendee.objects.get_or_create(user_id=user_id, tenant=tenant)
+    """Remember that this account registered at ``tenant`` (idempotent). One ``INSERT … ON
+    CONFLICT DO NOTHING``: it runs inside every order's transaction."""
+    ConventionAttendee.objects.bulk_create(
+        [ConventionAttendee(user_id=user_id, tenant=tenant)], ignore_conflicts=True
+    )

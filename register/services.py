@@ -392,8 +392,7 @@ def order_place(
             if qid in {q.pk for q in questions}
         )
     if provider == Order.Provider.FREE:
-        order_mark_paid(order_id=order.pk, amount=ZERO, by=account, note="free")
-        order.refresh_from_db()
+        order = order_mark_paid(order_id=order.pk, amount=ZERO, by=account, note="free")
     return order
 
 
@@ -438,7 +437,8 @@ def order_mark_paid(*, order_id: int, amount: Decimal, by=None, note: str = "") 
     Idempotent: paying a paid order again changes nothing. A payment for an order that expired
     or was cancelled raises PaymentConflictError for the caller to refund or flag — never ignored.
     """
-    order = Order.objects.select_for_update().get(pk=order_id)
+    # The event comes along (badge numbers need it); only the order's row is locked.
+    order = Order.objects.select_for_update(of=("self",)).select_related("event").get(pk=order_id)
     if order.status in (Order.Status.PAID, Order.Status.HELD):
         return order
     if order.status != Order.Status.PENDING:
