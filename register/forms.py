@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from register.models import AddOn, BadgeLevel, Question
@@ -44,10 +45,13 @@ class AttendeeForm(PersonForm):
         levels: list[tuple[BadgeLevel, str]],
         add_ons: list[AddOn],
         questions: list[Question],
+        sold_out: frozenset[int] = frozenset(),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [(level.pk, label) for level, label in levels]
+        self.level_names = {level.pk: level.name for level, _ in levels}
+        self.sold_out = sold_out
         self.add_ons, self.questions = add_ons, questions
         for add_on in add_ons:
             choices = [(NO_ADD_ON, _("No, thanks"))] + (
@@ -72,6 +76,16 @@ class AttendeeForm(PersonForm):
                 self.fields[name] = forms.CharField(
                     label=question.label, required=question.is_required
                 )
+
+    def clean_level(self) -> int:
+        """A level sold out by the time the form is sent is refused here, next to the field and
+        without taking the purchase's locks; the order itself still checks under them."""
+        level_id = self.cleaned_data["level"]
+        if level_id in self.sold_out:
+            raise forms.ValidationError(
+                gettext("%(level)s is sold out.") % {"level": self.level_names[level_id]}
+            )
+        return level_id
 
     def to_input(self) -> AttendeeInput:
         data = self.cleaned_data

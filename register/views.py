@@ -148,6 +148,7 @@ class RegisterView(LoginRequiredMixin, View):
             ],
             "add_ons": list(AddOn.objects.filter(event=event)),
             "questions": list(Question.objects.filter(event=event)),
+            "sold_out": frozenset(o.level.pk for o in offers if o.is_sold_out),
         }
         attendee_formset = formset_factory(AttendeeForm, extra=people, max_num=MAX_ATTENDEES)
         formset = formset or attendee_formset(

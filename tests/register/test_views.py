@@ -119,6 +119,23 @@ def test_sold_out_level_answers_400_and_orders_nothing(sale, buyer_client):
         assert Registration.objects.count() == 2
 
 
+def test_level_sold_out_meanwhile_is_refused_at_its_field_keeping_what_was_typed(
+    sale, buyer_client, django_assert_max_num_queries
+):
+    event, level, _ = sale
+    _post(buyer_client, level, people=2, submission="a")  # the last two places
+
+    with django_assert_max_num_queries(12) as queries:
+        response = _post(buyer_client, level, people=1, submission="b")
+
+    assert response.status_code == 400
+    errors = re.search(rb'id="id_attendee-0-level_errors">(.*?)</div>', response.content, re.S)
+    assert errors and b"Attendee is sold out." in errors.group(1)
+    assert b'value="Person 0"' in response.content  # nothing typed is lost
+    # Refused before the purchase's transaction: no row lock was taken.
+    assert not any("FOR UPDATE" in query["sql"] for query in queries.captured_queries)
+
+
 def test_impossible_birthdate_answers_400(sale, buyer_client):
     event, level, _ = sale
     data = _person(0, level, birthdate="2099-01-01")
