@@ -144,6 +144,7 @@ async def page_load(
 ) -> dict:
     """``connections`` clients request ``path`` back to back until time or count runs out."""
     latencies: list[float] = []
+    worker_ms: list[float] = []
     statuses: Counter = Counter()
     started = time.perf_counter()
     deadline = started + seconds
@@ -155,7 +156,7 @@ async def page_load(
             issued += 1
             t0 = time.perf_counter()
             try:
-                status, _, _ = await http_request(
+                status, headers, _ = await http_request(
                     port, host, "GET", path, cookies=cookies, timeout=10
                 )
             except (OSError, TimeoutError, asyncio.IncompleteReadError) as error:
@@ -163,9 +164,13 @@ async def page_load(
                 continue
             latencies.append((time.perf_counter() - t0) * 1000)
             statuses[status] += 1
+            worker_ms.extend(float(v) for v in headers.get("x-bench-ms", [])[:1])
 
     await asyncio.gather(*(client() for _ in range(connections)))
     report = _latency_report(latencies, statuses, time.perf_counter() - started)
+    if worker_ms:  # bench settings' header: time in the worker, without the queueing
+        report["worker_ms_mean"] = sum(worker_ms) / len(worker_ms)
+        report["worker_ms_p99"] = percentile(worker_ms, 99)
     return report | {"tool": "python-asyncio"}
 
 
@@ -209,6 +214,9 @@ async def rush(
     statuses: Counter = Counter()
     finished_ok: list[float] = []
     statements: list[int] = []  # SQL per successful purchase (bench settings' header)
+    # Per response, from the bench middleware: time in the worker (wall, CPU), time in row-lock
+    # statements, and the rest of the client's latency (queued for a worker), by outcome.
+    inside: dict[str, dict[str, list[float]]] = {}
 
     async def buy(index: int, jar: dict[str, str], token: str) -> None:
         form = {
@@ -233,11 +241,23 @@ async def rush(
             except (OSError, TimeoutError, asyncio.IncompleteReadError) as error:
                 statuses[type(error).__name__] += 1
                 return
-            latencies.append((time.perf_counter() - t0) * 1000)
+            latency = (time.perf_counter() - t0) * 1000
+            latencies.append(latency)
             statuses[status] += 1
             if status == 302:
                 finished_ok.append(time.perf_counter())
                 statements.extend(int(v) for v in headers.get("x-bench-sql", [])[:1])
+            if "x-bench-ms" in headers:
+                worker_ms = float(headers["x-bench-ms"][0])
+                outcome = "bought" if status == 302 else str(status)
+                for name, value in (
+                    ("worker_ms", worker_ms),
+                    ("cpu_ms", float(headers["x-bench-cpu-ms"][0])),
+                    ("lock_ms", float(headers["x-bench-lock-ms"][0])),
+                    ("queued_ms", max(latency - worker_ms, 0.0)),
+                ):
+                    for bucket in (outcome, "all"):
+                        inside.setdefault(bucket, {}).setdefault(name, []).append(value)
 
     started = time.perf_counter()
     await asyncio.gather(*(buy(i, jar, token) for i, (jar, token) in enumerate(prepared)))
@@ -249,6 +269,19 @@ async def rush(
         "accepted": len(finished_ok),
         "accepted_per_s": len(finished_ok) / last_ok if last_ok else 0.0,
         "sql_per_purchase": sorted(statements)[len(statements) // 2] if statements else None,
+        "inside": {
+            outcome: {
+                name: {
+                    "n": len(values),
+                    "mean": sum(values) / len(values),
+                    "p50": percentile(values, 50),
+                    "p99": percentile(values, 99),
+                    "max": max(values),
+                }
+                for name, values in figures.items()
+            }
+            for outcome, figures in inside.items()
+        },
         "tool": "python-asyncio",
     }
 

@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections import Counter
@@ -29,7 +30,7 @@ from bench.stats import Row, Summary, ratio, results_document, summarize, table
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
-WORKERS = 2
+WORKERS = 2  # gunicorn sync workers, one per core of the 2-core machine the goals are set for
 PAGE_PATH = "/bench/page/"
 PAGE_SCHEMA = "bench_t0000"
 PAGE_HOST = "bench-t0000.localhost"
@@ -110,9 +111,9 @@ def redis_url() -> str:
 
 # --- servers ----------------------------------------------------------------------------------
 class Server:
-    """gunicorn with WORKERS sync workers on 127.0.0.1, serving one settings variant."""
+    """gunicorn with ``workers`` sync workers on 127.0.0.1, serving one settings variant."""
 
-    def __init__(self, stack: str, env: dict[str, str], logs: Path) -> None:
+    def __init__(self, stack: str, env: dict[str, str], logs: Path, *, workers: int) -> None:
         import socket
 
         with socket.socket() as sock:
@@ -127,7 +128,7 @@ class Server:
                 "--bind",
                 f"{LOOPBACK}:{self.port}",
                 "--workers",
-                str(WORKERS),
+                str(workers),
                 "--worker-class",
                 "sync",
                 "--log-level",
@@ -281,6 +282,82 @@ def page_tenant_prepare() -> None:
         event_generate_properties(event=event)
 
 
+_CHECKPOINTS_SQL = (
+    # PostgreSQL 17 moved the counters from pg_stat_bgwriter to pg_stat_checkpointer.
+    "SELECT num_timed + num_requested FROM pg_stat_checkpointer",
+    "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter",
+)
+
+
+def _checkpoints(conn) -> int:
+    import psycopg
+
+    for sql in _CHECKPOINTS_SQL:
+        try:
+            return conn.execute(sql).fetchone()[0]
+        except psycopg.errors.UndefinedTable:
+            continue
+    return 0
+
+
+class DatabaseWatch:
+    """What the database did in the background while a load ran, sampled on a connection of its
+    own: autovacuum workers seen, and checkpoints started. Either competes with the servers for
+    the CPU and the disk, and a burst of DDL (hundreds of new schemas) leaves both behind."""
+
+    def __init__(self, url: str, interval: float = 0.25) -> None:
+        self.url, self.interval = url, interval
+        self.autovacuum: set[str] = set()
+        self.checkpoints = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> DatabaseWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def notes(self) -> str:
+        parts = [f"autovacuum: {'; '.join(sorted(self.autovacuum))}"] if self.autovacuum else []
+        return ", ".join(
+            parts + ([f"{self.checkpoints} checkpoint(s)"] if self.checkpoints else [])
+        )
+
+    def _sample(self) -> None:
+        import psycopg
+
+        with psycopg.connect(**connection_params(self.url), autocommit=True) as conn:
+            before = _checkpoints(conn)
+            while not self._stop.is_set():
+                rows = conn.execute(
+                    "SELECT query FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
+                ).fetchall()
+                self.autovacuum.update(query for (query,) in rows if query)
+                self._stop.wait(self.interval)
+            self.checkpoints = _checkpoints(conn) - before
+
+
+def database_settle(url: str, *, timeout: float = 120) -> float:
+    """After a burst of DDL: a checkpoint now (rather than one that starts in the middle of a
+    measurement), then wait until no autovacuum worker runs. Returns the seconds it took."""
+    import psycopg
+
+    started = time.perf_counter()
+    with psycopg.connect(**connection_params(url), autocommit=True) as conn:
+        conn.execute("CHECKPOINT")
+        while time.perf_counter() - started < timeout:
+            busy = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
+            ).fetchone()[0]
+            if not busy:
+                break
+            time.sleep(1)
+    return time.perf_counter() - started
+
+
 # --- scenarios --------------------------------------------------------------------------------
 def page_scenario(servers: dict[str, Server], args) -> dict[str, dict]:
     """Interleaved repeats of the page load on every stack, plus each one's SQL count."""
@@ -290,13 +367,17 @@ def page_scenario(servers: dict[str, Server], args) -> dict[str, dict]:
         out[name]["sql"] = sql_per_request(server)
     for _ in range(args.repeats):
         for name, server in servers.items():
-            result = load_page(
-                server, connections=args.connections, seconds=args.seconds, use_wrk=args.wrk
-            )
+            with DatabaseWatch(args.database_url) as database:
+                result = load_page(
+                    server, connections=args.connections, seconds=args.seconds, use_wrk=args.wrk
+                )
+            result["autovacuum"] = sorted(database.autovacuum)
+            result["checkpoints"] = database.checkpoints
             out[name]["runs"].append(result)
             log(
                 f"  {name:5} {result['rps']:7.1f} req/s  p50 {result['p50_ms']:.1f} ms  "
                 f"p99 {result['p99_ms']:.1f} ms  non-2xx {result['non_2xx']}"
+                + (f"  ({database.notes()})" if database.notes() else "")
             )
     return out
 
@@ -480,6 +561,7 @@ def rush_scenario(server: Server, sessions: list[str], args, run: int) -> dict:
         server, connections=args.rush_connections, seconds=120, max_requests=len(sessions)
     )
     result["page_p99_ms"] = page["p99_ms"]
+    result["page_worker_ms"] = page.get("worker_ms_mean")
     # The register form itself (logged in, no purchase): what rendering costs without locks.
     form = python_load(
         server, connections=args.rush_connections, seconds=120, max_requests=len(sessions),
@@ -493,6 +575,20 @@ def rush_scenario(server: Server, sessions: list[str], args, run: int) -> dict:
         f"{result['statuses']}, {result['accepted_per_s']:.1f} registrations/s, purchase p99 "
         f"{result['p99_ms']:.0f} ms vs page p99 {page['p99_ms']:.0f} ms, GET /register/ p99 "
         f"{form['p99_ms']:.0f} ms, {result['sql_per_purchase']} SQL statements per purchase"
+    )
+    for outcome, figures in sorted(result["inside"].items()):
+        if outcome == "all":
+            continue
+        log(
+            f"    {outcome:6} ×{figures['worker_ms']['n']:<4} in the worker "
+            + ", ".join(
+                f"{name.removesuffix('_ms')} p50 {f['p50']:.1f} p99 {f['p99']:.1f} ms"
+                for name, f in figures.items()
+            )
+        )
+    log(
+        f"    page in the worker: mean {page.get('worker_ms_mean', 0):.2f} ms; GET /register/ "
+        f"mean {form.get('worker_ms_mean', 0):.2f} ms"
     )
     return result
 
@@ -570,6 +666,35 @@ def tenant_count_row(small: dict, large: dict, args) -> Row:
     )
 
 
+def rush_cause_rows(runs: list[dict], args) -> list[Row]:
+    """Where the purchase p99 goes: work in the worker (against the page's), the row locks'
+    wait, and time queued for a worker (bench middleware's headers, per response)."""
+    inside = [run["inside"] for run in runs]
+    work = summarize([i["all"]["worker_ms"]["mean"] for i in inside])
+    page_work = _figure(runs, "page_worker_ms")
+    by_outcome = ", ".join(
+        f"{name} {summarize([i[key]['worker_ms']['mean'] for i in inside]).median:.1f} ms "
+        f"(CPU {summarize([i[key]['cpu_ms']['mean'] for i in inside]).median:.1f})"
+        for key, name in (("bought", "bought"), ("400", "sold out"))
+        if all(key in i for i in inside)
+    )
+    lock = summarize([i["all"]["lock_ms"]["p99"] for i in inside])
+    queued = summarize([i["all"]["queued_ms"]["p99"] for i in inside])
+    purchase = _figure(runs, "p99_ms")
+    return [
+        Row(
+            "6 registration rush", "purchase: time in the worker (mean)", work, page_work,
+            "page in the worker", "ms", ratio(work.median, page_work.median), "report", None,
+            notes=by_outcome,
+        ),
+        Row(
+            "6 registration rush", "row-lock wait p99", lock, purchase, "purchase p99", "ms",
+            ratio(lock.median, purchase.median), "report", None,
+            notes=f"queued for one of {args.workers} workers: p99 {queued.median:.0f} ms",
+        ),
+    ]  # fmt: skip
+
+
 def build_rows(results: dict, args) -> list[Row]:
     rows: list[Row] = []
     if "page_small" in results:
@@ -641,6 +766,8 @@ def build_rows(results: dict, args) -> list[Row]:
                 notes="the same page rendered without buying; SQL per purchase (median) "
                 f"{[run.get('sql_per_purchase') for run in runs]}",
             ))  # fmt: skip
+        if all(run.get("inside", {}).get("all") and run.get("page_worker_ms") for run in runs):
+            rows += rush_cause_rows(runs, args)
         rows.append(Row(
             "6 registration rush", "completed registrations/s",
             _figure(runs, "accepted_per_s"), None, "", "/s", None, "report", None,
@@ -687,12 +814,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--attendees", type=int, default=500)
     parser.add_argument("--capacity", type=int, default=100)
     parser.add_argument("--rush-connections", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn sync workers")
     parser.add_argument("--rush-repeats", type=int, default=2)
     parser.add_argument(
         "--no-new-migration",
         dest="new_migration",
         action="store_false",
         help="skip applying one new migration over --migrate-tenants tenants (ours vs stock)",
+    )
+    parser.add_argument(
+        "--only",
+        choices=["rush", "tenant-count"],
+        help="run only this scenario (after the setup it needs); the full run is the default",
     )
     parser.add_argument("--no-wrk", dest="wrk", action="store_false", default=None)
     parser.add_argument("--keep-db", action="store_true", help="do not drop the bench database")
@@ -706,6 +839,78 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def _settle(args) -> None:
+    seconds = database_settle(args.database_url)
+    log(f"  database settled (checkpoint, autovacuum idle) in {seconds:.1f} s")
+
+
+def _scenarios_1_to_5(servers: dict[str, Server], env, logs: Path, args, results, phases) -> None:
+    """Page load and provisioning at the small tenant count, migrations at the middle one, page
+    load and provisioning again at the large one: each step grows the same set of tenants."""
+    from django.db import connections
+
+    results["page_small"] = page_scenario(servers, args)
+    phases.mark(f"scenarios 1+3, {args.small} tenants")
+
+    if args.only is None:  # --only tenant-count: straight to the large count
+        log("scenario 4: provisioning")
+        results["provisioning"] = provisioning_scenario(
+            servers["ours"],
+            ours_repeats=args.provision_repeats,
+            stock_repeats=args.stock_provision_repeats,
+        )
+        phases.mark("scenario 4: provisioning")
+
+        seconds = tenants_ensure(args.migrate_tenants)
+        log(f"{args.migrate_tenants} tenants ({seconds:.1f} s to add them by clone)")
+        connections.close_all()
+        _settle(args)
+        phases.mark(f"grow to {args.migrate_tenants} tenants (clone)")
+        log(f"scenario 5: no-op migrate_schemas over {args.migrate_tenants} tenants")
+        results["migrate"] = migrate_scenario(
+            env | {"DJANGO_SETTINGS_MODULE": "bench.settings.ours"}, logs, args
+        )
+        results["migrate"]["tenants"] = args.migrate_tenants
+        phases.mark(f"scenario 5: no-op migrate, {args.migrate_tenants} tenants")
+        if args.new_migration:
+            log(f"scenario 5b: one new migration over {args.migrate_tenants} tenants")
+            results["new_migration"] = new_migration_scenario(
+                env | {"DJANGO_SETTINGS_MODULE": "bench.settings.ours"}, logs
+            )
+            phases.mark(f"scenario 5b: one new migration, {args.migrate_tenants} tenants")
+
+    seconds = tenants_ensure(args.large)
+    log(f"{args.large} tenants ({seconds:.1f} s to add them by clone)")
+    connections.close_all()
+    _settle(args)
+    phases.mark(f"grow to {args.large} tenants (clone)")
+    log(f"scenario 2: page load again with {args.large} tenants")
+    results["page_large"] = page_scenario(servers, args)
+    phases.mark(f"scenarios 1-3, {args.large} tenants")
+
+    if args.only is None:
+        log(f"scenario 4 again, ours only, with {args.large} tenants")
+        results["provisioning_large"] = provisioning_scenario(
+            servers["ours"], ours_repeats=3, stock_repeats=0, tag="_large"
+        )
+        phases.mark(f"scenario 4, {args.large} tenants")
+
+
+def _scenario_6(servers: dict[str, Server], args, results, phases) -> None:
+    from django.db import connections
+
+    log(f"scenario 6: registration rush, {args.attendees} buyers, capacity {args.capacity}")
+    for stack in ("plain", "stock"):
+        if stack in servers:
+            servers.pop(stack).stop()  # the rush has the machine to itself
+    sessions = rush_prepare(attendees=args.attendees)
+    connections.close_all()
+    results["rush"] = [
+        rush_scenario(servers["ours"], sessions, args, run) for run in range(args.rush_repeats)
+    ]
+    phases.mark("scenario 6: registration rush")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
@@ -714,6 +919,7 @@ def main(argv: list[str] | None = None) -> int:
     logs = RESULTS / f"logs-{stamp}"
     logs.mkdir()
     url, db_name = bench_database_url()
+    args.database_url = url
     log(f"bench database {db_name} (created now, dropped at the end)")
     database_recreate(url, db_name)
     queue = f"bench-{secrets.token_hex(4)}"
@@ -748,60 +954,13 @@ def main(argv: list[str] | None = None) -> int:
         phases.mark(f"setup: migrate public, {args.small} tenants")
         tool = "wrk" if args.wrk else "python asyncio client"
         log(f"scenarios 1+3: page load, {tool}, {args.connections} connections, "
-            f"{args.repeats}×{args.seconds:g} s each, gunicorn {WORKERS} workers")  # fmt: skip
-        for stack in ("plain", "ours", "stock"):
-            servers[stack] = Server(stack, env, logs)
-        results["page_small"] = page_scenario(servers, args)
-        phases.mark(f"scenarios 1+3, {args.small} tenants")
-
-        log("scenario 4: provisioning")
-        results["provisioning"] = provisioning_scenario(
-            servers["ours"],
-            ours_repeats=args.provision_repeats,
-            stock_repeats=args.stock_provision_repeats,
-        )
-        phases.mark("scenario 4: provisioning")
-
-        seconds = tenants_ensure(args.migrate_tenants)
-        log(f"{args.migrate_tenants} tenants ({seconds:.1f} s to add them by clone)")
-        connections.close_all()
-        phases.mark(f"grow to {args.migrate_tenants} tenants (clone)")
-        log(f"scenario 5: no-op migrate_schemas over {args.migrate_tenants} tenants")
-        results["migrate"] = migrate_scenario(
-            env | {"DJANGO_SETTINGS_MODULE": "bench.settings.ours"}, logs, args
-        )
-        results["migrate"]["tenants"] = args.migrate_tenants
-        phases.mark(f"scenario 5: no-op migrate, {args.migrate_tenants} tenants")
-        if args.new_migration:
-            log(f"scenario 5b: one new migration over {args.migrate_tenants} tenants")
-            results["new_migration"] = new_migration_scenario(
-                env | {"DJANGO_SETTINGS_MODULE": "bench.settings.ours"}, logs
-            )
-            phases.mark(f"scenario 5b: one new migration, {args.migrate_tenants} tenants")
-
-        seconds = tenants_ensure(args.large)
-        log(f"{args.large} tenants ({seconds:.1f} s to add them by clone)")
-        connections.close_all()
-        phases.mark(f"grow to {args.large} tenants (clone)")
-        log(f"scenario 2: page load again with {args.large} tenants")
-        results["page_large"] = page_scenario(servers, args)
-        phases.mark(f"scenarios 1-3, {args.large} tenants")
-
-        log(f"scenario 4 again, ours only, with {args.large} tenants")
-        results["provisioning_large"] = provisioning_scenario(
-            servers["ours"], ours_repeats=3, stock_repeats=0, tag="_large"
-        )
-        phases.mark(f"scenario 4, {args.large} tenants")
-
-        log(f"scenario 6: registration rush, {args.attendees} buyers, capacity {args.capacity}")
-        for stack in ("plain", "stock"):
-            servers.pop(stack).stop()  # the rush has the machine to itself
-        sessions = rush_prepare(attendees=args.attendees)
-        connections.close_all()
-        results["rush"] = [
-            rush_scenario(servers["ours"], sessions, args, run) for run in range(args.rush_repeats)
-        ]
-        phases.mark("scenario 6: registration rush")
+            f"{args.repeats}×{args.seconds:g} s each, gunicorn {args.workers} workers")  # fmt: skip
+        for stack in ("ours",) if args.only == "rush" else ("plain", "ours", "stock"):
+            servers[stack] = Server(stack, env, logs, workers=args.workers)
+        if args.only != "rush":
+            _scenarios_1_to_5(servers, env, logs, args, results, phases)
+        if args.only != "tenant-count":
+            _scenario_6(servers, args, results, phases)
     except Exception:  # report what was measured before the failure, then fail
         failure = traceback.format_exc()
         log(f"a scenario failed; the table shows what was measured before it:\n{failure}")
@@ -824,7 +983,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "load_tool": "wrk" if args.wrk else "python asyncio client",
-        "gunicorn_workers": WORKERS,
+        "gunicorn_workers": args.workers,
         "args": vars(args),
         "elapsed_s": round(elapsed, 1),
         "phases_s": phases.seconds,

@@ -117,6 +117,37 @@ def test_goals_met_when_figures_meet_them():
     assert new_migration.met is None  # reported, no goal
 
 
+def _inside(worker: float, cpu: float, lock_p99: float, queued_p99: float) -> dict:
+    def figure(mean: float, p99: float) -> dict:
+        return {"n": 10, "mean": mean, "p50": mean, "p99": p99, "max": p99}
+
+    return {
+        "worker_ms": figure(worker, worker * 2), "cpu_ms": figure(cpu, cpu * 2),
+        "lock_ms": figure(lock_p99 / 4, lock_p99), "queued_ms": figure(queued_p99 / 2, queued_p99),
+    }  # fmt: skip
+
+
+def test_the_rush_reports_where_its_p99_goes():
+    results = _results(ours_rps=96, ours_sql=1, paid=100)
+    results["rush"][0] |= {
+        "page_worker_ms": 0.8,
+        "inside": {
+            "bought": _inside(30.0, 18.0, 12.0, 900.0),
+            "400": _inside(12.0, 9.0, 0.0, 800.0),
+            "all": _inside(15.6, 10.8, 10.0, 880.0),
+        },
+    }
+    rows = {row.metric: row for row in build_rows(results, parse_args([]))}
+
+    work = rows["purchase: time in the worker (mean)"]
+    assert work.ratio == pytest.approx(15.6 / 0.8)
+    assert work.notes == "bought 30.0 ms (CPU 18.0), sold out 12.0 ms (CPU 9.0)"
+    lock = rows["row-lock wait p99"]
+    assert lock.ratio == pytest.approx(10.0 / 300.0)  # the share of the purchase p99
+    assert lock.notes == "queued for one of 2 workers: p99 880 ms"
+    assert work.met is None and lock.met is None  # explanations, not goals
+
+
 def test_the_bench_migration_apps_are_never_in_product_settings():
     from django.conf import settings
 
@@ -238,3 +269,57 @@ def test_sql_counter_sees_statements_sent_outside_django_cursors(db):
 
     assert response[SQL_HEADER] == "3"
     assert again[SQL_HEADER] == "0"
+
+
+def test_bench_middleware_times_the_wait_for_row_locks(committed):
+    """A purchase's lock wait is measured, not guessed: another connection holds the row for
+    0.3 s, and the time the request spent in its ``SELECT … FOR UPDATE`` shows it."""
+    import threading
+    import time
+
+    import psycopg
+    from django.db import connection
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from bench.middleware import CPU_HEADER, LOCK_HEADER, WALL_HEADER, SqlCountMiddleware
+    from tenant.routing import database_conninfo
+
+    with psycopg.connect(database_conninfo(), autocommit=True) as setup:
+        setup.execute("CREATE TABLE bench_lock_probe (id int PRIMARY KEY)")
+        setup.execute("INSERT INTO bench_lock_probe VALUES (1)")
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_row() -> None:
+        with psycopg.connect(database_conninfo()) as holder:
+            holder.execute("SELECT id FROM bench_lock_probe WHERE id = 1 FOR UPDATE")
+            holding.set()
+            release.wait(5)
+            time.sleep(0.3)
+        # leaving the block commits: the lock is released
+
+    def view(request):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.05)")  # slow, but no lock: not counted
+            release.set()
+            cursor.execute("SELECT id FROM bench_lock_probe WHERE id = 1 FOR UPDATE")
+        return HttpResponse()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    original = connection.connection.cursor_factory if connection.connection else None
+    try:
+        assert holding.wait(5)
+        response = SqlCountMiddleware(view)(RequestFactory().get("/"))
+    finally:
+        release.set()
+        holder.join()
+        if original is not None:
+            connection.connection.cursor_factory = original
+        with psycopg.connect(database_conninfo(), autocommit=True) as cleanup:
+            cleanup.execute("DROP TABLE bench_lock_probe")
+
+    lock_ms, wall_ms = float(response[LOCK_HEADER]), float(response[WALL_HEADER])
+    assert 250 <= lock_ms < 2000
+    assert wall_ms >= lock_ms + 40  # the pg_sleep is in the request's time, not the lock's
+    assert float(response[CPU_HEADER]) < wall_ms  # waiting is not CPU
