@@ -66,8 +66,9 @@ ZERO = Decimal("0")
 
 
 @dataclass(frozen=True)
-class AttendeeInput:
-    level_id: int
+class PersonInput:
+    """A person taking over a badge: the attendee details, without level, add-ons or answers."""
+
     legal_name: str
     badge_name: str
     birthdate: dt.date
@@ -77,6 +78,13 @@ class AttendeeInput:
     guardian_name: str = ""
     guardian_contact: str = ""
     guardian_consent: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttendeeInput(PersonInput):
+    """One attendee of an order: the person, with the level, add-ons and answers."""
+
+    level_id: int
     add_ons: tuple[tuple[int, str], ...] = ()  # (add-on id, chosen option)
     answers: dict[int, str] = field(default_factory=dict)  # question id → answer
 
@@ -772,21 +780,6 @@ def discount_code_failure_record(*, account_id: int, client_ip: str) -> None:
 
 
 TRANSFER_LINK_VALID = dt.timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class PersonInput:
-    """A person taking over a badge: the attendee details, without level, add-ons or answers."""
-
-    legal_name: str
-    badge_name: str
-    birthdate: dt.date
-    email: str
-    phone: str
-    emergency_contact: str
-    guardian_name: str = ""
-    guardian_contact: str = ""
-    guardian_consent: bool = False
 
 
 @transaction.atomic
