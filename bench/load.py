@@ -67,9 +67,20 @@ def parse_wrk(output: str) -> dict:
 
 def run_wrk(*, port: int, host: str, path: str, connections: int, seconds: float) -> dict:
     command = [
-        "wrk", "--latency", "-t", "1", "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
-        "--timeout", "10s", "-H", f"Host: {host}", f"http://{LOOPBACK}:{port}{path}",
-    ]  # fmt: skip
+        "wrk",
+        "--latency",
+        "-t",
+        "1",
+        "-c",
+        str(connections),
+        "-d",
+        f"{max(1, round(seconds))}s",
+        "--timeout",
+        "10s",
+        "-H",
+        f"Host: {host}",
+        f"http://{LOOPBACK}:{port}{path}",
+    ]
     done = subprocess.run(  # noqa: S603 - fixed tool, loopback URL
         command, capture_output=True, text=True, timeout=seconds + 30, check=True
     )
@@ -221,8 +232,10 @@ async def rush(
     async def buy(index: int, jar: dict[str, str], token: str) -> None:
         form = {
             "csrfmiddlewaretoken": token,
-            "attendee-TOTAL_FORMS": "1", "attendee-INITIAL_FORMS": "0",
-            "attendee-MIN_NUM_FORMS": "0", "attendee-MAX_NUM_FORMS": "6",
+            "attendee-TOTAL_FORMS": "1",
+            "attendee-INITIAL_FORMS": "0",
+            "attendee-MIN_NUM_FORMS": "0",
+            "attendee-MAX_NUM_FORMS": "6",
             "attendee-0-level": str(level_id),
             "attendee-0-legal_name": f"Rush Attendee {index}",
             "attendee-0-badge_name": f"Rusher {index}",
@@ -230,8 +243,10 @@ async def rush(
             "attendee-0-email": f"rush{index}@example.org",
             "attendee-0-phone": "+1 215 555 0100",
             "attendee-0-emergency_contact": "Sam +1 215 555 0101",
-            "discount_code": "", "provider": "door", "submission": secrets.token_urlsafe(16),
-        }  # fmt: skip
+            "discount_code": "",
+            "provider": "door",
+            "submission": secrets.token_urlsafe(16),
+        }
         async with gate:
             t0 = time.perf_counter()
             try:
@@ -301,19 +316,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.mode == "page":
         result = asyncio.run(
             page_load(
-                port=args.port, host=args.host, path=args.path, connections=args.connections,
-                seconds=args.seconds, max_requests=args.max_requests,
+                port=args.port,
+                host=args.host,
+                path=args.path,
+                connections=args.connections,
+                seconds=args.seconds,
+                max_requests=args.max_requests,
                 cookies=dict(c.split("=", 1) for c in args.cookie),
             )
-        )  # fmt: skip
+        )
     else:
         spec = json.loads(args.spec.read_text())
         result = asyncio.run(
             rush(
-                port=args.port, host=args.host, sessions=spec["sessions"],
-                level_id=spec["level_id"], connections=args.connections,
+                port=args.port,
+                host=args.host,
+                sessions=spec["sessions"],
+                level_id=spec["level_id"],
+                connections=args.connections,
             )
-        )  # fmt: skip
+        )
     json.dump(result, sys.stdout)
     return 0
 

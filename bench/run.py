@@ -133,7 +133,7 @@ class Server:
                 "sync",
                 "--log-level",
                 "warning",
-            ],  # fmt: skip
+            ],
             cwd=ROOT,
             env=env | {"DJANGO_SETTINGS_MODULE": f"bench.settings.{stack}"},
             stdout=self.log_path.open("wb"),
@@ -175,9 +175,12 @@ def load_page(server: Server, *, connections: int, seconds: float, use_wrk: bool
     """Page load from a separate process: wrk, or the asyncio client."""
     if use_wrk:
         return run_wrk(
-            port=server.port, host=PAGE_HOST, path=PAGE_PATH, connections=connections,
+            port=server.port,
+            host=PAGE_HOST,
+            path=PAGE_PATH,
+            connections=connections,
             seconds=seconds,
-        )  # fmt: skip
+        )
     return python_load(server, connections=connections, seconds=seconds, max_requests=100_000)
 
 
@@ -192,13 +195,30 @@ def python_load(
 ) -> dict:
     done = subprocess.run(  # noqa: S603 - our own module
         [
-            sys.executable, "-m", "bench.load", "page", "--port", str(server.port),
-            "--host", PAGE_HOST, "--path", path, "--connections", str(connections),
-            "--seconds", str(seconds), "--max-requests", str(max_requests),
+            sys.executable,
+            "-m",
+            "bench.load",
+            "page",
+            "--port",
+            str(server.port),
+            "--host",
+            PAGE_HOST,
+            "--path",
+            path,
+            "--connections",
+            str(connections),
+            "--seconds",
+            str(seconds),
+            "--max-requests",
+            str(max_requests),
             *(f"--cookie={cookie}" for cookie in cookies),
-        ],  # fmt: skip
-        cwd=ROOT, capture_output=True, text=True, check=True, timeout=seconds + 120,
-    )  # fmt: skip
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 120,
+    )
     return json.loads(done.stdout)
 
 
@@ -276,9 +296,12 @@ def page_tenant_prepare() -> None:
 
     with schema_context(PAGE_SCHEMA):
         event = Event.objects.create(
-            name=EVENT_NAME, slug="bench-con", start_date=dt.date(2031, 7, 1),
-            end_date=dt.date(2031, 7, 3), is_active=True,
-        )  # fmt: skip
+            name=EVENT_NAME,
+            slug="bench-con",
+            start_date=dt.date(2031, 7, 1),
+            end_date=dt.date(2031, 7, 3),
+            is_active=True,
+        )
         event_generate_properties(event=event)
 
 
@@ -449,9 +472,13 @@ def provisioning_scenario(
         with connection.cursor() as cursor:
             cursor.execute(f'CREATE SCHEMA "{schema}"')
         call_command(
-            MigrateSchemasCommand(), tenant=True, schema_name=schema, interactive=False,
-            verbosity=0, executor="standard",
-        )  # fmt: skip
+            MigrateSchemasCommand(),
+            tenant=True,
+            schema_name=schema,
+            interactive=False,
+            verbosity=0,
+            executor="standard",
+        )
         connection.set_schema_to_public()
         Domain.objects.create(tenant=tenant, domain=host, is_primary=True)
         created["stock"].append(time.perf_counter() - started)
@@ -564,12 +591,24 @@ def rush_scenario(server: Server, sessions: list[str], args, run: int) -> dict:
     try:
         done = subprocess.run(  # noqa: S603 - our own module
             [
-                sys.executable, "-m", "bench.load", "rush", "--port", str(server.port),
-                "--host", PAGE_HOST, "--connections", str(args.rush_connections),
-                "--spec", spec.name,
-            ],  # fmt: skip
-            cwd=ROOT, capture_output=True, text=True, timeout=600,
-        )  # fmt: skip
+                sys.executable,
+                "-m",
+                "bench.load",
+                "rush",
+                "--port",
+                str(server.port),
+                "--host",
+                PAGE_HOST,
+                "--connections",
+                str(args.rush_connections),
+                "--spec",
+                spec.name,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     finally:
         Path(spec.name).unlink()
     if done.returncode:
@@ -588,9 +627,13 @@ def rush_scenario(server: Server, sessions: list[str], args, run: int) -> dict:
     result["page_worker_ms"] = page.get("worker_ms_mean")
     # The register form itself (logged in, no purchase): what rendering costs without locks.
     form = python_load(
-        server, connections=args.rush_connections, seconds=120, max_requests=len(sessions),
-        path="/register/", cookies=(f"sessionid={sessions[0]}",),
-    )  # fmt: skip
+        server,
+        connections=args.rush_connections,
+        seconds=120,
+        max_requests=len(sessions),
+        path="/register/",
+        cookies=(f"sessionid={sessions[0]}",),
+    )
     result["form_p99_ms"] = form["p99_ms"]
     result["form_statuses"] = form["statuses"]
     result["page_server_errors"] = page["server_errors"] + form["server_errors"]
@@ -626,38 +669,76 @@ def page_rows(label: str, pages: dict[str, dict], *, plain_goal: bool) -> list[R
     ours, stock, plain = pages["ours"], pages["stock"], pages["plain"]
     rows = []
     rps_ratio = ratio(_figure(ours["runs"], "rps").median, _figure(plain["runs"], "rps").median)
-    rows.append(Row(
-        f"1 tenant page, {label}", "throughput", _figure(ours["runs"], "rps"),
-        _figure(plain["runs"], "rps"), "plain Django", "req/s", rps_ratio,
-        "≥ 0.95× plain" if plain_goal else "—",
-        (rps_ratio is not None and rps_ratio >= 0.95) if plain_goal else None,
-    ))  # fmt: skip
+    rows.append(
+        Row(
+            f"1 tenant page, {label}",
+            "throughput",
+            _figure(ours["runs"], "rps"),
+            _figure(plain["runs"], "rps"),
+            "plain Django",
+            "req/s",
+            rps_ratio,
+            "≥ 0.95× plain" if plain_goal else "—",
+            (rps_ratio is not None and rps_ratio >= 0.95) if plain_goal else None,
+        )
+    )
     for pct in ("p50", "p99"):
         key = f"{pct}_ms"
-        rows.append(Row(
-            f"1 tenant page, {label}", f"{pct} latency", _figure(ours["runs"], key),
-            _figure(plain["runs"], key), "plain Django", "ms",
-            ratio(_figure(ours["runs"], key).median, _figure(plain["runs"], key).median), "—", None,
-        ))  # fmt: skip
-    rows.append(Row(
-        f"1 tenant page, {label}", "SQL per warm request", summarize([ours["sql"]["warm"]]),
-        summarize([plain["sql"]["warm"]]), "plain Django", "",
-        ratio(ours["sql"]["warm"], plain["sql"]["warm"]), "= plain (0 extra)",
-        ours["sql"]["warm_max"] <= plain["sql"]["warm"],
-    ))  # fmt: skip
+        rows.append(
+            Row(
+                f"1 tenant page, {label}",
+                f"{pct} latency",
+                _figure(ours["runs"], key),
+                _figure(plain["runs"], key),
+                "plain Django",
+                "ms",
+                ratio(_figure(ours["runs"], key).median, _figure(plain["runs"], key).median),
+                "—",
+                None,
+            )
+        )
+    rows.append(
+        Row(
+            f"1 tenant page, {label}",
+            "SQL per warm request",
+            summarize([ours["sql"]["warm"]]),
+            summarize([plain["sql"]["warm"]]),
+            "plain Django",
+            "",
+            ratio(ours["sql"]["warm"], plain["sql"]["warm"]),
+            "= plain (0 extra)",
+            ours["sql"]["warm_max"] <= plain["sql"]["warm"],
+        )
+    )
     stock_rps = _figure(stock["runs"], "rps")
     stock_vs_plain = ratio(stock_rps.median, _figure(plain["runs"], "rps").median) or 0
-    rows.append(Row(
-        f"3 stock django-tenants, {label}", "throughput", _figure(ours["runs"], "rps"),
-        stock_rps, "stock", "req/s", ratio(_figure(ours["runs"], "rps").median, stock_rps.median),
-        "report", None,
-        notes=f"stock = {stock_vs_plain:.2f}× plain",
-    ))  # fmt: skip
-    rows.append(Row(
-        f"3 stock django-tenants, {label}", "SQL per warm request",
-        summarize([ours["sql"]["warm"]]), summarize([stock["sql"]["warm"]]), "stock", "",
-        ratio(ours["sql"]["warm"], stock["sql"]["warm"]), "report", None,
-    ))  # fmt: skip
+    rows.append(
+        Row(
+            f"3 stock django-tenants, {label}",
+            "throughput",
+            _figure(ours["runs"], "rps"),
+            stock_rps,
+            "stock",
+            "req/s",
+            ratio(_figure(ours["runs"], "rps").median, stock_rps.median),
+            "report",
+            None,
+            notes=f"stock = {stock_vs_plain:.2f}× plain",
+        )
+    )
+    rows.append(
+        Row(
+            f"3 stock django-tenants, {label}",
+            "SQL per warm request",
+            summarize([ours["sql"]["warm"]]),
+            summarize([stock["sql"]["warm"]]),
+            "stock",
+            "",
+            ratio(ours["sql"]["warm"], stock["sql"]["warm"]),
+            "report",
+            None,
+        )
+    )
     return rows
 
 
@@ -707,16 +788,30 @@ def rush_cause_rows(runs: list[dict], args) -> list[Row]:
     purchase = _figure(runs, "p99_ms")
     return [
         Row(
-            "6 registration rush", "purchase: time in the worker (mean)", work, page_work,
-            "page in the worker", "ms", ratio(work.median, page_work.median), "report", None,
+            "6 registration rush",
+            "purchase: time in the worker (mean)",
+            work,
+            page_work,
+            "page in the worker",
+            "ms",
+            ratio(work.median, page_work.median),
+            "report",
+            None,
             notes=by_outcome,
         ),
         Row(
-            "6 registration rush", "row-lock wait p99", lock, purchase, "purchase p99", "ms",
-            ratio(lock.median, purchase.median), "report", None,
+            "6 registration rush",
+            "row-lock wait p99",
+            lock,
+            purchase,
+            "purchase p99",
+            "ms",
+            ratio(lock.median, purchase.median),
+            "report",
+            None,
             notes=f"queued for one of {args.workers} workers: p99 {queued.median:.0f} ms",
         ),
-    ]  # fmt: skip
+    ]
 
 
 def build_rows(results: dict, args) -> list[Row]:
@@ -731,71 +826,143 @@ def build_rows(results: dict, args) -> list[Row]:
         ours = summarize(results["provisioning"]["ours"])
         stock = summarize(results["provisioning"]["stock"])
         speedup = ratio(stock.median, ours.median)
-        rows.append(Row(
-            "4 provisioning", "create → served", ours, stock, "migrations", "s", speedup,
-            "≥ 10× and < 1 s",
-            speedup is not None and speedup >= 10 and ours.median < 1,
-            notes="ratio = speed-up (stock / ours)",
-        ))  # fmt: skip
+        rows.append(
+            Row(
+                "4 provisioning",
+                "create → served",
+                ours,
+                stock,
+                "migrations",
+                "s",
+                speedup,
+                "≥ 10× and < 1 s",
+                speedup is not None and speedup >= 10 and ours.median < 1,
+                notes="ratio = speed-up (stock / ours)",
+            )
+        )
     if "provisioning_large" in results and "provisioning" in results:
         large = summarize(results["provisioning_large"]["ours"])
         small = summarize(results["provisioning"]["ours"])
-        rows.append(Row(
-            "4 provisioning", f"ours at {args.large} tenants", large, small,
-            f"at {args.small} tenants", "s", ratio(large.median, small.median), "< 1 s",
-            large.median < 1, notes="ratio = large / small (1.0: tenant count does not matter)",
-        ))  # fmt: skip
+        rows.append(
+            Row(
+                "4 provisioning",
+                f"ours at {args.large} tenants",
+                large,
+                small,
+                f"at {args.small} tenants",
+                "s",
+                ratio(large.median, small.median),
+                "< 1 s",
+                large.median < 1,
+                notes="ratio = large / small (1.0: tenant count does not matter)",
+            )
+        )
     if "migrate" in results:
         ours = summarize(results["migrate"]["ours"])
         stock = summarize(results["migrate"]["stock"])
         speedup = ratio(stock.median, ours.median)
-        rows.append(Row(
-            "5 no-op migrate", f"{results['migrate']['tenants']} tenants", ours, stock,
-            "stock standard", "s", speedup, "≥ 10×", speedup is not None and speedup >= 10,
-            notes="ratio = speed-up (stock / ours)",
-        ))  # fmt: skip
+        rows.append(
+            Row(
+                "5 no-op migrate",
+                f"{results['migrate']['tenants']} tenants",
+                ours,
+                stock,
+                "stock standard",
+                "s",
+                speedup,
+                "≥ 10×",
+                speedup is not None and speedup >= 10,
+                notes="ratio = speed-up (stock / ours)",
+            )
+        )
     if "new_migration" in results:
         ours = summarize(results["new_migration"]["ours"])
         stock = summarize(results["new_migration"]["stock"])
-        rows.append(Row(
-            "5 one new migration", f"{results['new_migration']['schemas']} schemas", ours,
-            stock, "stock standard", "s", ratio(stock.median, ours.median), "report", None,
-            notes="ratio = speed-up (stock / ours); one run each",
-        ))  # fmt: skip
+        rows.append(
+            Row(
+                "5 one new migration",
+                f"{results['new_migration']['schemas']} schemas",
+                ours,
+                stock,
+                "stock standard",
+                "s",
+                ratio(stock.median, ours.median),
+                "report",
+                None,
+                notes="ratio = speed-up (stock / ours); one run each",
+            )
+        )
     if results.get("rush"):
         runs = results["rush"]
         correct = all(
-            r["paid"] == args.capacity and r["oversold"] == 0 and r["server_errors"] == 0
+            r["paid"] == args.capacity
+            and r["oversold"] == 0
+            and r["server_errors"] == 0
             and r["page_server_errors"] == 0
             for r in runs
-        )  # fmt: skip
-        rows.append(Row(
-            "6 registration rush", f"paid of {args.capacity} ({args.attendees} buyers)",
-            summarize([r["paid"] for r in runs]), None, "", "", None,
-            "exactly cap., 0 oversold, 0 5xx", correct,
-            notes=f"oversold {[r['oversold'] for r in runs]}, 5xx "
-            f"{[r['server_errors'] for r in runs]}",
-        ))  # fmt: skip
+        )
+        rows.append(
+            Row(
+                "6 registration rush",
+                f"paid of {args.capacity} ({args.attendees} buyers)",
+                summarize([r["paid"] for r in runs]),
+                None,
+                "",
+                "",
+                None,
+                "exactly cap., 0 oversold, 0 5xx",
+                correct,
+                notes=f"oversold {[r['oversold'] for r in runs]}, 5xx "
+                f"{[r['server_errors'] for r in runs]}",
+            )
+        )
         purchase, page = _figure(runs, "p99_ms"), _figure(runs, "page_p99_ms")
         r = ratio(purchase.median, page.median)
-        rows.append(Row(
-            "6 registration rush", f"purchase p99 at {args.rush_connections} conc.", purchase,
-            page, "page p99", "ms", r, "< 10× page p99", r is not None and r < 10,
-        ))  # fmt: skip
+        rows.append(
+            Row(
+                "6 registration rush",
+                f"purchase p99 at {args.rush_connections} conc.",
+                purchase,
+                page,
+                "page p99",
+                "ms",
+                r,
+                "< 10× page p99",
+                r is not None and r < 10,
+            )
+        )
         if all("form_p99_ms" in run for run in runs):
             form = _figure(runs, "form_p99_ms")
-            rows.append(Row(
-                "6 registration rush", "purchase p99 vs the form's", purchase, form,
-                "GET /register/ p99", "ms", ratio(purchase.median, form.median), "report", None,
-                notes="the same page rendered without buying; SQL per purchase (median) "
-                f"{[run.get('sql_per_purchase') for run in runs]}",
-            ))  # fmt: skip
+            rows.append(
+                Row(
+                    "6 registration rush",
+                    "purchase p99 vs the form's",
+                    purchase,
+                    form,
+                    "GET /register/ p99",
+                    "ms",
+                    ratio(purchase.median, form.median),
+                    "report",
+                    None,
+                    notes="the same page rendered without buying; SQL per purchase (median) "
+                    f"{[run.get('sql_per_purchase') for run in runs]}",
+                )
+            )
         if all(run.get("inside", {}).get("all") and run.get("page_worker_ms") for run in runs):
             rows += rush_cause_rows(runs, args)
-        rows.append(Row(
-            "6 registration rush", "completed registrations/s",
-            _figure(runs, "accepted_per_s"), None, "", "/s", None, "report", None,
-        ))  # fmt: skip
+        rows.append(
+            Row(
+                "6 registration rush",
+                "completed registrations/s",
+                _figure(runs, "accepted_per_s"),
+                None,
+                "",
+                "/s",
+                None,
+                "report",
+                None,
+            )
+        )
     return rows
 
 
@@ -978,8 +1145,10 @@ def main(argv: list[str] | None = None) -> int:
         _settle(args)
         phases.mark(f"setup: migrate public, {args.small} tenants")
         tool = "wrk" if args.wrk else "python asyncio client"
-        log(f"scenarios 1+3: page load, {tool}, {args.connections} connections, "
-            f"{args.repeats}×{args.seconds:g} s each, gunicorn {args.workers} workers")  # fmt: skip
+        log(
+            f"scenarios 1+3: page load, {tool}, {args.connections} connections, "
+            f"{args.repeats}×{args.seconds:g} s each, gunicorn {args.workers} workers"
+        )
         for stack in ("ours",) if args.only == "rush" else ("plain", "ours", "stock"):
             servers[stack] = Server(stack, env, logs, workers=args.workers)
         if args.only != "rush":

@@ -76,9 +76,15 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
     list_filter = ["level", "status"]
     search_fields = ["email"]
     readonly_fields = [
-        "level", "account", "email", "status", "created_at", "offered_at", "offer_expires_at",
+        "level",
+        "account",
+        "email",
+        "status",
+        "created_at",
+        "offered_at",
+        "offer_expires_at",
         "order",
-    ]  # fmt: skip
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -107,8 +113,12 @@ class QuestionAdmin(admin.ModelAdmin):
 @admin.register(RegistrationSettings, site=tenant_admin_site)
 class RegistrationSettingsAdmin(SimpleHistoryAdmin):
     list_display = [
-        "event", "currency", "hold_minutes", "badge_name_edit_until", "self_cancel_until",
-    ]  # fmt: skip
+        "event",
+        "currency",
+        "hold_minutes",
+        "badge_name_edit_until",
+        "self_cancel_until",
+    ]
 
 
 @admin.register(BanEntry, site=tenant_admin_site)
@@ -171,16 +181,31 @@ class OrderAdmin(SimpleHistoryAdmin):
     list_display = ["reference", "account", "status", "provider", "total", "created_at"]
     list_filter = ["status", "provider", "registrations__level", AgeBandFilter, "event"]
     actions = [
-        "mark_paid_at_door", "approve_held", "refund_in_full", "cancel_unpaid",
-        "resend_confirmation", "export_csv",
-    ]  # fmt: skip
+        "mark_paid_at_door",
+        "approve_held",
+        "refund_in_full",
+        "cancel_unpaid",
+        "resend_confirmation",
+        "export_csv",
+    ]
     search_fields = ["reference", "registrations__legal_name", "registrations__email"]
     list_select_related = ["account"]
     readonly_fields = [
-        "event", "reference", "account", "status", "provider", "currency", "subtotal",
-        "discount_total", "total", "refunded_total", "discount_code", "hold_expires_at",
-        "created_at", "paid_at",
-    ]  # fmt: skip
+        "event",
+        "reference",
+        "account",
+        "status",
+        "provider",
+        "currency",
+        "subtotal",
+        "discount_total",
+        "total",
+        "refunded_total",
+        "discount_code",
+        "hold_expires_at",
+        "created_at",
+        "paid_at",
+    ]
     inlines = [RegistrationInline, StatusChangeInline]
 
     def has_add_permission(self, request) -> bool:
@@ -210,8 +235,12 @@ class OrderAdmin(SimpleHistoryAdmin):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                order_refund(order_id=order.pk, amount=form.cleaned_data["amount"], by=request.user,
-                             note=form.cleaned_data["note"])  # fmt: skip
+                order_refund(
+                    order_id=order.pk,
+                    amount=form.cleaned_data["amount"],
+                    by=request.user,
+                    note=form.cleaned_data["note"],
+                )
             except ValidationError as error:
                 form.add_error("amount", error.messages)
             else:
@@ -267,7 +296,8 @@ class OrderAdmin(SimpleHistoryAdmin):
                     [
                         TimelinePoint(
                             day=event.start_date + dt.timedelta(days=p.days_before_opening),
-                            level=f"{p.level} ({p.event})", registrations=p.registrations,
+                            level=f"{p.level} ({p.event})",
+                            registrations=p.registrations,
                             revenue=p.revenue,
                         )
                         for p in compared
@@ -277,7 +307,7 @@ class OrderAdmin(SimpleHistoryAdmin):
                     name: (columns, [astuple(row) for row in self._report_rows(event, name)])
                     for name, columns in self.REPORTS.items()
                 },
-            }  # fmt: skip
+            }
         return TemplateResponse(request, "admin/register/reports.html", context)
 
     def report_csv_view(self, request, name: str):
@@ -338,8 +368,9 @@ class OrderAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Cancel selected unpaid orders")
     def cancel_unpaid(self, request, queryset):
-        self._each(request, queryset, lambda o: order_cancel(order_id=o.pk, by=request.user),
-                   "cancelled")  # fmt: skip
+        self._each(
+            request, queryset, lambda o: order_cancel(order_id=o.pk, by=request.user), "cancelled"
+        )
 
     @admin.action(description="Resend confirmation mails")
     def resend_confirmation(self, request, queryset):
@@ -363,8 +394,14 @@ class RegistrationAdmin(SimpleHistoryAdmin):
     search_fields = ["legal_name", "badge_name", "email", "order__reference"]
     list_select_related = ["level", "order"]
     readonly_fields = [
-        "order", "event", "level", "price", "discount", "badge_number", "anonymized_at",
-    ]  # fmt: skip
+        "order",
+        "event",
+        "level",
+        "price",
+        "discount",
+        "badge_number",
+        "anonymized_at",
+    ]
     exclude = ["checkin_token"]
     list_filter = ["level", "order__status", ("anonymized_at", admin.EmptyFieldListFilter)]
     actions = ["anonymize"]

@@ -56,10 +56,11 @@ class RegistrationSettings(models.Model):
         null=True, blank=True, help_text="Attendees may change their badge name until this day."
     )
     self_cancel_until = models.DateField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="Attendees may cancel their order for a full refund until this day (inclusive); "
         "empty: they cannot cancel themselves.",
-    )  # fmt: skip
+    )
     transfers_allowed = models.BooleanField(
         default=False, help_text="Attendees may hand their paid badge to another person."
     )
@@ -144,9 +145,11 @@ class AddOn(models.Model):
     price = money_field()
     capacity = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: no limit.")
     options = ArrayField(
-        models.CharField(max_length=50), default=list, blank=True,
+        models.CharField(max_length=50),
+        default=list,
+        blank=True,
         help_text="Choices such as T-shirt sizes; empty when there is nothing to choose.",
-    )  # fmt: skip
+    )
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -287,9 +290,13 @@ class Registration(models.Model):
     checkin_token = models.CharField(max_length=64, unique=True, default=new_checkin_token)
     # Who holds the badge when it is not the buyer: set when someone accepts a transfer.
     holder = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
-        related_name="+", db_constraint=False,
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+    )
     # A group badge the leader has not yet assigned: no check-in code until a holder accepts it.
     needs_holder = models.BooleanField(default=False)
     anonymized_at = models.DateTimeField(null=True, blank=True)
@@ -333,9 +340,13 @@ class OrderStatusChange(models.Model):
     to_status = models.CharField(max_length=12)
     # No database constraint: the record of who did it outlives the account.
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
-        related_name="+", db_constraint=False,
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+    )
     note = models.CharField(max_length=200, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
@@ -410,16 +421,22 @@ class Transfer(models.Model):
     email = models.EmailField()
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     offered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         db_constraint=False,
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
-        related_name="+", db_constraint=False,
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     history = audit_trail()
 
@@ -461,9 +478,11 @@ class WaitlistEntry(models.Model):
 
     level = models.ForeignKey(BadgeLevel, on_delete=models.CASCADE, related_name="waitlist")
     account = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         db_constraint=False,
-    )  # fmt: skip
+    )
     email = models.EmailField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -485,7 +504,7 @@ class WaitlistEntry(models.Model):
                 condition=Q(status="waiting") | Q(status="offered"),
                 name="register_waitlist_once_per_level",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} for {self.level} ({self.status})"

@@ -264,9 +264,19 @@ def registration_of_account(*, registration_id: int, account_id: int) -> Registr
 
 
 REGISTRATION_EXPORT_COLUMNS = [
-    "order", "status", "level", "badge_number", "legal_name", "badge_name", "birthdate", "email",
-    "phone", "price", "discount", "paid_at",
-]  # fmt: skip
+    "order",
+    "status",
+    "level",
+    "badge_number",
+    "legal_name",
+    "badge_name",
+    "birthdate",
+    "email",
+    "phone",
+    "price",
+    "discount",
+    "paid_at",
+]
 
 
 def registration_export_rows(*, orders: QuerySet[Order]):
@@ -278,10 +288,19 @@ def registration_export_rows(*, orders: QuerySet[Order]):
     )
     for r in registrations.iterator():
         yield [
-            r.order.reference, r.order.status, r.level.name, r.badge_number or "", r.legal_name,
-            r.badge_name, r.birthdate.isoformat(), r.email, r.phone, r.price, r.discount,
+            r.order.reference,
+            r.order.status,
+            r.level.name,
+            r.badge_number or "",
+            r.legal_name,
+            r.badge_name,
+            r.birthdate.isoformat(),
+            r.email,
+            r.phone,
+            r.price,
+            r.discount,
             r.order.paid_at.isoformat() if r.order.paid_at else "",
-        ]  # fmt: skip
+        ]
 
 
 @dataclass(frozen=True)
@@ -304,7 +323,7 @@ def registration_timeline(*, event) -> list[TimelinePoint]:
     return [
         TimelinePoint(
             day=r["day"], level=r["level__name"], registrations=r["n"], revenue=r["revenue"]
-        )  # fmt: skip
+        )
         for r in rows
     ]
 
@@ -334,12 +353,15 @@ def transfer_by_token(*, token: str, now: dt.datetime) -> Transfer | None:
     digest = secret_hash(token)
     found = (
         Transfer.objects.filter(
-            token_hash=digest, accepted_at__isnull=True, withdrawn_at__isnull=True,
-            expires_at__gt=now, registration__order__status=Order.Status.PAID,
+            token_hash=digest,
+            accepted_at__isnull=True,
+            withdrawn_at__isnull=True,
+            expires_at__gt=now,
+            registration__order__status=Order.Status.PAID,
         )
         .select_related("registration__level", "registration__event")
         .first()
-    )  # fmt: skip
+    )
     if found is None or not hmac.compare_digest(found.token_hash, digest):
         return None
     return found
@@ -406,38 +428,54 @@ def personal_data(*, account_id: int, email: str) -> dict:
         "account": {"id": account_id, "email": email},
         "orders": [
             {
-                "reference": o.reference, "status": o.status, "provider": o.provider,
-                "currency": o.currency, "total": str(o.total),
-                "refunded_total": str(o.refunded_total), "created_at": _iso(o.created_at),
+                "reference": o.reference,
+                "status": o.status,
+                "provider": o.provider,
+                "currency": o.currency,
+                "total": str(o.total),
+                "refunded_total": str(o.refunded_total),
+                "created_at": _iso(o.created_at),
                 "paid_at": _iso(o.paid_at),
             }
             for o in orders
         ],
         "registrations": [
             {
-                "order": r.order.reference, "level": r.level.name, "badge_number": r.badge_number,
-                "legal_name": r.legal_name, "badge_name": r.badge_name,
-                "birthdate": _iso(r.birthdate), "email": r.email, "phone": r.phone,
-                "emergency_contact": r.emergency_contact, "guardian_name": r.guardian_name,
-                "guardian_contact": r.guardian_contact, "price": str(r.price),
+                "order": r.order.reference,
+                "level": r.level.name,
+                "badge_number": r.badge_number,
+                "legal_name": r.legal_name,
+                "badge_name": r.badge_name,
+                "birthdate": _iso(r.birthdate),
+                "email": r.email,
+                "phone": r.phone,
+                "emergency_contact": r.emergency_contact,
+                "guardian_name": r.guardian_name,
+                "guardian_contact": r.guardian_contact,
+                "price": str(r.price),
                 "discount": str(r.discount),
                 "add_ons": [{"name": a.add_on.name, "option": a.option} for a in r.add_ons.all()],
-                "answers": [{"question": a.question.label, "answer": a.value}
-                            for a in r.answers.all()],
+                "answers": [
+                    {"question": a.question.label, "answer": a.value} for a in r.answers.all()
+                ],
             }
             for r in registrations
         ],
         "transfers_to_you": [
-            {"level": t.registration.level.name, "created_at": _iso(t.created_at),
-             "accepted_at": _iso(t.accepted_at)}
+            {
+                "level": t.registration.level.name,
+                "created_at": _iso(t.created_at),
+                "accepted_at": _iso(t.accepted_at),
+            }
             for t in Transfer.objects.filter(email__iexact=email_key).select_related(
-                "registration__level")
+                "registration__level"
+            )
         ],
         "waiting_lists": [
             {"level": w.level.name, "status": w.status, "joined_at": _iso(w.created_at)}
             for w in WaitlistEntry.objects.filter(account_id=account_id).select_related("level")
         ],
-    }  # fmt: skip
+    }
 
 
 @dataclass(frozen=True)

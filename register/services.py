@@ -128,9 +128,10 @@ def _lock_code(event: Event, code: str, now: dt.datetime) -> DiscountCode | None
 def _lock_levels(event: Event, ids: set[int]) -> dict[int, BadgeLevel]:
     levels = {
         level.pk: level
-        for level in BadgeLevel.objects.select_for_update().filter(event=event, pk__in=ids)
+        for level in BadgeLevel.objects.select_for_update()
+        .filter(event=event, pk__in=ids)
         .order_by("pk")
-    }  # fmt: skip
+    }
     if set(levels) != ids:
         raise ValidationError({"level": gettext("That badge level is not offered.")})
     return levels
@@ -162,20 +163,26 @@ def _check_capacity(
         if level.capacity is not None and taken.get(level_id, 0) + count > level.capacity:
             left = max(level.capacity - taken.get(level_id, 0), 0)
             raise ValidationError(
-                {"level": gettext("%(level)s is sold out.") % {"level": level.name}
-                 if left == 0 else
-                 ngettext("Only %(left)d %(level)s badge left.",
-                          "Only %(left)d %(level)s badges left.", left)
-                 % {"left": left, "level": level.name}}
-            )  # fmt: skip
+                {
+                    "level": gettext("%(level)s is sold out.") % {"level": level.name}
+                    if left == 0
+                    else ngettext(
+                        "Only %(left)d %(level)s badge left.",
+                        "Only %(left)d %(level)s badges left.",
+                        left,
+                    )
+                    % {"left": left, "level": level.name}
+                }
+            )
 
 
 def _lock_add_ons(event: Event, wanted: Counter, now: dt.datetime) -> dict[int, AddOn]:
     add_ons = {
         add_on.pk: add_on
-        for add_on in AddOn.objects.select_for_update().filter(event=event, pk__in=wanted)
+        for add_on in AddOn.objects.select_for_update()
+        .filter(event=event, pk__in=wanted)
         .order_by("pk")
-    }  # fmt: skip
+    }
     if set(add_ons) != set(wanted):
         raise ValidationError({"add_ons": gettext("That add-on is not offered.")})
     taken = dict(
@@ -663,9 +670,12 @@ def order_refund(*, order_id: int, amount: Decimal, by=None, note: str = "") -> 
     if order.status == Order.Status.REFUNDED:
         waitlist_queue_processing()
     _record_status(
-        order, order.status, from_status=from_status, by=by,
+        order,
+        order.status,
+        from_status=from_status,
+        by=by,
         note=f"refunded {amount} {order.currency}" + (f": {note}" if note else ""),
-    )  # fmt: skip
+    )
     return order
 
 
@@ -816,10 +826,13 @@ def transfer_offer(
     ).update(withdrawn_at=now)
     token = secrets.token_urlsafe(32)
     transfer = Transfer(
-        registration=registration, kind=kind, email=email, token_hash=secret_hash(token),
+        registration=registration,
+        kind=kind,
+        email=email,
+        token_hash=secret_hash(token),
         offered_by=by,
         expires_at=now + TRANSFER_LINK_VALID,
-    )  # fmt: skip
+    )
     _audit(transfer, by=by, reason="offered")
     transfer.save(force_insert=True)
     link = site_url + reverse("register:transfer-accept", kwargs={"token": token})
@@ -910,9 +923,12 @@ def transfer_accept(
     _audit(transfer, by=account, reason="accepted")
     transfer.save(update_fields=["accepted_at", "accepted_by"])
     _record_status(
-        registration.order, registration.order.status, from_status=registration.order.status,
-        by=account, note=f"badge #{registration.badge_number}: {transfer.kind} accepted",
-    )  # fmt: skip
+        registration.order,
+        registration.order.status,
+        from_status=registration.order.status,
+        by=account,
+        note=f"badge #{registration.badge_number}: {transfer.kind} accepted",
+    )
     return registration
 
 
@@ -939,22 +955,27 @@ def registration_upgrade(
     target = levels[level_id]
     _check_level_on_sale(target, None, now)
     if Upgrade.objects.filter(
-        active_order_q(now=now, prefix="order__"), registration=registration,
+        active_order_q(now=now, prefix="order__"),
+        registration=registration,
         applied_at__isnull=True,
-    ).exists():  # fmt: skip
+    ).exists():
         raise ValidationError(gettext("This badge already has an upgrade waiting for payment."))
     target_price = level_price_on(level=target, day=_event_today(event, now))
     difference = target_price - (registration.price - registration.discount)
     if target.pk == registration.level_id or difference <= 0:
         raise ValidationError({"level": gettext("Please choose a higher level than your badge's.")})
     person = AttendeeInput(
-        level_id=target.pk, legal_name=registration.legal_name,
-        badge_name=registration.badge_name, birthdate=registration.birthdate,
-        email=registration.email, phone=registration.phone,
+        level_id=target.pk,
+        legal_name=registration.legal_name,
+        badge_name=registration.badge_name,
+        birthdate=registration.birthdate,
+        email=registration.email,
+        phone=registration.phone,
         emergency_contact=registration.emergency_contact,
-        guardian_name=registration.guardian_name, guardian_contact=registration.guardian_contact,
+        guardian_name=registration.guardian_name,
+        guardian_contact=registration.guardian_contact,
         guardian_consent=registration.guardian_consent,
-    )  # fmt: skip
+    )
     cutoff = event.minor_cutoff_date or minor_cutoff_for(event)
     settings = registration_settings(event=event)
     _check_attendee(person, target, cutoff=cutoff, settings=settings, questions=[])
@@ -962,19 +983,29 @@ def registration_upgrade(
     if provider == Order.Provider.FREE:
         raise ValidationError({"provider": gettext("This upgrade needs a payment.")})
     order = Order(
-        event=event, reference=secrets.token_hex(5).upper(), account=account, provider=provider,
-        currency=settings.currency, subtotal=difference, discount_total=ZERO, total=difference,
+        event=event,
+        reference=secrets.token_hex(5).upper(),
+        account=account,
+        provider=provider,
+        currency=settings.currency,
+        subtotal=difference,
+        discount_total=ZERO,
+        total=difference,
         hold_expires_at=(
             now + dt.timedelta(minutes=settings.hold_minutes)
-            if provider != Order.Provider.DOOR else None
+            if provider != Order.Provider.DOOR
+            else None
         ),
-    )  # fmt: skip
+    )
     _audit(order, by=account, reason=f"upgrade to {target.name}")
     order.save(force_insert=True)
     Upgrade.objects.create(
-        order=order, registration=registration, from_level=registration.level, to_level=target,
+        order=order,
+        registration=registration,
+        from_level=registration.level,
+        to_level=target,
         difference=difference,
-    )  # fmt: skip
+    )
     _record_status(order, Order.Status.PENDING, by=account, note=f"upgrade to {target.name}")
     return order
 
@@ -1012,9 +1043,10 @@ def waitlist_join(
     levels = _lock_levels(event, {level_id})
     level = levels[level_id]
     existing = WaitlistEntry.objects.filter(
-        level=level, account_id=account.pk,
+        level=level,
+        account_id=account.pk,
         status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
-    ).first()  # fmt: skip
+    ).first()
     if existing is not None:
         return existing
     left = _places_left(level, now)
@@ -1118,9 +1150,13 @@ def waitlist_offer_redeem(
     if entry.status != WaitlistEntry.Status.OFFERED or expires is None or expires <= now:
         raise ValidationError(gettext("This offer is not valid (any more)."))
     order = order_place(
-        event=found.level.event, account=account, attendees=[attendee], provider=provider,
-        now=now, waitlist_offer_id=entry.pk,
-    )  # fmt: skip
+        event=found.level.event,
+        account=account,
+        attendees=[attendee],
+        provider=provider,
+        now=now,
+        waitlist_offer_id=entry.pk,
+    )
     entry.status, entry.order = WaitlistEntry.Status.USED, order
     entry.save(update_fields=["status", "order"])
     return order
@@ -1131,9 +1167,14 @@ GROUP_SIZE = range(2, 21)
 
 @transaction.atomic
 def group_order_place(
-    *, event: Event, account, leader: AttendeeInput, quantity: int, provider: str,
+    *,
+    event: Event,
+    account,
+    leader: AttendeeInput,
+    quantity: int,
+    provider: str,
     now: dt.datetime | None = None,
-) -> Order:  # fmt: skip
+) -> Order:
     """A group leader buys ``quantity`` badges of one level in one order (priced, locked and
     paid like any order). Until assigned, every badge carries the leader's details and waits
     for a holder (``needs_holder``); the leader assigns each one by email (``transfer_offer``,
@@ -1176,10 +1217,19 @@ def _anonymize(registrations: QuerySet[Registration], *, by=None, reason: str) -
         registration.guardian_name = registration.guardian_contact = ""
         registration.anonymized_at = timezone.now()
         _audit(registration, by=by, reason=reason)
-        registration.save(update_fields=[
-            "legal_name", "badge_name", "birthdate", "email", "phone", "emergency_contact",
-            "guardian_name", "guardian_contact", "anonymized_at",
-        ])  # fmt: skip
+        registration.save(
+            update_fields=[
+                "legal_name",
+                "badge_name",
+                "birthdate",
+                "email",
+                "phone",
+                "emergency_contact",
+                "guardian_name",
+                "guardian_contact",
+                "anonymized_at",
+            ]
+        )
         Answer.objects.filter(registration=registration).update(value="")
         Transfer.objects.filter(registration=registration).update(email="anonymized@invalid")
         Transfer.history.filter(registration_id=registration.pk).delete()

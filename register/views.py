@@ -160,10 +160,16 @@ class RegisterView(LoginRequiredMixin, View):
             initial={"submission": secrets.token_urlsafe(16), "discount_code": code_text},
         )
         return {
-            "event": event, "offers": offers, "formset": formset, "checkout": checkout,
-            "errors": errors, "people": people, "max_people": MAX_ATTENDEES,
-            "code": code_text, "code_message": code_message,
-        }  # fmt: skip
+            "event": event,
+            "offers": offers,
+            "formset": formset,
+            "checkout": checkout,
+            "errors": errors,
+            "people": people,
+            "max_people": MAX_ATTENDEES,
+            "code": code_text,
+            "code_message": code_message,
+        }
 
     @staticmethod
     def _look_up_code(request, event, code_text: str, now):
@@ -267,10 +273,13 @@ class OrderView(LoginRequiredMixin, View):
         today = timezone.now().astimezone(zoneinfo.ZoneInfo(order.event.timezone)).date()
         refusal = self_cancel_refusal(order=order, account_id=request.user.pk, today=today)
         context = {
-            "order": order, "badges": badges, "errors": errors,
+            "order": order,
+            "badges": badges,
+            "errors": errors,
             "cancel_until": self_cancel_deadline(event=order.event, today=today)
-            if refusal is None else None,
-        }  # fmt: skip
+            if refusal is None
+            else None,
+        }
         return render(request, "register/order.html", context, status=status)
 
 
@@ -307,10 +316,13 @@ class MyRegistrationsView(LoginRequiredMixin, View):
             transfer_deadline(event=event, today=timezone.localdate()) if event else None
         )
         context = {
-            "badges": badges, "edit_until": edit_until, "transfer_until": transfer_until,
-            "no_transfer_limit": dt.date.max, "upgrades": upgrades,
+            "badges": badges,
+            "edit_until": edit_until,
+            "transfer_until": transfer_until,
+            "no_transfer_limit": dt.date.max,
+            "upgrades": upgrades,
             "providers": providers_for_checkout(),
-        }  # fmt: skip
+        }
         return render(request, "register/mine.html", context | {"errors": errors}, status=status)
 
 
@@ -342,10 +354,11 @@ class TransferOfferView(LoginRequiredMixin, View):
             if not form.is_valid():
                 raise ValidationError(form.errors.get_json_data())
             transfer_offer(
-                registration_id=registration_id, by=request.user,
+                registration_id=registration_id,
+                by=request.user,
                 email=form.cleaned_data["email"],
                 site_url=f"{request.scheme}://{request.get_host()}",
-            )  # fmt: skip
+            )
         except ValidationError as error:
             return MyRegistrationsView().get(request, errors=error.messages, status=400)
         return redirect("register:mine")
@@ -386,16 +399,19 @@ class UpgradeView(LoginRequiredMixin, View):
 
     def post(self, request, registration_id):
         event = _event_or_404()
-        levels = [o.level for o in level_offers(event=event, now=timezone.now(),
-                                                  day=timezone.localdate())]  # fmt: skip
+        levels = [
+            o.level for o in level_offers(event=event, now=timezone.now(), day=timezone.localdate())
+        ]
         form = UpgradeForm(request.POST, levels=levels, providers=providers_for_checkout())
         try:
             if not form.is_valid():
                 raise ValidationError(form.errors.get_json_data())
             order = registration_upgrade(
-                registration_id=registration_id, account=request.user,
-                level_id=form.cleaned_data["level"], provider=form.cleaned_data["provider"],
-            )  # fmt: skip
+                registration_id=registration_id,
+                account=request.user,
+                level_id=form.cleaned_data["level"],
+                provider=form.cleaned_data["provider"],
+            )
         except ValidationError as error:
             return MyRegistrationsView().get(request, errors=error.messages, status=400)
         return _checkout(request, order)
@@ -431,12 +447,14 @@ class WaitlistOfferView(LoginRequiredMixin, View):
             raise Http404("This offer is not valid (any more).")
         event = entry.level.event
         formset = formset_factory(AttendeeForm, extra=1, max_num=1)(
-            request.POST or None, prefix="attendee", form_kwargs={
+            request.POST or None,
+            prefix="attendee",
+            form_kwargs={
                 "levels": [(entry.level, entry.level.name)],
                 "add_ons": list(AddOn.objects.filter(event=event)),
                 "questions": list(Question.objects.filter(event=event)),
             },
-        )  # fmt: skip
+        )
         checkout = OfferCheckoutForm(request.POST or None, providers=providers_for_checkout())
         return {"entry": entry, "formset": formset, "checkout": checkout, "errors": ()}
 
@@ -456,9 +474,11 @@ class WaitlistOfferView(LoginRequiredMixin, View):
             return render(request, "register/waitlist_offer.html", context, status=400)
         try:
             order = waitlist_offer_redeem(
-                token=token, account=request.user, attendee=formset[0].to_input(),
+                token=token,
+                account=request.user,
+                attendee=formset[0].to_input(),
                 provider=checkout.cleaned_data["provider"],
-            )  # fmt: skip
+            )
         except ValidationError as error:
             context["errors"] = error.messages
             return render(request, "register/waitlist_offer.html", context, status=400)
@@ -472,10 +492,12 @@ class GroupOrderView(LoginRequiredMixin, View):
         now = timezone.now()
         offers = level_offers(event=event, now=now, day=timezone.localdate())
         leader = AttendeeForm(
-            request.POST or None, prefix="leader",
+            request.POST or None,
+            prefix="leader",
             levels=[(o.level, f"{o.level.name} — {o.price}") for o in offers if not o.is_sold_out],
-            add_ons=[], questions=list(Question.objects.filter(event=event)),
-        )  # fmt: skip
+            add_ons=[],
+            questions=list(Question.objects.filter(event=event)),
+        )
         group = GroupForm(request.POST or None, providers=providers_for_checkout())
         return {"event": event, "leader": leader, "group": group, "errors": ()}
 
@@ -491,9 +513,12 @@ class GroupOrderView(LoginRequiredMixin, View):
             return render(request, "register/group.html", context, status=400)
         try:
             order = group_order_place(
-                event=event, account=request.user, leader=leader.to_input(),
-                quantity=group.cleaned_data["quantity"], provider=group.cleaned_data["provider"],
-            )  # fmt: skip
+                event=event,
+                account=request.user,
+                leader=leader.to_input(),
+                quantity=group.cleaned_data["quantity"],
+                provider=group.cleaned_data["provider"],
+            )
         except ValidationError as error:
             context["errors"] = error.messages
             return render(request, "register/group.html", context, status=400)

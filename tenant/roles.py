@@ -22,8 +22,12 @@ class Role(models.TextChoices):
 
 
 SEE_THE_EVENT = "event.view_*"
-MANAGE_MEMBERS = ("tenant.view_membership", "tenant.add_membership", "tenant.change_membership",
-                  "tenant.delete_membership")  # fmt: skip
+MANAGE_MEMBERS = (
+    "tenant.view_membership",
+    "tenant.add_membership",
+    "tenant.change_membership",
+    "tenant.delete_membership",
+)
 
 ROLE_GRANTS: dict[str, tuple[str, ...]] = {
     Role.ORG_ADMIN: ("*.*", *MANAGE_MEMBERS),

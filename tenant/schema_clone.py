@@ -144,11 +144,13 @@ def build_clone_script(source: str) -> CloneScript:
         ("SET LOCAL search_path = ", ", public"),
     ]
     for table in tables.values():
-        statements.append((
-            "CREATE TABLE ",
-            f".{_quote(table)} (LIKE {src}.{_quote(table)} INCLUDING DEFAULTS INCLUDING "
-            "IDENTITY INCLUDING GENERATED INCLUDING STORAGE)",
-        ))  # fmt: skip
+        statements.append(
+            (
+                "CREATE TABLE ",
+                f".{_quote(table)} (LIKE {src}.{_quote(table)} INCLUDING DEFAULTS INCLUDING "
+                "IDENTITY INCLUDING GENERATED INCLUDING STORAGE)",
+            )
+        )
     for relid, name, definition, _kind, _index in constraints:
         statements.append(
             ("ALTER TABLE ", f".{_quote(tables[relid])} ADD CONSTRAINT {_quote(name)} {definition}")
@@ -156,12 +158,14 @@ def build_clone_script(source: str) -> CloneScript:
     # Identity sequences are created with the column's type; a migrated schema may keep an older
     # one (integer after an AutoField became a BigAutoField). Match the source, starting afresh.
     for name, data_type, start, minimum, maximum, increment, cycle, cache in sequence_rows:
-        statements.append((
-            "ALTER SEQUENCE ",
-            f".{_quote(name)} AS {data_type} INCREMENT BY {int(increment)} "
-            f"MINVALUE {int(minimum)} MAXVALUE {int(maximum)} START WITH {int(start)} "
-            f"CACHE {int(cache)} {'' if cycle else 'NO '}CYCLE RESTART",
-        ))  # fmt: skip
+        statements.append(
+            (
+                "ALTER SEQUENCE ",
+                f".{_quote(name)} AS {data_type} INCREMENT BY {int(increment)} "
+                f"MINVALUE {int(minimum)} MAXVALUE {int(maximum)} START WITH {int(start)} "
+                f"CACHE {int(cache)} {'' if cycle else 'NO '}CYCLE RESTART",
+            )
+        )
     # pg_get_indexdef always names the table with its schema: the target goes there.
     marker = f" ON {source_ident}."
     for oid, _name, definition in indexes:

@@ -258,10 +258,14 @@ def tenant_export(*, tenant: Tenant, path: Path, progress: Progress = _quiet) ->
                     snapshot = cursor.fetchone()[0]
             progress(f"[{schema}] dumping the schema with {pg_dump} ({dump_major})")
             args = [
-                str(pg_dump), f"--dbname={database_conninfo()}", f"--schema={schema}",
-                "--format=custom", "--no-owner", "--no-privileges",
+                str(pg_dump),
+                f"--dbname={database_conninfo()}",
+                f"--schema={schema}",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
                 f"--file={work / 'schema.dump'}",
-            ]  # fmt: skip
+            ]
             if snapshot:
                 args.append(f"--snapshot={snapshot}")
             _run(args, what="pg_dump")
@@ -511,9 +515,13 @@ def tenant_import(
         pg_restore, _major = pg_tool("pg_restore", at_least=manifest["versions"]["pg_dump_major"])
         result = ImportResult(tenant=Tenant(schema_name=schema))
         restore = [
-            str(pg_restore), f"--dbname={database_conninfo()}", "--no-owner", "--no-privileges",
-            "--single-transaction", "--exit-on-error",
-        ]  # fmt: skip
+            str(pg_restore),
+            f"--dbname={database_conninfo()}",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+        ]
         created_users: list[int] = []
         try:
             with transaction.atomic():

@@ -128,7 +128,7 @@ def start_celery_worker(log_path: Path, *, redis_url: str, queue: str) -> subpro
             "--without-mingle",
             "--without-heartbeat",
             "--loglevel=INFO",
-        ],  # fmt: skip
+        ],
         log_path,
         REDIS_URL=redis_url,
         CELERY_QUEUE=queue,

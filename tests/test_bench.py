@@ -86,12 +86,16 @@ def _results(*, ours_rps: float, ours_sql: int, paid: int) -> dict:
         "new_migration": {"ours": [20.0], "stock": [150.0], "schemas": 501},
         "rush": [
             {
-                "paid": paid, "oversold": max(0, paid - 100), "server_errors": 0,
-                "page_server_errors": 0, "p99_ms": 300.0, "page_p99_ms": 100.0,
+                "paid": paid,
+                "oversold": max(0, paid - 100),
+                "server_errors": 0,
+                "page_server_errors": 0,
+                "p99_ms": 300.0,
+                "page_p99_ms": 100.0,
                 "accepted_per_s": 50.0,
             }
         ],
-    }  # fmt: skip
+    }
 
 
 def _verdicts(rows) -> dict[tuple[str, str], bool | None]:
@@ -122,9 +126,11 @@ def _inside(worker: float, cpu: float, lock_p99: float, queued_p99: float) -> di
         return {"n": 10, "mean": mean, "p50": mean, "p99": p99, "max": p99}
 
     return {
-        "worker_ms": figure(worker, worker * 2), "cpu_ms": figure(cpu, cpu * 2),
-        "lock_ms": figure(lock_p99 / 4, lock_p99), "queued_ms": figure(queued_p99 / 2, queued_p99),
-    }  # fmt: skip
+        "worker_ms": figure(worker, worker * 2),
+        "cpu_ms": figure(cpu, cpu * 2),
+        "lock_ms": figure(lock_p99 / 4, lock_p99),
+        "queued_ms": figure(queued_p99 / 2, queued_p99),
+    }
 
 
 def test_the_rush_reports_where_its_p99_goes():
@@ -216,16 +222,24 @@ def tiny_server():
 def test_fallback_client_stops_at_the_request_count_and_counts_statuses(tiny_server):
     result = asyncio.run(
         page_load(
-            port=tiny_server, host="bench.localhost", path="/", connections=4, seconds=30,
+            port=tiny_server,
+            host="bench.localhost",
+            path="/",
+            connections=4,
+            seconds=30,
             max_requests=20,
         )
-    )  # fmt: skip
+    )
     wrong_host = asyncio.run(
         page_load(
-            port=tiny_server, host="other.localhost", path="/", connections=2, seconds=30,
+            port=tiny_server,
+            host="other.localhost",
+            path="/",
+            connections=2,
+            seconds=30,
             max_requests=6,
         )
-    )  # fmt: skip
+    )
 
     assert result["requests"] == 20
     assert result["statuses"] == {"200": 20}

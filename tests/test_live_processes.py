@@ -196,9 +196,12 @@ def test_periodic_fan_out_reaches_every_tenant_when_one_tenants_task_fails(
     with tenant_context(beta):
         level = BadgeLevelFactory(event=EventFactory(slug="fan-out-con"))
         lapsed = order_place(
-            event=level.event, account=buyer, attendees=[attendee(level)], provider="simulated",
+            event=level.event,
+            account=buyer,
+            attendees=[attendee(level)],
+            provider="simulated",
             now=timezone.now() - dt.timedelta(hours=1),
-        )  # fmt: skip
+        )
     with connection.cursor() as cursor:
         # alpha's task fails in the worker: its orders table is gone for this test.
         cursor.execute("ALTER TABLE alpha.register_order RENAME TO register_order_gone")

@@ -41,10 +41,19 @@ def axe_path() -> Path:
         if npm is None:
             _unavailable("npm is not installed, so axe-core cannot be fetched")
         subprocess.run(  # noqa: S603 - fixed arguments
-            [npm, "install", "--prefix", str(ROOT / ".node"), "axe-core@4", "--no-audit",
-             "--no-fund", "--silent"],
-            check=True, timeout=300,
-        )  # fmt: skip
+            [
+                npm,
+                "install",
+                "--prefix",
+                str(ROOT / ".node"),
+                "axe-core@4",
+                "--no-audit",
+                "--no-fund",
+                "--silent",
+            ],
+            check=True,
+            timeout=300,
+        )
     return AXE
 
 

@@ -39,11 +39,16 @@ def two_conventions(committed):
     for tenant, name, colour in ((alpha, "Alpha Con", "#5b21b6"), (beta, "Beta Fest", "#0f5132")):
         with tenant_context(tenant):
             event = Event.objects.create(
-                name=name, slug=name.lower().replace(" ", "-"), start_date=START,
-                end_date=START + dt.timedelta(days=2), timezone="America/New_York",
-                venue_name=f"{name} Hall", venue_address="1 Main Street", city="Springfield",
+                name=name,
+                slug=name.lower().replace(" ", "-"),
+                start_date=START,
+                end_date=START + dt.timedelta(days=2),
+                timezone="America/New_York",
+                venue_name=f"{name} Hall",
+                venue_address="1 Main Street",
+                city="Springfield",
                 is_active=True,
-            )  # fmt: skip
+            )
             event_generate_properties(event=event)
             BadgeLevel.objects.create(
                 event=event, name="Attendee", price=Decimal("55.00"), capacity=50

@@ -21,9 +21,13 @@ SOON = timezone.localdate() + dt.timedelta(days=40)
 def _event(tenant, name, *, start=SOON, city="Philadelphia", **extra):
     with tenant_context(tenant):
         return EventFactory(
-            name=name, is_active=True, start_date=start, end_date=start + dt.timedelta(days=2),
-            city=city, **extra,
-        )  # fmt: skip
+            name=name,
+            is_active=True,
+            start_date=start,
+            end_date=start + dt.timedelta(days=2),
+            city=city,
+            **extra,
+        )
 
 
 def test_listing_follows_the_tenants_active_event(tenant_a):
@@ -97,7 +101,7 @@ def _fake_tenants(count: int) -> None:
             end_date=SOON,
             timezone="UTC",
             city="Town",
-        )  # fmt: skip
+        )
         for t in tenants
     )
 

@@ -19,10 +19,14 @@ from tests.factories.tenant import PASSWORD, MembershipFactory
 def alpha_event(tenant_a):
     with tenant_context(tenant_a):
         return EventFactory(
-            name="Alpha Con 2031", is_active=True, start_date=dt.date(2031, 7, 3),
-            end_date=dt.date(2031, 7, 6), timezone="America/New_York",
-            venue_name="Harbour Hall", venue_address="1 Pier Road\nPhiladelphia, PA",
-        )  # fmt: skip
+            name="Alpha Con 2031",
+            is_active=True,
+            start_date=dt.date(2031, 7, 3),
+            end_date=dt.date(2031, 7, 6),
+            timezone="America/New_York",
+            venue_name="Harbour Hall",
+            venue_address="1 Pier Road\nPhiladelphia, PA",
+        )
 
 
 def test_home_shows_event_venue_and_register_button(alpha_event, tenant_a, client_a):

@@ -17,9 +17,11 @@ def _orders(tenant, count: int, name: str) -> None:
         level = BadgeLevelFactory(event=EventFactory())
         for _ in range(count):
             order_place(
-                event=level.event, account=buyer, provider="simulated",
+                event=level.event,
+                account=buyer,
+                provider="simulated",
                 attendees=[attendee(level, legal_name=name)],
-            )  # fmt: skip
+            )
 
 
 def _log_in_as_registration_lead(client, tenant) -> None:

@@ -17,8 +17,12 @@ def paid_order(tenant_a):
     with tenant_context(tenant_a):
         level = BadgeLevelFactory(event=EventFactory(), price=Decimal("60.00"))
         buyer = UserFactory()
-        order = order_place(event=level.event, account=buyer, provider="simulated",
-                            attendees=[attendee(level, legal_name="Robin Fox")])  # fmt: skip
+        order = order_place(
+            event=level.event,
+            account=buyer,
+            provider="simulated",
+            attendees=[attendee(level, legal_name="Robin Fox")],
+        )
         order_mark_paid(order_id=order.pk, amount=order.total, by=buyer, note="simulated")
         yield order, buyer
 

@@ -31,9 +31,12 @@ def test_register_post_with_bad_people_and_broken_management_form_answers_400(
 ):
     _, level, _ = sale
     data = {
-        "attendee-TOTAL_FORMS": "abc", "attendee-INITIAL_FORMS": "x",
-        "provider": "simulated", "submission": "s1", "discount_code": "",
-    } | _person(0, level)  # fmt: skip
+        "attendee-TOTAL_FORMS": "abc",
+        "attendee-INITIAL_FORMS": "x",
+        "provider": "simulated",
+        "submission": "s1",
+        "discount_code": "",
+    } | _person(0, level)
 
     response = buyer_client.post("/register/?people=abc", data)
 

@@ -52,8 +52,12 @@ def held(tenant_a, django_capture_on_commit_callbacks):
         BanEntry.objects.create(name="Robin Fox", birthdate=BIRTHDATE)
         level = BadgeLevelFactory(event=EventFactory(), price=Decimal("60.00"), capacity=1)
         buyer = UserFactory()
-        order = order_place(event=level.event, account=buyer, provider="simulated",
-                            attendees=[attendee(level, legal_name="Fox Robin")])  # fmt: skip
+        order = order_place(
+            event=level.event,
+            account=buyer,
+            provider="simulated",
+            attendees=[attendee(level, legal_name="Fox Robin")],
+        )
         with django_capture_on_commit_callbacks(execute=True):
             order_mark_paid(order_id=order.pk, amount=order.total)
         yield order, level, buyer
@@ -72,8 +76,12 @@ def test_a_matching_order_is_held_for_review_and_the_buyer_told(held):
     ]
     # The held order keeps its place: the level (capacity 1) is sold out.
     with pytest.raises(Exception, match="sold out"):
-        order_place(event=level.event, account=UserFactory(), provider="simulated",
-                    attendees=[attendee(level, legal_name="Sam Otter")])  # fmt: skip
+        order_place(
+            event=level.event,
+            account=UserFactory(),
+            provider="simulated",
+            attendees=[attendee(level, legal_name="Sam Otter")],
+        )
 
 
 def test_buyer_sees_the_review_on_the_order_page(held, client_a):
@@ -102,8 +110,9 @@ def test_registration_lead_approves_a_held_order_in_the_admin(
 
     listed = lead_client.get("/admin/register/order/?status__exact=held")
     with django_capture_on_commit_callbacks(execute=True):
-        lead_client.post("/admin/register/order/",
-                         {"action": "approve_held", "_selected_action": [order.pk]})  # fmt: skip
+        lead_client.post(
+            "/admin/register/order/", {"action": "approve_held", "_selected_action": [order.pk]}
+        )
 
     order.refresh_from_db()
     assert order.reference.encode() in listed.content
@@ -116,8 +125,9 @@ def test_registration_lead_approves_a_held_order_in_the_admin(
 def test_registration_lead_refunds_a_held_order(held, lead_client):
     order, _, _ = held
 
-    lead_client.post("/admin/register/order/",
-                     {"action": "refund_in_full", "_selected_action": [order.pk]})  # fmt: skip
+    lead_client.post(
+        "/admin/register/order/", {"action": "refund_in_full", "_selected_action": [order.pk]}
+    )
 
     order.refresh_from_db()
     assert (order.status, order.refunded_total) == ("refunded", Decimal("60.00"))
@@ -128,8 +138,12 @@ def test_another_tenants_ban_list_does_not_hold_this_tenants_orders(tenant_a, te
         BanEntry.objects.create(name="Robin Fox", email="robin@example.org")
     with tenant_context(tenant_a):
         level = BadgeLevelFactory(event=EventFactory())
-        order = order_place(event=level.event, account=UserFactory(), provider="simulated",
-                            attendees=[attendee(level)])  # fmt: skip
+        order = order_place(
+            event=level.event,
+            account=UserFactory(),
+            provider="simulated",
+            attendees=[attendee(level)],
+        )
 
         paid = order_mark_paid(order_id=order.pk, amount=order.total)
 

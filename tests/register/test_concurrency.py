@@ -30,9 +30,11 @@ def rush(committed):
         buyers = [User.objects.create_user(f"rush{n}@example.org", None) for n in range(BUYERS)]
     with tenant_context(alpha):
         event = Event.objects.create(
-            name="Rush Con", slug="rush-con",
-            start_date=dt.date(2027, 7, 1), end_date=dt.date(2027, 7, 3),
-        )  # fmt: skip
+            name="Rush Con",
+            slug="rush-con",
+            start_date=dt.date(2027, 7, 1),
+            end_date=dt.date(2027, 7, 3),
+        )
         event_generate_properties(event=event)
         level = BadgeLevel.objects.create(
             event=event, name="Attendee", price=Decimal("60.00"), capacity=CAPACITY

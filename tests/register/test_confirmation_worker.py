@@ -54,14 +54,18 @@ def test_confirmation_is_mailed_by_the_worker_after_commit_only(redis_url, commi
     try:
         scenario = subprocess.run(  # noqa: S603
             [str(BIN / "python"), "manage.py", "shell", "-c", SCENARIO],
-            cwd=ROOT, env=child_env(REDIS_URL=redis_url, CELERY_QUEUE=queue),
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=child_env(REDIS_URL=redis_url, CELERY_QUEUE=queue),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert scenario.returncode == 0, scenario.stderr
         wait_for(
             lambda: b"Subject: Your Worker Con badge" in worker_log.read_bytes(),
-            timeout=30, what=f"the confirmation mail in {worker_log}",
-        )  # fmt: skip
+            timeout=30,
+            what=f"the confirmation mail in {worker_log}",
+        )
         time.sleep(1)  # room for a mail that must not come
         log = worker_log.read_text()
     finally:

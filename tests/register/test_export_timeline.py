@@ -14,12 +14,21 @@ def test_timeline_export_writes_csv_and_chart_for_the_tenants_event(tenant_a, tm
     with tenant_context(tenant_a):
         event = EventFactory(is_active=True, slug="alpha-con-2027")
         level = BadgeLevelFactory(event=event, name="Attendee")
-        order = order_place(event=event, account=UserFactory(), provider="simulated",
-                            attendees=[attendee(level), attendee(level)])  # fmt: skip
+        order = order_place(
+            event=event,
+            account=UserFactory(),
+            provider="simulated",
+            attendees=[attendee(level), attendee(level)],
+        )
         order_mark_paid(order_id=order.pk, amount=order.total)
 
-    call_command("tenant_command", "register__export_reg_timeline", "--dir", str(tmp_path),
-                 schema_name="alpha")  # fmt: skip
+    call_command(
+        "tenant_command",
+        "register__export_reg_timeline",
+        "--dir",
+        str(tmp_path),
+        schema_name="alpha",
+    )
 
     folder = tmp_path / "alpha" / "alpha-con-2027"
     rows = list(csv.DictReader((folder / "timeline.csv").open()))

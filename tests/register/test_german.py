@@ -54,8 +54,12 @@ def paid_badge(tenant_a, settings):
         BadgeLevelFactory(event=event, name="Sponsor", price=Decimal("150.00"))
         day = BadgeLevelFactory(event=event, name="Day", price=Decimal("30.00"), capacity=1)
         buyer = UserFactory()
-        order = order_place(event=event, account=buyer, provider="simulated",
-                            attendees=[attendee(basic), attendee(day)])  # fmt: skip
+        order = order_place(
+            event=event,
+            account=buyer,
+            provider="simulated",
+            attendees=[attendee(basic), attendee(day)],
+        )
         order_mark_paid(order_id=order.pk, amount=order.total)
         waitlist_join(event=event, level_id=day.pk, account=buyer)
         yield event, buyer, order
@@ -66,10 +70,19 @@ def test_registration_form_is_german(paid_badge):
 
     html = _german(buyer).get("/register/?people=1").content.decode()
 
-    for label in ("Badge-Stufe", "Amtlicher Name", "Badge-Name", "Geburtsdatum", "Telefon",
-                  "Notfallkontakt (Name und Telefon)", "Rabattcode", "Zahlung",
-                  "Karte (simuliert — kein echtes Geld)", "Auf die Warteliste",
-                  "Day — 30.00 (ausverkauft)"):  # fmt: skip
+    for label in (
+        "Badge-Stufe",
+        "Amtlicher Name",
+        "Badge-Name",
+        "Geburtsdatum",
+        "Telefon",
+        "Notfallkontakt (Name und Telefon)",
+        "Rabattcode",
+        "Zahlung",
+        "Karte (simuliert — kein echtes Geld)",
+        "Auf die Warteliste",
+        "Day — 30.00 (ausverkauft)",
+    ):
         assert label in html, label
     assert "Legal name" not in html and "Emergency contact" not in html
 
@@ -77,12 +90,18 @@ def test_registration_form_is_german(paid_badge):
 def test_registration_errors_are_german(paid_badge, tenant_a):
     event, buyer, _ = paid_badge
     data = {
-        "attendee-TOTAL_FORMS": 1, "attendee-INITIAL_FORMS": 0, "provider": "simulated",
-        "submission": "s1", "discount_code": "", "attendee-0-legal_name": "Kim Muster",
-        "attendee-0-badge_name": "Kim", "attendee-0-birthdate": "1990-05-17",
-        "attendee-0-email": "kim@example.org", "attendee-0-phone": "+49 30 1234",
+        "attendee-TOTAL_FORMS": 1,
+        "attendee-INITIAL_FORMS": 0,
+        "provider": "simulated",
+        "submission": "s1",
+        "discount_code": "",
+        "attendee-0-legal_name": "Kim Muster",
+        "attendee-0-badge_name": "Kim",
+        "attendee-0-birthdate": "1990-05-17",
+        "attendee-0-email": "kim@example.org",
+        "attendee-0-phone": "+49 30 1234",
         "attendee-0-emergency_contact": "Sam +49 30 5678",
-    }  # fmt: skip
+    }
     client = _german(buyer)
     with tenant_context(tenant_a):
         day = BadgeLevel.objects.get(name="Day")
@@ -101,10 +120,18 @@ def test_my_registrations_with_a_paid_badge_is_german(paid_badge):
 
     html = _german(buyer).get("/register/mine/").content.decode()
 
-    for text in ("Meine Anmeldungen", "Dieses Badge an jemand anderen weitergeben",
-                 "Übertragungslink senden", "Dieses Badge aufwerten (Sie zahlen die Differenz)",
-                 "Neue Stufe", "Aufwerten", "Sponsor (+90,00)", "Meine Wartelisten",
-                 "Meine Daten herunterladen", "Zeigen Sie diesen Code beim Check-in."):  # fmt: skip
+    for text in (
+        "Meine Anmeldungen",
+        "Dieses Badge an jemand anderen weitergeben",
+        "Übertragungslink senden",
+        "Dieses Badge aufwerten (Sie zahlen die Differenz)",
+        "Neue Stufe",
+        "Aufwerten",
+        "Sponsor (+90,00)",
+        "Meine Wartelisten",
+        "Meine Daten herunterladen",
+        "Zeigen Sie diesen Code beim Check-in.",
+    ):
         assert text in html, text
 
 
@@ -155,12 +182,20 @@ def test_german_catalog_translates_every_string_of_the_register_app():
 
 
 def test_attendee_mails_render_in_german():
-    event = SimpleNamespace(name="Fuchscon", start_date=dt.date(2031, 7, 1),
-                            end_date=dt.date(2031, 7, 4))  # fmt: skip
-    registration = SimpleNamespace(legal_name="Kim Muster", badge_name="Kim", badge_number=20,
-                                   level=SimpleNamespace(name="Day"))  # fmt: skip
-    context = {"event": event, "registration": registration,
-               "order": SimpleNamespace(reference="AB12")}  # fmt: skip
+    event = SimpleNamespace(
+        name="Fuchscon", start_date=dt.date(2031, 7, 1), end_date=dt.date(2031, 7, 4)
+    )
+    registration = SimpleNamespace(
+        legal_name="Kim Muster",
+        badge_name="Kim",
+        badge_number=20,
+        level=SimpleNamespace(name="Day"),
+    )
+    context = {
+        "event": event,
+        "registration": registration,
+        "order": SimpleNamespace(reference="AB12"),
+    }
 
     with translation.override("de"):
         text = render_to_string("register/email/confirmation.txt", context)

@@ -20,9 +20,13 @@ from tests.factories.tenant import PASSWORD, UserFactory
 
 APPROVED_CARD = "4242 4242 4242 4242"
 HOLDER = {
-    "legal_name": "Kim Badger", "badge_name": "Badger", "birthdate": "1995-08-09",
-    "email": "kim@example.org", "phone": "+1 555 0150", "emergency_contact": "Lee +1 555 0151",
-}  # fmt: skip
+    "legal_name": "Kim Badger",
+    "badge_name": "Badger",
+    "birthdate": "1995-08-09",
+    "email": "kim@example.org",
+    "phone": "+1 555 0150",
+    "emergency_contact": "Lee +1 555 0151",
+}
 
 
 def _logged_in(user) -> Client:
@@ -38,20 +42,27 @@ def level(tenant_a, settings):
         event = EventFactory(is_active=True, start_date=dt.date(2031, 7, 1))
         event_generate_properties(event=event)
         return BadgeLevelFactory(
-            event=event, name="Attendee", price=Decimal("60.00"),
+            event=event,
+            name="Attendee",
+            price=Decimal("60.00"),
             age_rule=BadgeLevel.AgeRule.ADULTS_ONLY,
-        )  # fmt: skip
+        )
 
 
 def _group_form(level, quantity) -> dict:
     leader = {
-        "level": level.pk, "legal_name": "Robin Fox", "badge_name": "Robin",
-        "birthdate": "1990-05-17", "email": "robin@example.org", "phone": "+1 555 0100",
+        "level": level.pk,
+        "legal_name": "Robin Fox",
+        "badge_name": "Robin",
+        "birthdate": "1990-05-17",
+        "email": "robin@example.org",
+        "phone": "+1 555 0100",
         "emergency_contact": "Sam +1 555 0101",
-    }  # fmt: skip
+    }
     return {f"leader-{k}": v for k, v in leader.items()} | {
-        "quantity": quantity, "provider": "simulated",
-    }  # fmt: skip
+        "quantity": quantity,
+        "provider": "simulated",
+    }
 
 
 @pytest.fixture

@@ -43,8 +43,9 @@ def test_waitlist_offer_mail_sent_by_the_task_links_to_the_configured_port(
         event = EventFactory(is_active=True, start_date=dt.date(2031, 7, 1))
         event_generate_properties(event=event)
         level = BadgeLevelFactory(event=event, price=Decimal("60.00"), capacity=1)
-        order = order_place(event=event, account=UserFactory(), provider="simulated",
-                            attendees=[attendee(level)])  # fmt: skip
+        order = order_place(
+            event=event, account=UserFactory(), provider="simulated", attendees=[attendee(level)]
+        )
         order_mark_paid(order_id=order.pk, amount=order.total)
         waitlist_join(event=event, level_id=level.pk, account=UserFactory(email="w@example.org"))
         mail.outbox.clear()

@@ -20,9 +20,11 @@ def paid(tenant_a):
     with tenant_context(tenant_a):
         level = BadgeLevelFactory(event=EventFactory(), price=Decimal("60.00"), capacity=1)
         order = order_place(
-            event=level.event, account=UserFactory(), provider="simulated",
+            event=level.event,
+            account=UserFactory(),
+            provider="simulated",
             attendees=[attendee(level, legal_name="Robin Fox")],
-        )  # fmt: skip
+        )
         order_mark_paid(order_id=order.pk, amount=order.total)
         yield order, level
 
@@ -36,17 +38,20 @@ def test_partial_then_full_refund_frees_the_place_but_not_the_number(paid):
         order_refund(order_id=order.pk, amount=Decimal("40.01"))
     order_refund(order_id=order.pk, amount=Decimal("40.00"))
     again = order_place(
-        event=level.event, account=order.account, provider="simulated",
+        event=level.event,
+        account=order.account,
+        provider="simulated",
         attendees=[attendee(level)],
-    )  # fmt: skip
+    )
     order_mark_paid(order_id=again.pk, amount=again.total)
 
     order.refresh_from_db()
     assert (order.status, order.refunded_total) == ("refunded", Decimal("60.00"))
     assert list(again.registrations.values_list("badge_number", flat=True)) == [refunded_number + 1]
     assert list(order.status_changes.values_list("note", flat=True))[-2:] == [
-        "refunded 20.00 USD", "refunded 40.00 USD",
-    ]  # fmt: skip
+        "refunded 20.00 USD",
+        "refunded 40.00 USD",
+    ]
 
 
 def test_only_unpaid_orders_are_cancelled(paid):
@@ -84,9 +89,11 @@ def test_csv_export_lists_the_selected_orders_registrations(paid, lead_client, t
     with tenant_context(tenant_b):
         other_level = BadgeLevelFactory(event=EventFactory())
         order_place(
-            event=other_level.event, account=UserFactory(), provider="simulated",
+            event=other_level.event,
+            account=UserFactory(),
+            provider="simulated",
             attendees=[attendee(other_level, legal_name="Beta Person")],
-        )  # fmt: skip
+        )
 
     response = lead_client.post(
         "/admin/register/order/",
@@ -116,11 +123,27 @@ def test_age_filter_finds_orders_with_minors(tenant_a, lead_client):
         event = EventFactory(is_active=True)
         level = BadgeLevelFactory(event=event)
         buyer = UserFactory()
-        adult = order_place(event=event, account=buyer, provider="door",
-                            attendees=[attendee(level, legal_name="Grown Up")])  # fmt: skip
-        order_place(event=event, account=buyer, provider="door", attendees=[attendee(
-            level, legal_name="Young One", birthdate=event.start_date.replace(year=2015),
-            guardian_name="Pat", guardian_contact="555", guardian_consent=True)])  # fmt: skip
+        adult = order_place(
+            event=event,
+            account=buyer,
+            provider="door",
+            attendees=[attendee(level, legal_name="Grown Up")],
+        )
+        order_place(
+            event=event,
+            account=buyer,
+            provider="door",
+            attendees=[
+                attendee(
+                    level,
+                    legal_name="Young One",
+                    birthdate=event.start_date.replace(year=2015),
+                    guardian_name="Pat",
+                    guardian_contact="555",
+                    guardian_consent=True,
+                )
+            ],
+        )
 
     minors = lead_client.get("/admin/register/order/?age=minor")
     adults = lead_client.get("/admin/register/order/?age=adult")
@@ -133,8 +156,9 @@ def test_age_filter_finds_orders_with_minors(tenant_a, lead_client):
 def test_desk_marks_a_door_order_paid(tenant_a, lead_client):
     with tenant_context(tenant_a):
         level = BadgeLevelFactory(event=EventFactory())
-        door = order_place(event=level.event, account=UserFactory(), provider="door",
-                           attendees=[attendee(level)])  # fmt: skip
+        door = order_place(
+            event=level.event, account=UserFactory(), provider="door", attendees=[attendee(level)]
+        )
 
     lead_client.post(
         "/admin/register/order/",

@@ -45,9 +45,13 @@ def buyer(db):
 
 def _place(event, buyer, attendees, *, provider=Order.Provider.SIMULATED, code="", now=FEB):
     return order_place(
-        event=event, account=buyer, attendees=attendees, provider=provider,
-        discount_code=code, now=now,
-    )  # fmt: skip
+        event=event,
+        account=buyer,
+        attendees=attendees,
+        provider=provider,
+        discount_code=code,
+        now=now,
+    )
 
 
 def test_price_follows_the_tier_of_the_day(event, buyer):
@@ -66,9 +70,12 @@ def test_price_follows_the_tier_of_the_day(event, buyer):
 def test_adults_only_level_refuses_a_minor(event, buyer):
     level = BadgeLevelFactory(event=event, age_rule=BadgeLevel.AgeRule.ADULTS_ONLY)
     minor = attendee(
-        level, birthdate=dt.date(2012, 3, 1), guardian_name="Pat", guardian_contact="pat@x.org",
+        level,
+        birthdate=dt.date(2012, 3, 1),
+        guardian_name="Pat",
+        guardian_contact="pat@x.org",
         guardian_consent=True,
-    )  # fmt: skip
+    )
 
     with pytest.raises(ValidationError) as error:
         _place(event, buyer, [minor])
@@ -92,10 +99,18 @@ def test_child_under_the_age_is_free_and_needs_a_guardian(event, buyer):
     with pytest.raises(ValidationError, match="guardian"):
         _place(event, buyer, [attendee(level, **child)])
     order = _place(
-        event, buyer,
-        [attendee(level, **child, guardian_name="Pat Fox", guardian_contact="+1 555 0102",
-                  guardian_consent=True)],
-    )  # fmt: skip
+        event,
+        buyer,
+        [
+            attendee(
+                level,
+                **child,
+                guardian_name="Pat Fox",
+                guardian_contact="+1 555 0102",
+                guardian_consent=True,
+            )
+        ],
+    )
 
     assert (order.total, order.provider, order.status) == (Decimal("0.00"), "free", "paid")
 
@@ -134,8 +149,10 @@ def test_discount_code_is_case_insensitive_and_limited_in_uses(event, buyer):
         _place(event, buyer, [attendee(level)], code="FRIEND25")
 
     assert (first.subtotal, first.discount_total, first.total) == (
-        Decimal("160.00"), Decimal("20.00"), Decimal("140.00"),
-    )  # fmt: skip
+        Decimal("160.00"),
+        Decimal("20.00"),
+        Decimal("140.00"),
+    )
 
 
 def test_discount_code_outside_its_window_or_levels_is_refused(event, buyer):

@@ -17,24 +17,41 @@ from tests.factories.register import BadgeLevelFactory
 from tests.factories.tenant import UserFactory
 
 NOW = timezone.now()
-HOLDS = {"no hold": None, "live hold": NOW + dt.timedelta(minutes=5),
-         "expired hold": NOW - dt.timedelta(minutes=5)}  # fmt: skip
+HOLDS = {
+    "no hold": None,
+    "live hold": NOW + dt.timedelta(minutes=5),
+    "expired hold": NOW - dt.timedelta(minutes=5),
+}
 
 
 def _order(event, account, status, hold) -> Order:
     return Order.objects.create(
-        event=event, reference=f"R{Order.objects.count():09d}", account=account, status=status,
-        provider=Order.Provider.DOOR, currency="USD", subtotal=Decimal("0"),
-        discount_total=Decimal("0"), total=Decimal("0"), hold_expires_at=hold,
-    )  # fmt: skip
+        event=event,
+        reference=f"R{Order.objects.count():09d}",
+        account=account,
+        status=status,
+        provider=Order.Provider.DOOR,
+        currency="USD",
+        subtotal=Decimal("0"),
+        discount_total=Decimal("0"),
+        total=Decimal("0"),
+        hold_expires_at=hold,
+    )
 
 
 def _registration(order, level) -> Registration:
     return Registration.objects.create(
-        order=order, event=order.event, level=level, price=Decimal("0"), legal_name="A B",
-        badge_name="AB", birthdate=dt.date(1990, 1, 1), email="a@example.org", phone="1",
+        order=order,
+        event=order.event,
+        level=level,
+        price=Decimal("0"),
+        legal_name="A B",
+        badge_name="AB",
+        birthdate=dt.date(1990, 1, 1),
+        email="a@example.org",
+        phone="1",
         emergency_contact="C",
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -51,18 +68,26 @@ def every_kind_of_order(tenant_a):
             paid_badge = _registration(_order(event, account, Order.Status.PAID, None), level)
             for applied_at in (None, NOW):
                 Upgrade.objects.create(
-                    order=_order(event, account, status, hold), registration=paid_badge,
-                    from_level=level, to_level=levels[(n + 1) % 3], difference=Decimal("0"),
+                    order=_order(event, account, status, hold),
+                    registration=paid_badge,
+                    from_level=level,
+                    to_level=levels[(n + 1) % 3],
+                    difference=Decimal("0"),
                     applied_at=applied_at,
-                )  # fmt: skip
+                )
         offers = []
         for n, (status, expires) in enumerate(
             itertools.product(WaitlistEntry.Status.values, HOLDS.values())
         ):
-            offers.append(WaitlistEntry.objects.create(
-                level=levels[n % 3], account=UserFactory(), email="w@example.org",
-                status=status, offer_expires_at=expires,
-            ))  # fmt: skip
+            offers.append(
+                WaitlistEntry.objects.create(
+                    level=levels[n % 3],
+                    account=UserFactory(),
+                    email="w@example.org",
+                    status=status,
+                    offer_expires_at=expires,
+                )
+            )
     return tenant_a, event, levels, offers
 
 
@@ -72,12 +97,15 @@ def _taken_by_the_orm(levels, *, except_offer_id=None) -> dict[int, int]:
     counts: dict[int, int] = {}
     for query in (
         Registration.objects.filter(holding, level__in=levels).values_list("level"),
-        Upgrade.objects.filter(holding, applied_at__isnull=True, to_level__in=levels)
-        .values_list("to_level"),
+        Upgrade.objects.filter(holding, applied_at__isnull=True, to_level__in=levels).values_list(
+            "to_level"
+        ),
         WaitlistEntry.objects.filter(
             status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=NOW, level__in=levels
-        ).exclude(pk=except_offer_id).values_list("level"),
-    ):  # fmt: skip
+        )
+        .exclude(pk=except_offer_id)
+        .values_list("level"),
+    ):
         for level_id, n in query.annotate(n=Count("pk")):
             counts[level_id] = counts.get(level_id, 0) + n
     return counts
@@ -86,10 +114,12 @@ def _taken_by_the_orm(levels, *, except_offer_id=None) -> dict[int, int]:
 def test_places_taken_agrees_with_the_orm_definition(every_kind_of_order):
     tenant, event, levels, offers = every_kind_of_order
     live_offer = next(
-        o for o in offers
-        if o.status == WaitlistEntry.Status.OFFERED and o.offer_expires_at
+        o
+        for o in offers
+        if o.status == WaitlistEntry.Status.OFFERED
+        and o.offer_expires_at
         and o.offer_expires_at > NOW
-    )  # fmt: skip
+    )
     level_ids = [level.pk for level in levels]
     with tenant_context(tenant):
         expected = _taken_by_the_orm(levels)

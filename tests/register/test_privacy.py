@@ -25,10 +25,13 @@ def _buy(account, event=None, **person):
     shirt = AddOnFactory(event=event, name="T-shirt", options=["M", "L"])
     question = QuestionFactory(event=event, label="Favourite animal")
     order = order_place(
-        event=event, account=account, provider="simulated",
-        attendees=[attendee(level, add_ons=((shirt.pk, "L"),), answers={question.pk: "Otter"},
-                            **person)],
-    )  # fmt: skip
+        event=event,
+        account=account,
+        provider="simulated",
+        attendees=[
+            attendee(level, add_ons=((shirt.pk, "L"),), answers={question.pk: "Otter"}, **person)
+        ],
+    )
     order_mark_paid(order_id=order.pk, amount=order.total)
     return order
 
@@ -39,9 +42,10 @@ def person(tenant_a, tenant_b):
     with tenant_context(tenant_a):
         alpha_order = _buy(account, legal_name="Robin Fox", phone="+1 555 0100")
         WaitlistEntry.objects.create(
-            level=alpha_order.registrations.get().level, account_id=account.pk,
+            level=alpha_order.registrations.get().level,
+            account_id=account.pk,
             email=account.email,
-        )  # fmt: skip
+        )
     with tenant_context(tenant_b):
         beta_order = _buy(account, legal_name="Robin Beta-Fox", phone="+49 30 555 0100")
     return account, alpha_order, beta_order
@@ -84,8 +88,10 @@ def test_deletion_anonymizes_here_and_never_touches_another_tenant(
         beta = Registration.objects.get(order=beta_order)
     assert response.status_code == 302
     assert (alpha.legal_name, alpha.phone, alpha.email) == (
-        "Anonymized", "", f"anonymized-{alpha.pk}@invalid",
-    )  # fmt: skip
+        "Anonymized",
+        "",
+        f"anonymized-{alpha.pk}@invalid",
+    )
     assert alpha.answers.get().value == ""
     assert "Robin Fox" not in alpha_history
     assert alpha_order.total == Decimal("85.00")  # badge and T-shirt, kept for the books
@@ -110,9 +116,15 @@ def test_anonymization_after_the_event_keeps_aggregates_identical(tenant_a):
             _buy(UserFactory(), event=event, legal_name=f"Person {n}")
         # Born in the cut-off year after the cut-off day: a minor whom 1 January would make adult.
         cutoff = minor_cutoff_for(event)
-        _buy(UserFactory(), event=event, legal_name="Young Fox",
-             birthdate=cutoff + dt.timedelta(days=1), guardian_name="Pat",
-             guardian_contact="pat@example.org", guardian_consent=True)  # fmt: skip
+        _buy(
+            UserFactory(),
+            event=event,
+            legal_name="Young Fox",
+            birthdate=cutoff + dt.timedelta(days=1),
+            guardian_name="Pat",
+            guardian_contact="pat@example.org",
+            guardian_consent=True,
+        )
         before = _aggregates(event)
 
         call_command("register__anonymize_registrations", "--days", "30", "--today", "2031-08-10")
@@ -147,5 +159,6 @@ def test_organizer_anonymizes_in_the_admin(person, client_a, tenant_a):
     assert response.status_code == 302
     assert registration.legal_name == "Anonymized"
     assert (latest.history_user_id, latest.history_change_reason) == (
-        lead.pk, "anonymized by the organizer",
-    )  # fmt: skip
+        lead.pk,
+        "anonymized by the organizer",
+    )

@@ -25,8 +25,13 @@ from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
 
 
 def _paid(event, level, code="", **person):
-    order = order_place(event=event, account=UserFactory(), provider="simulated",
-                        attendees=[attendee(level, **person)], discount_code=code)  # fmt: skip
+    order = order_place(
+        event=event,
+        account=UserFactory(),
+        provider="simulated",
+        attendees=[attendee(level, **person)],
+        discount_code=code,
+    )
     order_mark_paid(order_id=order.pk, amount=order.total)
     return order
 
@@ -44,12 +49,19 @@ def sales(tenant_a):
         DiscountCodeFactory(event=event, code="TEN", amount=Decimal("10"))
         _paid(event, basic)
         _paid(event, basic, code="TEN")
-        _paid(event, sponsor, birthdate=dt.date(2020, 1, 1), guardian_name="Pat",
-              guardian_contact="pat@example.org", guardian_consent=True)  # fmt: skip
+        _paid(
+            event,
+            sponsor,
+            birthdate=dt.date(2020, 1, 1),
+            guardian_name="Pat",
+            guardian_contact="pat@example.org",
+            guardian_consent=True,
+        )
         refunded = _paid(event, basic)
         order_refund(order_id=refunded.pk, amount=refunded.total)
-        order_place(event=event, account=UserFactory(), provider="door",
-                    attendees=[attendee(sponsor)])  # fmt: skip
+        order_place(
+            event=event, account=UserFactory(), provider="door", attendees=[attendee(sponsor)]
+        )
         for _ in range(2):
             WaitlistEntry.objects.create(
                 level=sponsor, account_id=UserFactory().pk, email="w@e.org"
@@ -65,8 +77,11 @@ def test_totals_match_the_rows(sales):
 
     expected = defaultdict(lambda: [0, Decimal("0")])
     for r in Registration.objects.filter(event=event).select_related("level", "order"):
-        key = (r.level.name, r.order.status, "minor" if r.birthdate > event.minor_cutoff_date
-               else "adult")  # fmt: skip
+        key = (
+            r.level.name,
+            r.order.status,
+            "minor" if r.birthdate > event.minor_cutoff_date else "adult",
+        )
         expected[key][0] += 1
         expected[key][1] += r.price - r.discount
     assert {(t.level, t.status, t.age_band): [t.registrations, t.value] for t in totals} == dict(
@@ -82,8 +97,9 @@ def test_discount_usage_and_waiting_list_match_the_rows(sales):
     (usage,) = report_discount_usage(event=event)
     waiting = {row.level: (row.waiting, row.offered) for row in report_waitlist(event=event)}
 
-    discounted = Registration.objects.filter(event=event, order__discount_code__code="TEN",
-                                             order__status="paid", discount__gt=0)  # fmt: skip
+    discounted = Registration.objects.filter(
+        event=event, order__discount_code__code="TEN", order__status="paid", discount__gt=0
+    )
     assert (usage.code, usage.paid_orders, usage.discounted_badges) == ("TEN", 1, 1)
     assert usage.discount_total == sum(r.discount for r in discounted) == Decimal("6.00")
     assert waiting == {"Attendee": (0, 0), "Sponsor": (2, 0)}
@@ -122,8 +138,9 @@ def test_admin_reports_page_and_csv_match_the_selectors(sales, lead, client_a, t
     assert page.status_code == 200
     assert b"<svg" in page.content and b"Con 2030" in page.content
     assert rows[0] == ["level", "status", "age_band", "registrations", "value"]
-    assert rows[1:] == [[t.level, t.status, t.age_band, str(t.registrations), str(t.value)]
-                        for t in expected]  # fmt: skip
+    assert rows[1:] == [
+        [t.level, t.status, t.age_band, str(t.registrations), str(t.value)] for t in expected
+    ]
     assert unknown.status_code == 404
 
 

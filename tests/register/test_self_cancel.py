@@ -34,8 +34,9 @@ def paid(tenant_a):
         settings.save(update_fields=["self_cancel_until"])
         level = BadgeLevelFactory(event=event, price=Decimal("60.00"), capacity=1)
         buyer = UserFactory()
-        order = order_place(event=event, account=buyer, provider="simulated",
-                            attendees=[attendee(level)])  # fmt: skip
+        order = order_place(
+            event=event, account=buyer, provider="simulated", attendees=[attendee(level)]
+        )
         order_mark_paid(order_id=order.pk, amount=order.total)
         yield order, level, buyer
 
@@ -58,8 +59,9 @@ def test_attendee_cancels_within_the_window_refunded_and_the_place_is_free_again
     assert (order.status, order.refunded_total) == ("refunded", Decimal("60.00"))
     assert order.status_changes.last().note == "refunded 60.00 USD: cancelled by the attendee"
     assert order.history.latest("history_id").history_user_id == buyer.pk
-    again = order_place(event=level.event, account=UserFactory(), provider="simulated",
-                        attendees=[attendee(level)])  # fmt: skip
+    again = order_place(
+        event=level.event, account=UserFactory(), provider="simulated", attendees=[attendee(level)]
+    )
     assert again.status == "pending"
 
 
@@ -153,8 +155,9 @@ def test_a_stripe_order_is_refunded_through_stripe(tenant_a, settings):
         cancel_settings.save(update_fields=["self_cancel_until"])
         level = BadgeLevelFactory(event=event, price=Decimal("60.00"))
         buyer = UserFactory()
-        order = order_place(event=event, account=buyer, provider="stripe",
-                            attendees=[attendee(level)])  # fmt: skip
+        order = order_place(
+            event=event, account=buyer, provider="stripe", attendees=[attendee(level)]
+        )
         order_mark_paid(order_id=order.pk, amount=order.total)
         order_set_provider_reference(order=order, reference="pi_test_9")
 
@@ -174,8 +177,9 @@ def test_an_unpaid_order_is_simply_cancelled(tenant_a):
         cancel_settings.save(update_fields=["self_cancel_until"])
         level = BadgeLevelFactory(event=event)
         buyer = UserFactory()
-        order = order_place(event=event, account=buyer, provider="door",
-                            attendees=[attendee(level)])  # fmt: skip
+        order = order_place(
+            event=event, account=buyer, provider="door", attendees=[attendee(level)]
+        )
 
         cancelled = order_cancel_by_attendee(order_id=order.pk, account=buyer)
 

@@ -33,9 +33,11 @@ def order(tenant_a):
     with tenant_context(tenant_a):
         level = BadgeLevelFactory(event=EventFactory(is_active=True), price=Decimal("60.00"))
         yield order_place(
-            event=level.event, account=UserFactory(), provider="stripe",
+            event=level.event,
+            account=UserFactory(),
+            provider="stripe",
             attendees=[attendee(level)],
-        )  # fmt: skip
+        )
 
 
 def _signed(payload: dict, secret: str = WEBHOOK_SECRET) -> tuple[bytes, str]:
@@ -52,39 +54,55 @@ def _completed(order: Order, *, event_id="evt_1", schema="alpha", amount=6000) -
         "type": "checkout.session.completed",
         "data": {
             "object": {
-                "id": "cs_test_1", "object": "checkout.session", "payment_status": "paid",
-                "client_reference_id": order.reference, "amount_total": amount,
-                "payment_intent": "pi_test_1", "metadata": {"schema": schema},
+                "id": "cs_test_1",
+                "object": "checkout.session",
+                "payment_status": "paid",
+                "client_reference_id": order.reference,
+                "amount_total": amount,
+                "payment_intent": "pi_test_1",
+                "metadata": {"schema": schema},
             }
         },
-    }  # fmt: skip
+    }
 
 
 def _deliver(client, payload: dict, secret: str = WEBHOOK_SECRET):
     body, signature = _signed(payload, secret)
     return client.post(
-        "/register/stripe/webhook/", body, content_type="application/json",
+        "/register/stripe/webhook/",
+        body,
+        content_type="application/json",
         HTTP_STRIPE_SIGNATURE=signature,
-    )  # fmt: skip
+    )
 
 
 @responses.activate
 def test_checkout_sends_the_buyer_to_stripe(tenant_a, client_a):
-    responses.post(SESSIONS_URL, json={
-        "id": "cs_test_9", "object": "checkout.session",
-        "url": "https://checkout.stripe.com/c/pay/cs_test_9",
-    })  # fmt: skip
+    responses.post(
+        SESSIONS_URL,
+        json={
+            "id": "cs_test_9",
+            "object": "checkout.session",
+            "url": "https://checkout.stripe.com/c/pay/cs_test_9",
+        },
+    )
     with tenant_context(tenant_a):
         level = BadgeLevelFactory(event=EventFactory(is_active=True), price=Decimal("60.00"))
     buyer = UserFactory()
     client_a.post("/accounts/login/", {"username": buyer.email, "password": PASSWORD})
     form = {
-        "attendee-TOTAL_FORMS": 1, "attendee-INITIAL_FORMS": 0, "provider": "stripe",
-        "submission": "s", "attendee-0-level": level.pk, "attendee-0-legal_name": "Robin Fox",
-        "attendee-0-badge_name": "Robin", "attendee-0-birthdate": "1990-01-01",
-        "attendee-0-email": "robin@example.org", "attendee-0-phone": "555",
+        "attendee-TOTAL_FORMS": 1,
+        "attendee-INITIAL_FORMS": 0,
+        "provider": "stripe",
+        "submission": "s",
+        "attendee-0-level": level.pk,
+        "attendee-0-legal_name": "Robin Fox",
+        "attendee-0-badge_name": "Robin",
+        "attendee-0-birthdate": "1990-01-01",
+        "attendee-0-email": "robin@example.org",
+        "attendee-0-phone": "555",
         "attendee-0-emergency_contact": "Sam 555",
-    }  # fmt: skip
+    }
 
     response = client_a.post("/register/", form)
 

@@ -16,9 +16,12 @@ def _lapsed_order(tenant, buyer) -> Order:
     with tenant_context(tenant):
         level = BadgeLevelFactory(event=EventFactory())
         return order_place(
-            event=level.event, account=buyer, attendees=[attendee(level)], provider="simulated",
+            event=level.event,
+            account=buyer,
+            attendees=[attendee(level)],
+            provider="simulated",
             now=timezone.now() - dt.timedelta(hours=1),
-        )  # fmt: skip
+        )
 
 
 def test_periodic_release_reaches_every_tenant(tenant_a, tenant_b):

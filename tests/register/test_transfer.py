@@ -20,9 +20,13 @@ from tests.factories.register import BadgeLevelFactory, attendee
 from tests.factories.tenant import PASSWORD, UserFactory
 
 RECIPIENT = {
-    "legal_name": "Sam Otter", "badge_name": "Otter", "birthdate": "1992-03-04",
-    "email": "sam@example.org", "phone": "+1 555 0199", "emergency_contact": "Kim +1 555 0198",
-}  # fmt: skip
+    "legal_name": "Sam Otter",
+    "badge_name": "Otter",
+    "birthdate": "1992-03-04",
+    "email": "sam@example.org",
+    "phone": "+1 555 0199",
+    "emergency_contact": "Kim +1 555 0198",
+}
 
 
 def _logged_in(host: str, user) -> Client:
@@ -43,8 +47,9 @@ def badge(tenant_a):
             event=event, price=Decimal("60.00"), age_rule=BadgeLevel.AgeRule.ADULTS_ONLY
         )
         buyer = UserFactory()
-        order = order_place(event=event, account=buyer, provider="simulated",
-                            attendees=[attendee(level)])  # fmt: skip
+        order = order_place(
+            event=event, account=buyer, provider="simulated", attendees=[attendee(level)]
+        )
         order_mark_paid(order_id=order.pk, amount=order.total)
         yield order.registrations.get(), buyer
 
@@ -96,8 +101,9 @@ def test_accepting_moves_the_badge_and_kills_the_old_check_in_code(offered, tena
     assert b"Otter" in recipient_mine.content and b"<svg" in recipient_mine.content
     assert b"Otter" not in seller_mine.content
     assert (history.history_user_id, history.history_change_reason) == (
-        recipient.pk, f"transfer to {recipient.email}",
-    )  # fmt: skip
+        recipient.pk,
+        f"transfer to {recipient.email}",
+    )
 
 
 def test_age_rule_applies_again_to_the_recipient(offered, tenant_a):
@@ -111,8 +117,9 @@ def test_age_rule_applies_again_to_the_recipient(offered, tenant_a):
     assert response.status_code == 400
     assert b"is for adults only" in response.content
     assert (unchanged.legal_name, unchanged.checkin_token) == (
-        "Robin Fox", registration.checkin_token,
-    )  # fmt: skip
+        "Robin Fox",
+        registration.checkin_token,
+    )
 
 
 def test_ban_list_applies_again_to_the_recipient(offered, tenant_a):

@@ -35,8 +35,13 @@ def badge(tenant_a, settings):
         )
         code = DiscountCodeFactory(event=event, code="TEN", amount=Decimal("10"))
         buyer = UserFactory()
-        order = order_place(event=event, account=buyer, provider="simulated",
-                            attendees=[attendee(basic)], discount_code=code.code)  # fmt: skip
+        order = order_place(
+            event=event,
+            account=buyer,
+            provider="simulated",
+            attendees=[attendee(basic)],
+            discount_code=code.code,
+        )
         order_mark_paid(order_id=order.pk, amount=order.total)
         yield order.registrations.get(), buyer, basic, sponsor
 
@@ -77,26 +82,42 @@ def test_upgrade_to_a_cheaper_level_is_refused(badge, tenant_a):
         cheap = BadgeLevelFactory(event=basic.event, name="Day", price=Decimal("30.00"))
 
         with pytest.raises(ValidationError, match="higher level"):
-            registration_upgrade(registration_id=registration.pk, account=buyer,
-                                 level_id=cheap.pk, provider="simulated")  # fmt: skip
+            registration_upgrade(
+                registration_id=registration.pk,
+                account=buyer,
+                level_id=cheap.pk,
+                provider="simulated",
+            )
 
 
 def test_a_pending_upgrade_holds_the_place_and_a_full_level_refuses_upgrades(badge, tenant_a):
     registration, buyer, basic, sponsor = badge
     with tenant_context(tenant_a):
-        registration_upgrade(registration_id=registration.pk, account=buyer,
-                             level_id=sponsor.pk, provider="simulated")  # fmt: skip
+        registration_upgrade(
+            registration_id=registration.pk,
+            account=buyer,
+            level_id=sponsor.pk,
+            provider="simulated",
+        )
 
         with pytest.raises(ValidationError, match="sold out"):
-            order_place(event=basic.event, account=UserFactory(), provider="simulated",
-                        attendees=[attendee(sponsor, legal_name="Sam Otter")])  # fmt: skip
+            order_place(
+                event=basic.event,
+                account=UserFactory(),
+                provider="simulated",
+                attendees=[attendee(sponsor, legal_name="Sam Otter")],
+            )
 
 
 def test_someone_else_cannot_upgrade_the_badge(badge, tenant_a):
     registration, _, _, sponsor = badge
     with tenant_context(tenant_a), pytest.raises(ValidationError, match="paid badge you hold"):
-        registration_upgrade(registration_id=registration.pk, account=UserFactory(),
-                             level_id=sponsor.pk, provider="simulated")  # fmt: skip
+        registration_upgrade(
+            registration_id=registration.pk,
+            account=UserFactory(),
+            level_id=sponsor.pk,
+            provider="simulated",
+        )
 
 
 def test_another_tenants_host_cannot_upgrade_the_badge(badge, client_b, tenant_a):
@@ -124,9 +145,11 @@ def upgrade_rush(committed):
         people = [User.objects.create_user(f"up{n}@example.org", None) for n in range(12)]
     with tenant_context(alpha):
         event = Event.objects.create(
-            name="Upgrade Con", slug="upgrade-con",
-            start_date=dt.date(2031, 7, 1), end_date=dt.date(2031, 7, 3),
-        )  # fmt: skip
+            name="Upgrade Con",
+            slug="upgrade-con",
+            start_date=dt.date(2031, 7, 1),
+            end_date=dt.date(2031, 7, 3),
+        )
         event_generate_properties(event=event)
         basic = BadgeLevel.objects.create(event=event, name="Attendee", price=Decimal("60.00"))
         sponsor = BadgeLevel.objects.create(
@@ -134,8 +157,9 @@ def upgrade_rush(committed):
         )
         registrations = []
         for person in people[:UPGRADERS]:
-            order = order_place(event=event, account=person, attendees=[attendee(basic)],
-                                provider="simulated")  # fmt: skip
+            order = order_place(
+                event=event, account=person, attendees=[attendee(basic)], provider="simulated"
+            )
             order_mark_paid(order_id=order.pk, amount=order.total)
             registrations.append((person, order.registrations.get()))
     try:
@@ -157,10 +181,15 @@ def test_upgrades_and_purchases_racing_for_the_last_places_get_exactly_capacity(
         kind, person, registration = item
         with tenant_context(alpha):
             if kind == "upgrade":
-                return registration_upgrade(registration_id=registration.pk, account=person,
-                                            level_id=sponsor.pk, provider="simulated")  # fmt: skip
-            return order_place(event=event, account=person, attendees=[attendee(sponsor)],
-                               provider="simulated")  # fmt: skip
+                return registration_upgrade(
+                    registration_id=registration.pk,
+                    account=person,
+                    level_id=sponsor.pk,
+                    provider="simulated",
+                )
+            return order_place(
+                event=event, account=person, attendees=[attendee(sponsor)], provider="simulated"
+            )
 
     items = [("upgrade", p, r) for p, r in registrations] + [("buy", b, None) for b in buyers]
     results = _run_at_once(act, items)

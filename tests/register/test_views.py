@@ -41,18 +41,25 @@ def buyer_client(client_a):
 
 def _person(n: int, level, **extra) -> dict:
     person = {
-        "level": level.pk, "legal_name": f"Person {n}", "badge_name": f"Fox {n}",
-        "birthdate": "1990-05-17", "email": f"person{n}@example.org", "phone": "+1 555 0100",
+        "level": level.pk,
+        "legal_name": f"Person {n}",
+        "badge_name": f"Fox {n}",
+        "birthdate": "1990-05-17",
+        "email": f"person{n}@example.org",
+        "phone": "+1 555 0100",
         "emergency_contact": "Sam +1 555 0101",
-    }  # fmt: skip
+    }
     return {f"attendee-{n}-{key}": value for key, value in (person | extra).items()}
 
 
 def _post(client, level, people=2, submission="s1", **extra):
     data = {
-        "attendee-TOTAL_FORMS": people, "attendee-INITIAL_FORMS": 0,
-        "provider": "simulated", "submission": submission, "discount_code": "",
-    }  # fmt: skip
+        "attendee-TOTAL_FORMS": people,
+        "attendee-INITIAL_FORMS": 0,
+        "provider": "simulated",
+        "submission": submission,
+        "discount_code": "",
+    }
     for n in range(people):
         data |= _person(n, level)
     return client.post(f"/register/?people={people}", data | extra)

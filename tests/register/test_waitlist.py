@@ -40,7 +40,7 @@ def _links() -> dict[str, str]:
     return {
         m.to[0]: re.search(r"https?://alpha\.localhost(?::\d+)?(/register/offer/[\w-]+/)", m.body)[
             1
-        ]  # fmt: skip
+        ]
         for m in mail.outbox
     }
 
@@ -52,8 +52,9 @@ def sold_out(tenant_a):
         event_generate_properties(event=event)
         level = BadgeLevelFactory(event=event, name="Attendee", price=Decimal("60.00"), capacity=1)
         holder = UserFactory()
-        order = order_place(event=event, account=holder, provider="simulated",
-                            attendees=[attendee(level)])  # fmt: skip
+        order = order_place(
+            event=event, account=holder, provider="simulated", attendees=[attendee(level)]
+        )
         order_mark_paid(order_id=order.pk, amount=order.total)
         waiting = [UserFactory(email=f"wait{n}@example.org") for n in range(3)]
         for person in waiting:
@@ -80,8 +81,9 @@ def test_the_offer_reserves_the_place(sold_out, django_capture_on_commit_callbac
         order_refund(order_id=order.pk, amount=order.total)
 
     with pytest.raises(ValidationError, match="sold out"):
-        order_place(event=event, account=UserFactory(), provider="simulated",
-                    attendees=[attendee(level)])  # fmt: skip
+        order_place(
+            event=event, account=UserFactory(), provider="simulated", attendees=[attendee(level)]
+        )
 
 
 def test_an_unused_offer_expires_and_passes_to_the_next(
@@ -112,12 +114,17 @@ def test_offer_link_is_personal_single_use_and_unguessable(
     owner = _logged_in(TENANT_HOSTS["alpha"], waiting[0])
     other = _logged_in(TENANT_HOSTS["alpha"], waiting[1])
     form = {
-        "attendee-TOTAL_FORMS": 1, "attendee-INITIAL_FORMS": 0, "provider": "door",
-        "attendee-0-level": level.pk, "attendee-0-legal_name": "Wait Zero",
-        "attendee-0-badge_name": "Zero", "attendee-0-birthdate": "1990-05-17",
-        "attendee-0-email": "wait0@example.org", "attendee-0-phone": "+1 555 0100",
+        "attendee-TOTAL_FORMS": 1,
+        "attendee-INITIAL_FORMS": 0,
+        "provider": "door",
+        "attendee-0-level": level.pk,
+        "attendee-0-legal_name": "Wait Zero",
+        "attendee-0-badge_name": "Zero",
+        "attendee-0-birthdate": "1990-05-17",
+        "attendee-0-email": "wait0@example.org",
+        "attendee-0-phone": "+1 555 0100",
         "attendee-0-emergency_contact": "Sam +1 555 0101",
-    }  # fmt: skip
+    }
 
     guessed = owner.get(link.replace(token, token[:-2] + "AA"))
     seen_by_other = other.get(link)
@@ -183,8 +190,10 @@ def test_raised_capacity_in_the_admin_offers_the_new_places_in_order(
     page = client_a.get(f"/admin/register/badgelevel/{level.pk}/change/")
     form = page.context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None} | {
-        "capacity": 3, "price_tiers-TOTAL_FORMS": 0, "price_tiers-INITIAL_FORMS": 0,
-    }  # fmt: skip
+        "capacity": 3,
+        "price_tiers-TOTAL_FORMS": 0,
+        "price_tiers-INITIAL_FORMS": 0,
+    }
 
     with django_capture_on_commit_callbacks(execute=True):
         saved = client_a.post(f"/admin/register/badgelevel/{level.pk}/change/", data)

@@ -56,10 +56,18 @@ def populate(schema_a: str, schema_b: str) -> Populated:
         question = QuestionFactory(event=level.event, label="Favourite animal")
         for person, name in (("buyer", "Robin Realname"), ("shared", "Alex Actual")):
             order_place(
-                event=level.event, account=users[person], provider="door",
-                attendees=[attendee(level, legal_name=name, email=f"{person}@real-people.example",
-                                    answers={question.pk: f"{name} likes otters"})],
-            )  # fmt: skip
+                event=level.event,
+                account=users[person],
+                provider="door",
+                attendees=[
+                    attendee(
+                        level,
+                        legal_name=name,
+                        email=f"{person}@real-people.example",
+                        answers={question.pk: f"{name} likes otters"},
+                    )
+                ],
+            )
         BanEntry.objects.create(
             name="Alex Actual Banned", email="banned@real-people.example", reason="215 555 call"
         )
@@ -70,9 +78,11 @@ def populate(schema_a: str, schema_b: str) -> Populated:
     with tenant_context(b):
         level_b = BadgeLevelFactory(event=EventFactory(name="Beta Secret Con", is_active=True))
         order_place(
-            event=level_b.event, account=users["only_b"], provider="door",
+            event=level_b.event,
+            account=users["only_b"],
+            provider="door",
             attendees=[attendee(level_b, legal_name="Bea Secret", email="bea@secret-b.example")],
-        )  # fmt: skip
+        )
     return Populated(a=a, b=b, users=users)
 
 

@@ -61,9 +61,13 @@ def test_archived_tenant_refuses_a_write_the_view_attempts_in_the_database(tenan
     def view_that_writes(request):
         attempts.append(connection.schema_name)
         Event.objects.create(
-            name="Sneaky", slug="sneaky", start_date=dt.date(2027, 1, 1),
-            end_date=dt.date(2027, 1, 2), timezone="UTC", venue_name="X",
-        )  # fmt: skip
+            name="Sneaky",
+            slug="sneaky",
+            start_date=dt.date(2027, 1, 1),
+            end_date=dt.date(2027, 1, 2),
+            timezone="UTC",
+            venue_name="X",
+        )
         raise AssertionError("the write went through")
 
     request = RequestFactory().get("/", HTTP_HOST="alpha.localhost")
@@ -75,9 +79,13 @@ def test_archived_tenant_refuses_a_write_the_view_attempts_in_the_database(tenan
     with tenant_context(archived):
         assert not Event.objects.filter(slug="sneaky").exists()
         Event.objects.create(  # the connection is writable again afterwards
-            name="Later", slug="later", start_date=dt.date(2027, 1, 1),
-            end_date=dt.date(2027, 1, 2), timezone="UTC", venue_name="X",
-        )  # fmt: skip
+            name="Later",
+            slug="later",
+            start_date=dt.date(2027, 1, 1),
+            end_date=dt.date(2027, 1, 2),
+            timezone="UTC",
+            venue_name="X",
+        )
 
 
 @override_settings(ROOT_URLCONF="tests.tenant.urls_writing_view")
@@ -157,12 +165,17 @@ def doomed(committed):
     with tenant_context(tenant):
         level = BadgeLevelFactory(event=EventFactory(is_active=True))
         for key in ("attendee", "buyer"):
-            order_place(event=level.event, account=people[key], attendees=[attendee(level)],
-                        provider="door")  # fmt: skip
+            order_place(
+                event=level.event, account=people[key], attendees=[attendee(level)], provider="door"
+            )
     with tenant_context(beta):
         level_b = BadgeLevelFactory(event=EventFactory())
-        order_place(event=level_b.event, account=people["attendee"],
-                    attendees=[attendee(level_b)], provider="door")  # fmt: skip
+        order_place(
+            event=level_b.event,
+            account=people["attendee"],
+            attendees=[attendee(level_b)],
+            provider="door",
+        )
     yield tenant, people
     with schema_context("public"):
         if Tenant.objects.filter(schema_name="doomed").exists():

@@ -18,9 +18,11 @@ def test_task_queued_in_an_archived_tenant_cannot_write(celery_worker, committed
     alpha = Tenant.objects.get(schema_name="alpha")
     with tenant_context(alpha):
         event = Event.objects.create(
-            name="Archived Con", slug="archived-con",
-            start_date=dt.date(2027, 7, 1), end_date=dt.date(2027, 7, 4),
-        )  # fmt: skip
+            name="Archived Con",
+            slug="archived-con",
+            start_date=dt.date(2027, 7, 1),
+            end_date=dt.date(2027, 7, 4),
+        )
     Tenant.objects.filter(pk=alpha.pk).update(state=Tenant.State.ARCHIVED)
     try:
         with tenant_context(alpha):

@@ -103,8 +103,12 @@ def test_a_failing_schema_does_not_stop_the_others_and_a_rerun_resumes(scratch):
 
     failed_run = subprocess.run(
         [sys.executable, "manage.py", "migrate_schemas", "--tenant", "--workers", "2"],
-        cwd=ROOT, env=child_env(), capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
     lines = failed_run.stdout.splitlines()
     assert failed_run.returncode == 1, failed_run.stdout + failed_run.stderr

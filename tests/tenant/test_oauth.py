@@ -198,8 +198,9 @@ def test_tokens_are_for_members_and_attendees_only(
     with tenant_context(alpha):
         level = BadgeLevelFactory(event=EventFactory(slug="oauth-con"), price=Decimal("0"))
         if has_paid_badge:  # a free badge is paid at once
-            order_place(event=level.event, account=person, provider="free",
-                        attendees=[attendee(level)])  # fmt: skip
+            order_place(
+                event=level.event, account=person, provider="free", attendees=[attendee(level)]
+            )
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
     base = f"http://127.0.0.1:{port}"
     bot = OAuth2Session(

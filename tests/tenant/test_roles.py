@@ -26,10 +26,14 @@ def test_org_admin_runs_the_tenant_and_its_members_but_not_the_platform(tenant_a
     org_admin = MembershipFactory(tenant=tenant_a, roles=[Role.ORG_ADMIN]).user
 
     granted = _perms_in(
-        tenant_a, org_admin,
-        "event.change_event", "tenant.change_membership",
-        "tenant.view_user", "tenant.change_tenant", "tenant.view_application",
-    )  # fmt: skip
+        tenant_a,
+        org_admin,
+        "event.change_event",
+        "tenant.change_membership",
+        "tenant.view_user",
+        "tenant.change_tenant",
+        "tenant.view_application",
+    )
 
     assert granted == [True, True, False, False, False]
 
@@ -38,10 +42,14 @@ def test_tenant_superuser_has_everything_in_the_tenant_but_shared_models(tenant_
     superuser = MembershipFactory(tenant=tenant_a, is_tenant_superuser=True).user
 
     granted = _perms_in(
-        tenant_a, superuser,
-        "event.delete_event", "tenant.add_membership", "tenant.add_application",
-        "tenant.view_user", "tenant.view_domain",
-    )  # fmt: skip
+        tenant_a,
+        superuser,
+        "event.delete_event",
+        "tenant.add_membership",
+        "tenant.add_application",
+        "tenant.view_user",
+        "tenant.view_domain",
+    )
 
     assert granted == [True, True, True, False, False]
 
@@ -51,9 +59,12 @@ def test_developer_gets_the_developer_tools_and_nothing_else(tenant_a):
     fresh = User.objects.get(pk=developer.pk)
 
     granted = _perms_in(
-        tenant_a, developer,
-        "tenant.change_application", "event.view_event", "tenant.view_membership",
-    )  # fmt: skip
+        tenant_a,
+        developer,
+        "tenant.change_application",
+        "event.view_event",
+        "tenant.view_membership",
+    )
     with tenant_context(tenant_a):
         is_staff = fresh.is_staff
         modules = [fresh.has_module_perms("tenant"), fresh.has_module_perms("event")]

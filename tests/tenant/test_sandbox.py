@@ -54,9 +54,13 @@ def test_sandbox_copies_every_row_and_new_rows_continue_the_sequences(source):
         last_event = Event.objects.order_by("-pk").first().pk
     with tenant_context(sandbox):
         new_event = Event.objects.create(
-            name="Rehearsal", slug="rehearsal", start_date="2027-01-01", end_date="2027-01-02",
-            timezone="UTC", venue_name="X",
-        )  # fmt: skip
+            name="Rehearsal",
+            slug="rehearsal",
+            start_date="2027-01-01",
+            end_date="2027-01-02",
+            timezone="UTC",
+            venue_name="X",
+        )
 
     assert sandbox.is_sandbox and sandbox.sandbox_of == "sba"
     assert list(sandbox.domains.values_list("domain", flat=True)) == ["sandy.localhost"]
@@ -134,8 +138,13 @@ def test_sandbox_mail_goes_to_the_sink_only(source, django_capture_on_commit_cal
     with tenant_context(Tenant.objects.get(schema_name="sandy")):
         with django_capture_on_commit_callbacks(execute=True):
             _confirm_an_order()
-        EmailMessage("Hello", "Hi", to=["a@real-people.example"], cc=["b@real-people.example"],
-                     bcc=["c@real-people.example"]).send()  # fmt: skip
+        EmailMessage(
+            "Hello",
+            "Hi",
+            to=["a@real-people.example"],
+            cc=["b@real-people.example"],
+            bcc=["c@real-people.example"],
+        ).send()
 
     assert [(m.to, m.cc, m.bcc) for m in mail.outbox] == [
         (["rehearsal-sink@midsummer.example"], [], []),

@@ -95,9 +95,13 @@ def test_a_clone_follows_the_template_when_the_template_is_migrated(tenant_a):
     at_head = _snapshot(TEMPLATE_SCHEMA)
     try:
         call_command(
-            "migrate_schemas", "register", "0001", schema_name=TEMPLATE_SCHEMA, interactive=False,
+            "migrate_schemas",
+            "register",
+            "0001",
+            schema_name=TEMPLATE_SCHEMA,
+            interactive=False,
             verbosity=0,
-        )  # fmt: skip
+        )
         schema_clone(source=TEMPLATE_SCHEMA, target="cloned_back")
         back = _snapshot(TEMPLATE_SCHEMA)
         assert (

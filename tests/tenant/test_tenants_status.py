@@ -24,8 +24,11 @@ def test_every_schema_is_at_head_after_migrations(tenant_a, tenant_b, capsys):
 
     assert code == 0
     assert sorted(s["schema_name"] for s in statuses) == [
-        "alpha", "beta", "midsummer_template", "public",
-    ]  # fmt: skip
+        "alpha",
+        "beta",
+        "midsummer_template",
+        "public",
+    ]
     assert all(s["is_current"] for s in statuses)
     assert _app(statuses, "alpha", "register")["state"] == "at head"
     assert next(s for s in statuses if s["schema_name"] == "beta")["hosts"] == ["beta.localhost"]
@@ -34,12 +37,17 @@ def test_every_schema_is_at_head_after_migrations(tenant_a, tenant_b, capsys):
 @pytest.mark.parametrize(
     ("sql", "expected"),
     [
-        ("DELETE FROM beta.django_migrations WHERE app = 'register' AND name = '0002_stripe'",
-         "behind by 1"),
-        ("INSERT INTO beta.django_migrations (app, name, applied) "
-         "VALUES ('register', '0099_from_a_branch', now())", "drift"),
+        (
+            "DELETE FROM beta.django_migrations WHERE app = 'register' AND name = '0002_stripe'",
+            "behind by 1",
+        ),
+        (
+            "INSERT INTO beta.django_migrations (app, name, applied) "
+            "VALUES ('register', '0099_from_a_branch', now())",
+            "drift",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_schema_behind_or_drifted_is_reported_and_fails(
     tenant_a, tenant_b, capsys, sql, expected
 ):

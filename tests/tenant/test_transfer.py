@@ -65,8 +65,11 @@ def test_export_holds_the_tenant_and_nothing_of_another(exported, populated, tmp
     assert [d["domain"] for d in public["domains"]] == ["exa.localhost"]
     assert [c["domain"] for c in public["custom_domains"]] == ["tickets.exa.example"]
     assert sorted(u["email"].split(".")[0] for u in public["users"]) == [
-        "buyer", "developer", "member", "shared",
-    ]  # fmt: skip
+        "buyer",
+        "developer",
+        "member",
+        "shared",
+    ]
     assert [a["name"] for a in public["applications"]] == ["A kiosk"]
     assert "Robin Realname" in sql
     # Nothing of the other convention: not its schema, rows, accounts, hosts or application.
@@ -137,9 +140,13 @@ def second_database(django_db_setup, tmp_path):
 
     def manage(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(  # noqa: S603
-            [str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env,
-            capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
+            [str(BIN / "python"), "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
 
     migrated = manage("migrate_schemas", "--shared", "-v", "0")
     assert migrated.returncode == 0, migrated.stderr

@@ -11,9 +11,13 @@ from midsummer.urls_tenant import urlpatterns as tenant_urlpatterns
 
 def writes_on_get(request):
     Event.objects.create(
-        name="Sneaky", slug="sneaky", start_date=dt.date(2027, 1, 1),
-        end_date=dt.date(2027, 1, 2), timezone="UTC", venue_name="X",
-    )  # fmt: skip
+        name="Sneaky",
+        slug="sneaky",
+        start_date=dt.date(2027, 1, 1),
+        end_date=dt.date(2027, 1, 2),
+        timezone="UTC",
+        venue_name="X",
+    )
     return HttpResponse("written")
 
 
