@@ -272,7 +272,7 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(DATA_DIR / "media"))
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"  # each schema's uploads in a folder of its own
 
-# Tenant lifecycle (tenant/lifecycle.py, tenant/transfer.py, docs/OPERATIONS.md).
+# Tenant lifecycle (tenant/lifecycle.py, tenant/portability.py, docs/OPERATIONS.md).
 # delete_tenant wants an export_tenant archive at most this old (or --no-export --yes).
 TENANT_DELETE_EXPORT_MAX_AGE_MINUTES = env.int("TENANT_DELETE_EXPORT_MAX_AGE_MINUTES", default=60)
 # Where mail from a sandbox tenant goes instead of its real recipients (empty: dropped).

@@ -117,7 +117,7 @@ def tenant_delete(
 
 @transaction.atomic
 def _drop(*, tenant: Tenant, report: DeleteReport) -> None:
-    from tenant.transfer import users_referenced_in_schema
+    from tenant.portability import users_referenced_in_schema
 
     schema = tenant.schema_name
     # Members here, and people this schema's rows refer to (attendees' orders), read before the

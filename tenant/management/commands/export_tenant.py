@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from tenant.models import Tenant
-from tenant.transfer import TransferError, tenant_export
+from tenant.portability import PortabilityError, tenant_export
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         say = self.stdout.write if options["verbosity"] > 0 else (lambda _m: None)
         try:
             result = tenant_export(tenant=tenant, path=file, progress=say)
-        except TransferError as error:
+        except PortabilityError as error:
             raise CommandError(str(error)) from error
         counts = result.manifest["counts"]
         say(

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tenant.transfer import TransferError, describe, tenant_import
+from tenant.portability import PortabilityError, describe, tenant_import
 
 
 class Command(BaseCommand):
@@ -24,6 +24,6 @@ class Command(BaseCommand):
         say = self.stdout.write if options["verbosity"] > 0 else (lambda _m: None)
         try:
             result = tenant_import(path=file, skip_taken_domains=skip_taken_domains, progress=say)
-        except TransferError as error:
+        except PortabilityError as error:
             raise CommandError(str(error)) from error
         say(describe(result))

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from tenant.models import Domain, Tenant
-from tenant.transfer import pg_tool, user_columns
+from tenant.portability import pg_tool, user_columns
 from tests.processes import BIN, ROOT, child_env, database_url_for_children
 from tests.tenant.populated import drop, populate
 

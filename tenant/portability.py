@@ -52,7 +52,7 @@ FORMAT_VERSION = 1
 PUBLIC_APPS = ["tenant", "oauth2_provider"]
 
 
-class TransferError(Exception):
+class PortabilityError(Exception):
     """An export or import that cannot go ahead; the message says why and what to do."""
 
 
@@ -107,7 +107,7 @@ def pg_tool(name: str, *, at_least: int) -> tuple[Path, int]:
     usable = sorted((major, str(path)) for path, major in found.items() if major >= at_least)
     if not usable:
         seen = ", ".join(f"{path} ({major})" for path, major in found.items()) or "none"
-        raise TransferError(
+        raise PortabilityError(
             f"No {name} for PostgreSQL {at_least} or newer on this machine (found: {seen}). "
             "Install the PostgreSQL client programs of the server's version, or set PG_BIN_DIR."
         )
@@ -122,7 +122,7 @@ def _server_major() -> int:
 def _run(args: list[str], *, what: str) -> str:
     result = subprocess.run(args, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
-        raise TransferError(f"{what} failed: {result.stderr.strip() or result.stdout.strip()}")
+        raise PortabilityError(f"{what} failed: {result.stderr.strip() or result.stdout.strip()}")
     return result.stdout
 
 
@@ -242,7 +242,7 @@ def tenant_export(*, tenant: Tenant, path: Path, progress: Progress = _quiet) ->
 
     schema = tenant.schema_name
     if schema == get_public_schema_name():
-        raise TransferError("The public schema is not a convention.")
+        raise PortabilityError("The public schema is not a convention.")
     pg_dump, dump_major = pg_tool("pg_dump", at_least=_server_major())
     media = Path(settings.MEDIA_ROOT) / schema
     with tempfile.TemporaryDirectory(prefix=f"export-{schema}-") as scratch:
@@ -326,18 +326,18 @@ class ImportResult:
 
 def _read_archive(path: Path, into: Path) -> tuple[dict, dict]:
     if not path.is_file():
-        raise TransferError(f"No archive at {path}.")
+        raise PortabilityError(f"No archive at {path}.")
     try:
         with tarfile.open(path, "r:gz") as archive:
             archive.extractall(into, filter="data")  # refuses absolute paths, .., links out
         manifest = json.loads((into / "manifest.json").read_text())
         public = json.loads((into / "public.json").read_text())
     except (tarfile.TarError, OSError, ValueError) as error:
-        raise TransferError(f"{path} is not a Midsummer tenant archive: {error}") from error
+        raise PortabilityError(f"{path} is not a Midsummer tenant archive: {error}") from error
     if manifest.get("format") != FORMAT or not (into / "schema.dump").is_file():
-        raise TransferError(f"{path} is not a Midsummer tenant archive.")
+        raise PortabilityError(f"{path} is not a Midsummer tenant archive.")
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise TransferError(
+        raise PortabilityError(
             f"Archive format {manifest.get('format_version')} is not supported "
             f"(this code reads format {FORMAT_VERSION})."
         )
@@ -353,7 +353,7 @@ def _check_migrations(manifest: dict) -> bool:
     ahead = sorted((archived | archived_public) - on_disk)
     if ahead:
         names = ", ".join(f"{app}.{name}" for app, name in ahead[:5])
-        raise TransferError(
+        raise PortabilityError(
             f"The archive is ahead of this code ({len(ahead)} migration(s) unknown here: "
             f"{names}). Deploy the newer code first."
         )
@@ -503,7 +503,7 @@ def tenant_import(
         if source_major > _server_major():
             # PostgreSQL restores into the same or a newer major version only; an older server
             # fails part-way on settings and syntax it does not know.
-            raise TransferError(
+            raise PortabilityError(
                 f"Cannot import {schema}: it was exported from PostgreSQL {source_major} and this "
                 f"server runs PostgreSQL {_server_major()}. Import it into PostgreSQL "
                 f"{source_major} or newer."
@@ -511,7 +511,7 @@ def tenant_import(
         behind = _check_migrations(manifest)
         problems, taken_hosts = _conflicts(public, schema, skip_taken_domains=skip_taken_domains)
         if problems:
-            raise TransferError(f"Cannot import {schema}: " + "; ".join(problems) + ".")
+            raise PortabilityError(f"Cannot import {schema}: " + "; ".join(problems) + ".")
         pg_restore, _major = pg_tool("pg_restore", at_least=manifest["versions"]["pg_dump_major"])
         result = ImportResult(tenant=Tenant(schema_name=schema))
         restore = [
