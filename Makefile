@@ -1,5 +1,5 @@
-# Quick start: `make run` (set up everything, serve the demo) and `make test` (ruff, mypy on
-# services and selectors, then pytest).
+# Quick start: `make run` (set up everything, serve the demo) and `make test` (the checks —
+# ruff, mypy, the layer check, missing migrations — then the whole test suite).
 # Without DATABASE_URL / REDIS_URL both use embedded servers from pip wheels (see README).
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +9,7 @@ export MIDSUMMER_DEV ?= 1
 # Links in mails sent without a request (Celery) point at the port `make run` serves on.
 export SITE_LINK_PORT ?= $(PORT)
 
-.PHONY: run test lint setup migrate demo clean-data bench
+.PHONY: run test check quick lint setup migrate demo clean-data bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +29,20 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup
+test: check
+	$(BIN)/pytest
+
+# What `make test` checks before the tests (pre-commit runs the same).
+check: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/lint-imports
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The quick loop: the checks, then every test but those starting processes or a browser.
+quick: check
+	$(BIN)/pytest -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check --fix .

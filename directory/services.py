@@ -5,30 +5,26 @@ from __future__ import annotations
 from django.db import transaction
 
 from directory.models import ConventionAttendee, ConventionListing
-from event.models import Event
+from midsummer.contract import listing_facts
 from tenant.models import Tenant
+
+LISTED_FACTS = ("event_name", "start_date", "end_date", "timezone", "city", "venue_name")
 
 
 @transaction.atomic
-def listing_refresh(
-    *, tenant: Tenant, event: Event | None, description: str = ""
-) -> ConventionListing | None:
-    """Make ``tenant``'s directory row show ``event`` (its active event), or remove the row
-    when it has none. Side effect: writes one row in the public schema."""
-    if event is None:
+def listing_refresh(*, tenant: Tenant) -> ConventionListing | None:
+    """Make ``tenant``'s directory row show its public facts as the tenant apps give them
+    (``listing_facts`` of the app contract), read from the schema the connection serves
+    (``tenant``'s), or remove the row when it has no event. Side effect: writes one row in the
+    public schema."""
+    facts = listing_facts()
+    if not facts.get("event_name"):
         ConventionListing.objects.filter(tenant=tenant).delete()
         return None
     listing, _ = ConventionListing.objects.update_or_create(
         tenant=tenant,
-        defaults={
-            "event_name": event.name,
-            "start_date": event.start_date,
-            "end_date": event.end_date,
-            "timezone": event.timezone,
-            "city": event.city,
-            "venue_name": event.venue_name,
-            "description": description[:600],
-        },
+        defaults={name: facts.get(name, "") for name in LISTED_FACTS}
+        | {"description": str(facts.get("description", ""))[:600]},
     )
     return listing
 

@@ -29,7 +29,8 @@ class PlatformHomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         listings = list(upcoming_listings(today=timezone.localdate()))
         for listing in listings:
-            listing.url = _site_url(self.request, listing.host)
+            # ``host`` is annotated by the selector; ``url`` is for the template.
+            listing.url = _site_url(self.request, listing.host)  # type: ignore[attr-defined]
         context["listings"] = listings
         return context
 
@@ -47,7 +48,7 @@ class ConventionsCalendarView(View):
                 stamp=listing.updated_at,
                 location=", ".join(p for p in (listing.venue_name, listing.city) if p),
                 description=listing.description,
-                url=_site_url(request, listing.host),
+                url=_site_url(request, listing.host),  # type: ignore[attr-defined]
             )
             for listing in upcoming_listings(today=timezone.localdate())
         ]
@@ -64,7 +65,7 @@ class MyConventionsView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        tenants = list(conventions_of_user(user_id=self.request.user.pk))
+        tenants = list(conventions_of_user(user_id=self.request.user.pk or 0))
         for tenant in tenants:
             tenant.url = _site_url(self.request, tenant.host)
         context["conventions"] = tenants

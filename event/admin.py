@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from event.models import BadgeNumberRange, Event, EventDay
-from event.services import event_schedule_property_refresh
+from event.services import event_delete, event_save
 from midsummer.admin_sites import tenant_admin_site
 
 
@@ -9,7 +9,7 @@ class EventDayInline(admin.TabularInline):
     model = EventDay
     extra = 0
     can_delete = False
-    fields = ["number", "date"]
+    fields = ("number", "date")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -31,8 +31,14 @@ class EventAdmin(admin.ModelAdmin):
     inlines = [BadgeNumberRangeInline, EventDayInline]
 
     def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        event_schedule_property_refresh(event=obj)
+        event_save(event=obj)
+
+    def delete_model(self, request, obj) -> None:
+        event_delete(event=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for event in queryset:
+            event_delete(event=event)
 
 
 @admin.register(BadgeNumberRange, site=tenant_admin_site)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from event.models import BadgeNumberRange, Event, EventDay
+from tenant.signals import listing_changed
 
 # Staff badges keep the low numbers; attendees count up from 200 with no upper limit.
 DEFAULT_BADGE_RANGES = {
@@ -87,6 +88,33 @@ def event_schedule_property_refresh(*, event: Event) -> None:
 
 
 @transaction.atomic
+def event_save(*, event: Event) -> Event:
+    """Validate and save an event (new or changed), the admin's edits included. An event made
+    active makes the previous active one step down.
+
+    Side effects: listings built from the convention's public facts (the platform directory)
+    are refreshed in this transaction; its derived properties are recomputed after commit
+    (Celery task).
+    """
+    event.full_clean(validate_constraints=False)
+    if event.is_active:
+        Event.objects.select_for_update().filter(is_active=True).exclude(pk=event.pk).update(
+            is_active=False
+        )
+    event.save()
+    event_schedule_property_refresh(event=event)
+    listing_changed.send(sender=Event)
+    return event
+
+
+@transaction.atomic
+def event_delete(*, event: Event) -> None:
+    """Delete an event (only one without orders: they protect it). Side effect: listings are
+    refreshed in this transaction."""
+    event.delete()
+    listing_changed.send(sender=Event)
+
+
 def event_create(
     *,
     name: str,
@@ -99,24 +127,17 @@ def event_create(
     city: str = "",
     is_active: bool = False,
 ) -> Event:
-    """Create an event, making it the active one if asked (the previous active one steps down).
-
-    Side effect: its derived properties are computed after commit (Celery task).
-    """
-    if is_active:
-        Event.objects.select_for_update().filter(is_active=True).update(is_active=False)
-    event = Event(
-        name=name,
-        slug=slug,
-        start_date=start_date,
-        end_date=end_date,
-        timezone=timezone,
-        venue_name=venue_name,
-        venue_address=venue_address,
-        city=city,
-        is_active=is_active,
+    """Create an event, making it the active one if asked (see ``event_save``)."""
+    return event_save(
+        event=Event(
+            name=name,
+            slug=slug,
+            start_date=start_date,
+            end_date=end_date,
+            timezone=timezone,
+            venue_name=venue_name,
+            venue_address=venue_address,
+            city=city,
+            is_active=is_active,
+        )
     )
-    event.full_clean()
-    event.save()
-    event_schedule_property_refresh(event=event)
-    return event

@@ -2,7 +2,7 @@ from celery import shared_task
 
 from event.models import Event
 from event.services import event_generate_properties
-from tenant.backends import serving_schema
+from tenant.current import current_schema
 
 
 @shared_task(name="event.generate_properties")
@@ -10,4 +10,4 @@ def generate_event_properties(event_id: int) -> dict:
     """Recompute one event's derived data in the schema the task was queued from."""
     event = Event.objects.get(pk=event_id)
     result = event_generate_properties(event=event)
-    return {"schema": serving_schema(), "event_id": result.event_id, "days": len(result.days)}
+    return {"schema": current_schema(), "event_id": result.event_id, "days": len(result.days)}

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from front.models import Page, SiteBranding
+from front.services import branding_save
 from midsummer.admin_sites import tenant_admin_site
 
 
@@ -12,6 +13,9 @@ class SiteBrandingAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         # One branding per convention.
         return super().has_add_permission(request) and not SiteBranding.objects.exists()
+
+    def save_model(self, request, obj, form, change) -> None:
+        branding_save(branding=obj)
 
 
 @admin.register(Page, site=tenant_admin_site)

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from tenant.current import current_tenant
 from tenant.roles import VIEW_DIAGNOSTICS
 from tenant.selectors import schema_migration_states, tenant_hosts
 
@@ -23,7 +24,7 @@ class TenantAdminSite(admin.AdminSite):
 
     def each_context(self, request: HttpRequest) -> dict:
         context = super().each_context(request)
-        tenant = getattr(request, "tenant", None)
+        tenant = current_tenant()
         context["site_header"] = f"{tenant.name} admin" if tenant else "Convention admin"
         context["can_view_diagnostics"] = request.user.has_perm(VIEW_DIAGNOSTICS)
         return context
@@ -38,15 +39,18 @@ class TenantAdminSite(admin.AdminSite):
         """Developer tools: read-only facts about this convention's schema and hosts."""
         if not request.user.has_perm(VIEW_DIAGNOSTICS):
             raise PermissionDenied
-        migrations = schema_migration_states(schema=request.tenant.schema_name)
+        tenant = current_tenant()
+        if tenant is None:
+            raise PermissionDenied
+        migrations = schema_migration_states(schema=tenant.schema_name)
         context = {
             **self.each_context(request),
             "title": "Diagnostics",
-            "schema_name": request.tenant.schema_name,
+            "schema_name": tenant.schema_name,
             "migrations": migrations,
             "behind": any(app.behind for app in migrations),
             "drift": any(app.unknown for app in migrations),
-            **tenant_hosts(tenant=request.tenant),
+            **tenant_hosts(tenant=tenant),
         }
         return TemplateResponse(request, "admin/tenant_diagnostics.html", context)
 

@@ -26,6 +26,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonRes
 from django.template.loader import render_to_string
 from django_tenants.utils import get_public_schema_name
 
+from tenant.current import use_public_schema, use_tenant
 from tenant.routing import normalize_host, resolver
 
 HEALTH_CHECK_PATH = "/healthz"
@@ -50,10 +51,10 @@ class TenantMiddleware:
             return self._unknown_host()
         tenant = resolver.resolve(host)
         if tenant is None:
-            connection.set_schema_to_public()
+            use_public_schema()
             return self._unknown_host()
         if tenant.state == tenant.State.DEACTIVATED:
-            connection.set_schema_to_public()
+            use_public_schema()
             return HttpResponseNotFound(
                 render_to_string("midsummer/tenant_unavailable.html", {"tenant": tenant})
             )
@@ -62,7 +63,7 @@ class TenantMiddleware:
             and request.path not in OPEN_WHILE_BEHIND
             and resolver.schema_is_behind(tenant.schema_name)
         ):
-            connection.set_schema_to_public()
+            use_public_schema()
             return HttpResponse(
                 render_to_string("midsummer/tenant_updating.html", {"tenant": tenant}),
                 status=503,
@@ -70,10 +71,10 @@ class TenantMiddleware:
             )
 
         tenant.domain_url = host
-        request.tenant = tenant
-        connection.set_tenant(tenant)
+        request.tenant = tenant  # type: ignore[attr-defined]  # read by views and the admin
+        use_tenant(tenant)
         # Django's handler activates request.urlconf itself.
-        request.urlconf = (
+        request.urlconf = (  # type: ignore[attr-defined]
             settings.PUBLIC_SCHEMA_URLCONF
             if tenant.schema_name == get_public_schema_name()
             else settings.ROOT_URLCONF

@@ -54,6 +54,9 @@ ALLOWED_HOSTS = env.list(
 SHARED_APPS = [
     # Before django_tenants, so that our stricter `create_tenant` command takes precedence.
     "tenant",
+    # The platform core: base templates and static files, the commands that reach every tenant
+    # app through the app contract (seed_demo, anonymize_after_event).
+    "midsummer",
     "django_tenants",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -107,7 +110,7 @@ MIDDLEWARE = [
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "midsummer" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -115,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "midsummer.context_processors.navigation",
                 "front.context_processors.branding",
             ],
         },
@@ -244,17 +248,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # Workers log through LOGGING below, so their lines name the tenant's schema too.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# One tick a minute; it runs each tenant app's periodic work (declared in its contract) that is
+# due, in every active tenant (tenant/tasks.py).
 CELERY_BEAT_SCHEDULE = {
-    "release-expired-holds": {
-        "task": "tenant.run_in_every_tenant",
-        "schedule": 60.0,
-        "args": ["register.release_expired_holds"],
-    },
-    "process-waitlists": {
-        "task": "tenant.run_in_every_tenant",
-        "schedule": 60.0,
-        "args": ["register.process_waitlists"],
-    },
+    "periodic-work": {"task": "tenant.run_periodic_work", "schedule": 60.0},
 }
 
 # --- Internationalisation, static, media --------------------------------------------------------
@@ -266,7 +263,6 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "midsummer" / "static"]
 STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default=str(DATA_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(DATA_DIR / "media"))

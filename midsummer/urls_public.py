@@ -2,14 +2,12 @@
 
 from django.urls import include, path
 
-from directory.views import ConventionsCalendarView, MyConventionsView, PlatformHomeView
 from midsummer.admin_sites import public_admin_site
 from tenant.views import MediaFileView
 
 urlpatterns = [
-    path("", PlatformHomeView.as_view(), name="home"),
-    path("conventions.ics", ConventionsCalendarView.as_view(), name="conventions-ics"),
-    path("my/conventions/", MyConventionsView.as_view(), name="my-conventions"),
+    # The platform's front: what Midsummer is and the directory of conventions.
+    path("", include("directory.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", public_admin_site.urls),
     path("accounts/", include("tenant.urls")),

@@ -15,7 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from event.selectors import active_event
 from event.services import minor_cutoff_for
 from midsummer.admin_sites import tenant_admin_site
-from register.management.commands.register__export_reg_timeline import _chart as timeline_chart
+from register.charts import timeline_chart
 from register.models import (
     AddOn,
     BadgeLevel,

@@ -3,4 +3,5 @@ from django.apps import AppConfig
 
 class RegisterConfig(AppConfig):
     name = "register"
+    contract = "register.platform.Contract"
     verbose_name = "Registration"

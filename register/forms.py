@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from register.models import AddOn, BadgeLevel, Question
 from register.services import GROUP_SIZE, AttendeeInput, PersonInput
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 NO_ADD_ON = ""
+
+
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared so on the form
+    return field
 
 
 class PersonForm(forms.Form):
@@ -49,14 +60,13 @@ class AttendeeForm(PersonForm):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = [(level.pk, label) for level, label in levels]
+        _choice_field(self, "level").choices = [(level.pk, label) for level, label in levels]
         self.level_names = {level.pk: level.name for level, _ in levels}
         self.sold_out = sold_out
         self.add_ons, self.questions = add_ons, questions
         for add_on in add_ons:
-            choices = [(NO_ADD_ON, _("No, thanks"))] + (
-                [(option, option) for option in add_on.options] or [("yes", _("Yes"))]
-            )
+            choices: list[tuple[str, StrOrPromise]] = [(NO_ADD_ON, _("No, thanks"))]
+            choices += [(option, option) for option in add_on.options] or [("yes", _("Yes"))]
             self.fields[f"add_on_{add_on.pk}"] = forms.ChoiceField(
                 label=f"{add_on.name} (+{add_on.price})", choices=choices, required=False
             )
@@ -89,10 +99,12 @@ class AttendeeForm(PersonForm):
 
     def to_input(self) -> AttendeeInput:
         data = self.cleaned_data
-        answers = {}
+        answers: dict[int, str] = {}
         for question in self.questions:
             value = data.get(f"question_{question.pk}")
-            answers[question.pk] = ("yes" if value else "") if isinstance(value, bool) else value
+            answers[question.pk] = (
+                ("yes" if value else "") if isinstance(value, bool) else value or ""
+            )
         return AttendeeInput(
             level_id=data["level"],
             legal_name=data["legal_name"],
@@ -105,7 +117,7 @@ class AttendeeForm(PersonForm):
             guardian_contact=data["guardian_contact"],
             guardian_consent=data["guardian_consent"],
             add_ons=tuple(
-                (add_on.pk, "" if choice == "yes" else choice)
+                (add_on.pk, "" if choice == "yes" else str(choice))
                 for add_on in self.add_ons
                 if (choice := data.get(f"add_on_{add_on.pk}")) != NO_ADD_ON
             ),
@@ -120,7 +132,7 @@ class CheckoutForm(forms.Form):
 
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = [(p.key, p.label) for p in providers]
+        _choice_field(self, "provider").choices = [(p.key, p.label) for p in providers]
 
 
 class SimulatedCardForm(forms.Form):
@@ -146,8 +158,8 @@ class UpgradeForm(forms.Form):
 
     def __init__(self, *args, levels: list[BadgeLevel], providers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = [(level.pk, level.name) for level in levels]
-        self.fields["provider"].choices = [(p.key, p.label) for p in providers]
+        _choice_field(self, "level").choices = [(level.pk, level.name) for level in levels]
+        _choice_field(self, "provider").choices = [(p.key, p.label) for p in providers]
 
 
 class OfferCheckoutForm(forms.Form):
@@ -155,7 +167,7 @@ class OfferCheckoutForm(forms.Form):
 
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = [(p.key, p.label) for p in providers]
+        _choice_field(self, "provider").choices = [(p.key, p.label) for p in providers]
 
 
 class GroupForm(forms.Form):
@@ -169,4 +181,4 @@ class GroupForm(forms.Form):
 
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = [(p.key, p.label) for p in providers]
+        _choice_field(self, "provider").choices = [(p.key, p.label) for p in providers]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from register.models import Order
 from register.services import order_set_provider_reference
+from tenant.current import current_schema, site_link
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -29,20 +30,20 @@ class PaymentProvider(Protocol):
     @property
     def label(self) -> StrOrPromise: ...
 
-    def start(self, *, order: Order, site_url: str, tenant_schema: str) -> str | None: ...
+    def start(self, *, order: Order) -> str | None: ...
 
 
 class FreeProvider:
     key, label = Order.Provider.FREE, _("Free")
 
-    def start(self, *, order: Order, site_url: str, tenant_schema: str) -> str | None:
+    def start(self, *, order: Order) -> str | None:
         return None
 
 
 class DoorProvider:
     key, label = Order.Provider.DOOR, _("Pay at the door")
 
-    def start(self, *, order: Order, site_url: str, tenant_schema: str) -> str | None:
+    def start(self, *, order: Order) -> str | None:
         return None
 
 
@@ -56,7 +57,7 @@ class SimulatedCardProvider:
         if not settings.DEBUG:
             raise ImproperlyConfigured("The simulated card provider only exists with DEBUG on.")
 
-    def start(self, *, order: Order, site_url: str, tenant_schema: str) -> str | None:
+    def start(self, *, order: Order) -> str | None:
         return reverse("register:pay-simulated", kwargs={"reference": order.reference})
 
 
@@ -73,8 +74,9 @@ class StripeCheckoutProvider:
         if not (settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET):
             raise ImproperlyConfigured("Set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET.")
 
-    def start(self, *, order: Order, site_url: str, tenant_schema: str) -> str | None:
-        order_url = site_url + reverse("register:order", kwargs={"reference": order.reference})
+    def start(self, *, order: Order) -> str | None:
+        order_url = site_link(reverse("register:order", kwargs={"reference": order.reference}))
+        tenant_schema = current_schema()
         session = stripe_client().v1.checkout.sessions.create(
             params={
                 "mode": "payment",

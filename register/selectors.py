@@ -328,6 +328,13 @@ def registration_timeline(*, event) -> list[TimelinePoint]:
     ]
 
 
+def attendee_account_ids() -> set[int]:
+    """Accounts that placed an order here or hold a badge handed to them."""
+    buyers = Order.objects.values_list("account_id", flat=True).distinct()
+    holders = Registration.objects.filter(holder__isnull=False).values_list("holder_id", flat=True)
+    return set(buyers) | set(holders)
+
+
 def account_has_paid_registration(*, account_id: int) -> bool:
     return Order.objects.filter(account_id=account_id, status=Order.Status.PAID).exists()
 
@@ -425,7 +432,6 @@ def personal_data(*, account_id: int, email: str) -> dict:
         .order_by("pk")
     )
     return {
-        "account": {"id": account_id, "email": email},
         "orders": [
             {
                 "reference": o.reference,

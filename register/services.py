@@ -59,7 +59,8 @@ from register.selectors import (
     transfer_deadline,
     waitlist_offer_by_token,
 )
-from register.signals import person_data_deleted
+from tenant.current import current_schema, site_link
+from tenant.signals import attendee_joined
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -375,6 +376,7 @@ def order_place(
     )
     _audit(order, by=account, reason="placed")
     order.save(force_insert=True)
+    attendee_joined.send(sender=Order, account_id=account.pk)
     _record_status(order, Order.Status.PENDING, by=account, note="placed")
     for attendee, level, price, discount in priced:
         registration = Registration(
@@ -594,7 +596,7 @@ def order_set_provider_reference(*, order: Order, reference: str) -> Order:
 
 
 @transaction.atomic
-def stripe_event_handle(*, event_id: str, event_type: str, data: dict, schema: str) -> str:
+def stripe_event_handle(*, event_id: str, event_type: str, data: dict) -> str:
     """Apply one verified Stripe webhook event, once. Returns what happened.
 
     A completed Checkout pays its order. A payment for an order that expired or was cancelled
@@ -613,7 +615,7 @@ def stripe_event_handle(*, event_id: str, event_type: str, data: dict, schema: s
     is_paid_checkout = (
         event_type == "checkout.session.completed" and data.get("payment_status") == "paid"
     )
-    if is_paid_checkout and metadata.get("schema") == schema:
+    if is_paid_checkout and metadata.get("schema") == current_schema():
         order = Order.objects.filter(reference=data.get("client_reference_id")).first()
         amount = Decimal(data.get("amount_total") or 0) / 100
         if order is None:
@@ -794,7 +796,7 @@ TRANSFER_LINK_VALID = dt.timedelta(days=7)
 
 @transaction.atomic
 def transfer_offer(
-    *, registration_id: int, by, email: str, site_url: str, now: dt.datetime | None = None
+    *, registration_id: int, by, email: str, now: dt.datetime | None = None
 ) -> Transfer:
     """The holder of a paid badge offers it to someone by email — a transfer (when the organizer
     allows them) or, for an unassigned group badge, its assignment (always). A link with a
@@ -835,7 +837,7 @@ def transfer_offer(
     )
     _audit(transfer, by=by, reason="offered")
     transfer.save(force_insert=True)
-    link = site_url + reverse("register:transfer-accept", kwargs={"token": token})
+    link = site_link(reverse("register:transfer-accept", kwargs={"token": token}))
     transfer_id = transfer.pk
     transaction.on_commit(lambda: _queue_transfer_mail(transfer_id, link))
     return transfer
@@ -917,6 +919,7 @@ def transfer_accept(
     registration.needs_holder = False
     _audit(registration, by=account, reason=f"{transfer.kind} to {account.email}")
     registration.save(update_fields=[*person.__dict__, "checkin_token", "holder", "needs_holder"])
+    attendee_joined.send(sender=Registration, account_id=account.pk)
     registration_id = registration.pk
     transaction.on_commit(lambda: _queue_registration_confirmation(registration_id))
     transfer.accepted_at, transfer.accepted_by = now, account
@@ -1069,7 +1072,7 @@ def _places_left(level: BadgeLevel, now: dt.datetime) -> int | None:
 
 
 @transaction.atomic
-def waitlist_process(*, site_url: str, now: dt.datetime | None = None) -> int:
+def waitlist_process(*, now: dt.datetime | None = None) -> int:
     """Expire offers that ran out, then offer every free place to the next person waiting for
     its level, in the order they joined: a personal link (random secret, stored hashed) valid
     for the organizer's ``waitlist_offer_hours``, mailed after commit. An offer reserves its
@@ -1099,7 +1102,7 @@ def waitlist_process(*, site_url: str, now: dt.datetime | None = None) -> int:
             entry.save(
                 update_fields=["status", "offer_token_hash", "offered_at", "offer_expires_at"]
             )
-            link = site_url + reverse("register:waitlist-offer", kwargs={"token": token})
+            link = site_link(reverse("register:waitlist-offer", kwargs={"token": token}))
             transaction.on_commit(partial(_queue_waitlist_offer_mail, entry.pk, link))
             sent += 1
     return sent
@@ -1253,11 +1256,7 @@ def person_anonymize(*, account) -> int:
     entries.update(email="anonymized@invalid", status=WaitlistEntry.Status.LEFT)
     if held_an_offer:
         waitlist_queue_processing()  # the place their offer reserved goes to the next in line
-    count = _anonymize(mine, by=account, reason="anonymized at the person's request")
-    transaction.on_commit(
-        partial(person_data_deleted.send, sender=Registration, account_id=account.pk)
-    )
-    return count
+    return _anonymize(mine, by=account, reason="anonymized at the person's request")
 
 
 @transaction.atomic

@@ -1,5 +1,4 @@
 from celery import shared_task
-from django.db import connection
 
 from register.services import (
     order_send_confirmation,
@@ -10,7 +9,6 @@ from register.services import (
     waitlist_process,
     waitlist_send_offer,
 )
-from tenant.selectors import site_url_for
 
 
 @shared_task(name="register.release_expired_holds")
@@ -37,17 +35,11 @@ def send_transfer_offer(transfer_id: int, link: str) -> int:
     return transfer_send_offer(transfer_id=transfer_id, link=link)
 
 
-def _site_url() -> str:
-    """This tenant's primary address, for links in mails sent without a request."""
-    tenant = connection.tenant  # type: ignore[attr-defined]  # set by django-tenants
-    return site_url_for(host=tenant.get_primary_domain().domain)
-
-
 @shared_task(name="register.process_waitlists")
 def process_waitlists() -> int:
     """Expire lapsed waiting-list offers and offer free places to the next in line (queued per
     tenant by beat, and after places are freed). Returns offers sent."""
-    return waitlist_process(site_url=_site_url())
+    return waitlist_process()
 
 
 @shared_task(name="register.send_waitlist_offer")

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from register import views
 
@@ -20,8 +21,9 @@ urlpatterns = [
     ),
     path("mine/<int:registration_id>/upgrade/", views.UpgradeView.as_view(), name="upgrade"),
     path("group/", views.GroupOrderView.as_view(), name="group"),
-    path("my-data/", views.MyDataView.as_view(), name="my-data"),
-    path("my-data/delete/", views.MyDataDeleteView.as_view(), name="my-data-delete"),
+    # Moved to the platform's "my data" pages, which cover every app.
+    path("my-data/", RedirectView.as_view(pattern_name="my-data", permanent=True)),
+    path("my-data/delete/", RedirectView.as_view(pattern_name="my-data-delete", permanent=True)),
     path("waitlist/", views.WaitlistView.as_view(), name="waitlist"),
     path("waitlist/<int:level_id>/join/", views.WaitlistJoinView.as_view(), name="waitlist-join"),
     path("offer/<str:token>/", views.WaitlistOfferView.as_view(), name="waitlist-offer"),

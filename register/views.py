@@ -30,14 +30,13 @@ from register.forms import (
     TransferOfferForm,
     UpgradeForm,
 )
-from register.models import AddOn, Order, Question
+from register.models import AddOn, Order, Question, Registration
 from register.payments import SimulatedCardProvider, get_provider, providers_for_checkout
 from register.selectors import (
     badge_name_edit_deadline,
     discount_code_valid_now,
     level_offers,
     order_of_account,
-    personal_data,
     registration_of_account,
     registrations_of_account,
     self_cancel_deadline,
@@ -57,7 +56,6 @@ from register.services import (
     order_cancel_by_attendee,
     order_mark_paid,
     order_place,
-    person_anonymize,
     qr_svg,
     registration_change_badge_name,
     registration_upgrade,
@@ -99,7 +97,7 @@ def _code_guesser(request) -> dict:
 def _with_qr_codes(registrations, *, account_id: int) -> list[tuple]:
     """Each registration with its check-in QR code, once its order is paid — unless the badge
     was transferred to someone else (then only they see its code) — or else why there is none."""
-    badges = []
+    badges: list[tuple[Registration, str | None, str]] = []
     for r in registrations:
         if r.needs_holder:
             badges.append((r, None, "unassigned"))
@@ -117,11 +115,7 @@ def _with_qr_codes(registrations, *, account_id: int) -> list[tuple]:
 def _checkout(request, order: Order):
     """Hand a placed order to its payment provider: off to its checkout page, or (paid at
     once, or at the door) straight to the order page."""
-    next_url = get_provider(order.provider).start(
-        order=order,
-        site_url=f"{request.scheme}://{request.get_host()}",
-        tenant_schema=request.tenant.schema_name,
-    )
+    next_url = get_provider(order.provider).start(order=order)
     if next_url:
         return redirect(next_url)
     return redirect("register:order", reference=order.reference)
@@ -357,7 +351,6 @@ class TransferOfferView(LoginRequiredMixin, View):
                 registration_id=registration_id,
                 by=request.user,
                 email=form.cleaned_data["email"],
-                site_url=f"{request.scheme}://{request.get_host()}",
             )
         except ValidationError as error:
             return MyRegistrationsView().get(request, errors=error.messages, status=400)
@@ -525,27 +518,6 @@ class GroupOrderView(LoginRequiredMixin, View):
         return _checkout(request, order)
 
 
-class MyDataView(LoginRequiredMixin, View):
-    """Everything this convention holds about the logged-in person, as a JSON download."""
-
-    def get(self, request):
-        data = personal_data(account_id=request.user.pk, email=request.user.email)
-        response = JsonResponse(data, json_dumps_params={"indent": 2})
-        response["Content-Disposition"] = 'attachment; filename="my-data.json"'
-        return response
-
-
-class MyDataDeleteView(LoginRequiredMixin, View):
-    """The person asks this convention to delete their data: their badges here are anonymized."""
-
-    def get(self, request):
-        return render(request, "register/my_data_delete.html")
-
-    def post(self, request):
-        person_anonymize(account=request.user)
-        return redirect("register:mine")
-
-
 @method_decorator(csrf_exempt, name="dispatch")
 class StripeWebhookView(View):
     """Stripe calls this; the signature (checked offline) is the only authentication."""
@@ -564,7 +536,6 @@ class StripeWebhookView(View):
                 event_id=event["id"],
                 event_type=event["type"],
                 data=event["data"]["object"].to_dict(),
-                schema=request.tenant.schema_name,
             )
         except stripe.StripeError:
             logger.exception("Stripe call failed while handling %s; Stripe will retry", event["id"])

@@ -97,8 +97,8 @@ class UserAdmin(DjangoUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     readonly_fields = ["last_login", "date_joined"]
-    filter_horizontal: list[str] = []
-    inlines = [MembershipInline]
+    filter_horizontal = ()
+    inlines = (MembershipInline,)
 
 
 @admin.register(Membership, site=public_admin_site)

@@ -14,9 +14,8 @@ from functools import cache
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.db import connection
-from django_tenants.utils import get_public_schema_name
 
+from tenant.current import current_schema, current_tenant_id, serving_public
 from tenant.models import Membership, User
 from tenant.roles import granted_patterns, grants_module, grants_perm
 
@@ -32,28 +31,12 @@ def _tenant_app_labels() -> frozenset[str]:
     )
 
 
-def serving_schema() -> str:
-    """The schema of the request being served (set by the middleware on the connection)."""
-    return connection.schema_name  # type: ignore[attr-defined]  # django-tenants' backend
-
-
-def _serving_public() -> bool:
-    return serving_schema() == get_public_schema_name()
-
-
-def current_tenant_id() -> int | None:
-    """The id of the tenant being served; None on the public host or outside a request."""
-    if _serving_public():
-        return None
-    return getattr(getattr(connection, "tenant", None), "pk", None)
-
-
 def membership_for_current_tenant(user: User) -> Membership | None:
     """The user's membership in the tenant being served, memoised on the user object."""
-    if not user.is_authenticated or _serving_public():
+    if not user.is_authenticated or serving_public():
         return None
     memo: dict[str, object] = user.__dict__.setdefault("_membership_by_schema", {})
-    schema = serving_schema()
+    schema = current_schema()
     if schema not in memo:
         tenant_id = current_tenant_id()
         membership = (
@@ -81,7 +64,7 @@ def user_is_staff(user: User) -> bool:
     """May enter the admin of the host being served."""
     if not user.is_active:
         return False
-    if _serving_public():
+    if serving_public():
         return user.is_superuser
     return bool(_patterns(user))
 
@@ -98,7 +81,7 @@ class MembershipBackend(ModelBackend):
     def has_perm(self, user_obj, perm: str, obj: object = None) -> bool:
         if not user_obj.is_active:
             return False
-        if _serving_public():
+        if serving_public():
             return user_obj.is_superuser
         app_label = perm.split(".", 1)[0]
         return grants_perm(_patterns(user_obj), perm, tenant_app=app_label in _tenant_app_labels())
@@ -106,7 +89,7 @@ class MembershipBackend(ModelBackend):
     def has_module_perms(self, user_obj, app_label: str) -> bool:
         if not user_obj.is_active:
             return False
-        if _serving_public():
+        if serving_public():
             return user_obj.is_superuser
         return grants_module(
             _patterns(user_obj), app_label, tenant_app=app_label in _tenant_app_labels()

@@ -14,17 +14,15 @@ import logging
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection
+
+from tenant.current import current_schema, current_tenant_is_sandbox
 
 logger = logging.getLogger(__name__)
 
 
 def current_sandbox() -> str | None:
     """The schema of the sandbox tenant being served, or None."""
-    tenant = getattr(connection, "tenant", None)
-    if tenant is None or not getattr(tenant, "is_sandbox", False):
-        return None
-    return tenant.schema_name
+    return current_schema() if current_tenant_is_sandbox() else None
 
 
 class SandboxGuardEmailBackend(BaseEmailBackend):

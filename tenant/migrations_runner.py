@@ -133,7 +133,7 @@ def pending_migrations(
     pending: dict[str, list[str]] = {}
     for schema, applied in applied_migrations(schemas=schemas).items():
         counted = with_squashed(applied or set(), replacements)
-        executor.loader.applied_migrations = dict.fromkeys(counted)
+        executor.loader.applied_migrations = dict.fromkeys(counted)  # type: ignore[assignment]
         plan = executor.migration_plan(targets)
         pending[schema] = [
             f"{'-' if backwards else ''}{migration.app_label}.{migration.name}"

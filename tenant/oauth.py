@@ -13,16 +13,17 @@ from collections import OrderedDict
 
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
-from tenant.backends import current_tenant_id, membership_for_current_tenant
+from midsummer.contract import account_is_attendee
+from tenant.backends import membership_for_current_tenant
+from tenant.current import current_tenant_id
 
 
 def _belongs_here(user) -> bool:
-    """No user (a device), a member of this tenant, or an attendee with a paid badge here."""
+    """No user (a device), a member of this tenant, or an attendee here (the tenant apps
+    answer through their contracts, e.g. registration: a paid badge)."""
     if user is None or membership_for_current_tenant(user) is not None:
         return True
-    from register.selectors import account_has_paid_registration  # a tenant app, asked last
-
-    return account_has_paid_registration(account_id=user.pk)
+    return account_is_attendee(account_id=user.pk)
 
 
 class TenantOAuth2Validator(OAuth2Validator):

@@ -18,44 +18,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from midsummer.contract import scrambled_columns
 from tenant.models import Domain, Membership, Tenant
 from tenant.schema_clone import COPIED_ROWS, schema_clone
 from tenant.services import _claim_host, _validate_schema_name
 
 NOT_COPIED = {"django_session"}
 
-# Personal data per tenant table, and how to replace it: deterministic (the same row gives the
-# same fake value every time) and obviously fake. ``{h}`` is a hash of the row id and column.
+# Fake names for scrambled personal data (each app declares its columns in its contract).
 FIRST_NAMES = ["Alex", "Sam", "Robin", "Kim", "Jo", "Charlie", "Max", "Riley", "Quinn", "Avery"]
 LAST_NAMES = ["Fox", "Wolf", "Otter", "Badger", "Lynx", "Hare", "Raven", "Stoat", "Vole", "Wren"]
-PERSONAL_DATA: dict[str, dict[str, str]] = {
-    "register_registration": {
-        "legal_name": "{first} || ' ' || {last}",
-        "badge_name": "'Badge ' || id",
-        "email": "'attendee' || id || '@sandbox.invalid'",
-        "phone": "'+1 555 01' || lpad((id % 100)::text, 2, '0')",
-        "emergency_contact": "'Emergency contact ' || id",
-        # Same year (age rules still hold roughly), day and month from the hash.
-        "birthdate": "make_date(extract(year FROM birthdate)::int, (1 + {h} % 12)::int, "
-        "(1 + {h} % 28)::int)",
-        "guardian_name": "CASE WHEN guardian_name = '' THEN '' ELSE 'Guardian ' || id END",
-        "guardian_contact": "CASE WHEN guardian_contact = '' THEN '' "
-        "ELSE 'guardian' || id || '@sandbox.invalid' END",
-        # A real badge's QR code must not check anyone in here.
-        "checkin_token": "md5(random()::text || id)",
-    },
-    "register_answer": {"value": "CASE WHEN value = '' THEN '' ELSE 'Answer ' || id END"},
-    "register_banentry": {
-        "name": "{first} || ' ' || {last}",
-        "email": "CASE WHEN email = '' THEN '' ELSE 'banned' || id || '@sandbox.invalid' END",
-        "birthdate": "make_date(extract(year FROM birthdate)::int, (1 + {h} % 12)::int, "
-        "(1 + {h} % 28)::int)",
-        "reason": "CASE WHEN reason = '' THEN '' ELSE 'Reason ' || id END",
-    },
-    "register_transfer": {"email": "'recipient' || id || '@sandbox.invalid'"},
-    "register_waitlistentry": {"email": "'waiting' || id || '@sandbox.invalid'"},
-    "register_order": {"provider_reference": "''"},
-}
 
 
 def _fetch(sql: str, params: list | None = None) -> list[tuple]:
@@ -110,7 +82,7 @@ def _scramble(schema: str) -> None:
         row[0] for row in _fetch("SELECT tablename FROM pg_tables WHERE schemaname = %s", [schema])
     }
     with connection.cursor() as cursor:
-        for table, columns in PERSONAL_DATA.items():
+        for table, columns in scrambled_columns().items():
             if table not in existing:
                 continue
             assignments = []
@@ -131,7 +103,8 @@ def tenant_sandbox_create(
 
     All or nothing. Side effects: the new host is served at once by running servers; the
     sandbox's mail is diverted (tenant/mail.py). With ``scramble``, names, emails, phone numbers,
-    birthdates, contacts and answers in the copy are replaced by fake ones (see PERSONAL_DATA).
+    birthdates, contacts and answers in the copy are replaced by fake ones (each tenant app
+    declares its personal columns in its contract: ``scrambled_columns``).
     """
     _validate_schema_name(schema_name)
     host = _claim_host(domain)

@@ -33,6 +33,13 @@ def site_url_for(*, host: str) -> str:
     return f"{scheme}://{host}{suffix}"
 
 
+def tenant_site_url(*, tenant: Tenant) -> str:
+    """The canonical address of a tenant's site (its primary platform host, see
+    ``site_url_for``). Every link in a mail is built from it, never from a request's host."""
+    domain = Domain.objects.filter(tenant=tenant).order_by("-is_primary", "domain").first()
+    return site_url_for(host=domain.domain) if domain else ""
+
+
 def existing_schemas(*, schemas: list[str]) -> set[str]:
     """Which of ``schemas`` exist in the database (one catalog query)."""
     with connection.cursor() as cursor:

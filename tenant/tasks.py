@@ -45,3 +45,24 @@ def run_in_every_tenant(task_name: str) -> int:
             # Only reachable when tasks run eagerly (dev mode): a worker runs each separately.
             logger.exception("%s failed in %s; carrying on with the others", task_name, tenant)
     return queued
+
+
+TICK_SECONDS = 60
+
+
+@shared_task(name="tenant.run_periodic_work")
+def run_periodic_work(minute: int | None = None) -> list[str]:
+    """The platform's tick (beat, every minute): each tenant app's periodic work that is due
+    this minute (its contract's ``periodic``, every ``every`` seconds) is queued in every
+    active tenant. Returns the task names queued."""
+    import time
+
+    from midsummer.contract import periodic_work
+
+    minute = int(time.time() // TICK_SECONDS) if minute is None else minute
+    due = [
+        work.task for work in periodic_work() if minute % max(work.every // TICK_SECONDS, 1) == 0
+    ]
+    for task_name in due:
+        run_in_every_tenant(task_name)
+    return due

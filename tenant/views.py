@@ -1,15 +1,17 @@
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views import View
 from django.views.generic import FormView
 from oauth2_provider.views.mixins import OAuthLibMixin, ScopedResourceMixin
 
 from tenant.forms import EmailAuthenticationForm, QueuedPasswordResetForm, SignUpForm
+from tenant.privacy import personal_data_erase, personal_data_export
 from tenant.selectors import token_subject
 from tenant.services import user_register
 
@@ -112,3 +114,25 @@ class MediaFileView(View):
             return FileResponse(default_storage.open(path))
         except (SuspiciousFileOperation, IsADirectoryError):
             raise Http404("No such file.") from None
+
+
+class MyDataView(LoginRequiredMixin, View):
+    """Everything this convention holds about the logged-in person (every app's part), as a
+    JSON download."""
+
+    def get(self, request):
+        data = personal_data_export(account=request.user)
+        response = JsonResponse(data, json_dumps_params={"indent": 2})
+        response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+        return response
+
+
+class MyDataDeleteView(LoginRequiredMixin, View):
+    """The person asks this convention to delete their data: every app erases its part."""
+
+    def get(self, request):
+        return render(request, "privacy/my_data_delete.html")
+
+    def post(self, request):
+        personal_data_erase(account=request.user)
+        return redirect("home")

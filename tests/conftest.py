@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import uuid
+from types import SimpleNamespace
 
 import pytest
+from celery.backends.redis import RedisBackend
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -18,11 +21,26 @@ from midsummer.embedded import start_embedded_redis
 from tenant.models import Domain, Tenant
 from tenant.routing import resolver
 from tenant.services import tenant_create
-from tests.processes import start_gunicorn, stop
+from tests.processes import start_celery_worker, start_gunicorn, stop
 
 PUBLIC_HOST = "localhost"
 TENANT_HOSTS = {"alpha": "alpha.localhost", "beta": "beta.localhost"}
 _session_tenants: dict[str, Tenant] = {}
+
+
+# Tests that start real processes (gunicorn, a Celery worker, Redis, a browser, pg_dump) are
+# slow: `pytest -m "not slow"` (`make quick`) leaves them out, `make test` runs everything.
+SLOW_FIXTURES = {"gunicorn", "celery_worker", "redis_url", "browser", "page"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if (
+            SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or item.get_closest_marker("worker")
+            or item.get_closest_marker("server")
+        ):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -121,3 +139,24 @@ def client_b(tenant_b) -> Client:
 @pytest.fixture
 def client_public(db) -> Client:
     return Client(HTTP_HOST=PUBLIC_HOST)
+
+
+@pytest.fixture
+def celery_worker(django_db_setup, redis_url, tmp_path):
+    queue = f"test-{uuid.uuid4().hex}"  # never pick up messages left by another run
+    log = tmp_path / "worker.log"
+    process = start_celery_worker(log, redis_url=redis_url, queue=queue)
+    # This process keeps its eager default; the test hands Celery the broker and result
+    # backend explicitly instead of reconfiguring the app (it caches both once used).
+    celery_app.conf.task_always_eager = False
+    try:
+        with celery_app.connection_for_write(redis_url) as broker:
+            yield SimpleNamespace(
+                queue=queue,
+                broker=broker,
+                results=RedisBackend(app=celery_app, url=redis_url),
+                log=log,
+            )
+    finally:
+        celery_app.conf.task_always_eager = True
+        stop(process)

@@ -11,6 +11,9 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from django.conf import settings as django_settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +33,8 @@ def child_env(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}}
     env.update(
         MIDSUMMER_DEV="1",
-        DJANGO_SETTINGS_MODULE="midsummer.settings",
+        # The same settings as this process (tests.settings: the product and the sample app).
+        DJANGO_SETTINGS_MODULE=django_settings.SETTINGS_MODULE,
         DATABASE_URL=database_url_for_children(),
         PYTHONUNBUFFERED="1",
     )
@@ -139,3 +143,28 @@ def start_celery_worker(log_path: Path, *, redis_url: str, queue: str) -> subpro
         stop(process)
         raise
     return process
+
+
+# A production environment for `manage.py` in a child process (DEBUG off, secrets set).
+_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+PRODUCTION_ENV = {
+    "DJANGO_SECRET_KEY": "x8Jq2nV5-this-is-only-a-test-secret-with-enough-entropy-3kLp9Zr",
+    "DJANGO_ALLOWED_HOSTS": "midsummer.example,.midsummer.example",
+    "DATABASE_URL": "postgres://midsummer:secret@db.internal:5432/midsummer",
+    "OIDC_RSA_PRIVATE_KEY": _KEY.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode(),
+    "PATH": "/usr/bin:/bin",
+}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603
+        [str(BIN / "python"), "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 from concurrent.futures import ThreadPoolExecutor
-from types import SimpleNamespace
 
 import psycopg
-import pytest
-from celery.backends.redis import RedisBackend
 from celery.result import AsyncResult, allow_join_result
 from django.core.management import call_command
 from django_tenants.utils import schema_context, tenant_context
 
 from event.models import Event, EventDay
 from event.tasks import generate_event_properties
-from midsummer import celery_app
 from tenant.models import Tenant
 from tests.processes import http_get as _get
-from tests.processes import start_celery_worker, stop, wait_for
+from tests.processes import wait_for
 
 
 def test_tenant_created_at_runtime_is_served_at_once(gunicorn, committed):
@@ -84,27 +79,6 @@ def test_deactivation_reaches_every_server_process(gunicorn, committed):
 
     assert all(status == 404 for status, _ in later)
     assert all("This convention is not available" in body for _, body in later)
-
-
-@pytest.fixture
-def celery_worker(django_db_setup, redis_url, tmp_path):
-    queue = f"test-{uuid.uuid4().hex}"  # never pick up messages left by another run
-    log = tmp_path / "worker.log"
-    process = start_celery_worker(log, redis_url=redis_url, queue=queue)
-    # This process keeps its eager default; the test hands Celery the broker and result
-    # backend explicitly instead of reconfiguring the app (it caches both once used).
-    celery_app.conf.task_always_eager = False
-    try:
-        with celery_app.connection_for_write(redis_url) as broker:
-            yield SimpleNamespace(
-                queue=queue,
-                broker=broker,
-                results=RedisBackend(app=celery_app, url=redis_url),
-                log=log,
-            )
-    finally:
-        celery_app.conf.task_always_eager = True
-        stop(process)
 
 
 def test_task_runs_in_the_schema_it_was_queued_from(celery_worker, committed):

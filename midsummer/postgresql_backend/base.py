@@ -12,6 +12,8 @@ from django_tenants.postgresql_backend import base as tenants_base
 
 
 class DatabaseWrapper(tenants_base.DatabaseWrapper):
+    include_public_schema: bool
+
     def set_tenant(self, tenant, include_public=True):
         schema_changed = (tenant.schema_name, include_public) != (
             getattr(self, "schema_name", None),

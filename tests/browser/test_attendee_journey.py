@@ -11,9 +11,9 @@ from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
 from directory.models import ConventionAttendee
-from event.models import Event
-from event.services import event_generate_properties
+from event.services import event_create, event_delete, event_generate_properties
 from front.models import Page, SiteBranding
+from front.services import branding_save
 from register.models import BadgeLevel, Order, Registration
 from tenant.models import Membership, Tenant, User
 from tenant.roles import Role
@@ -38,7 +38,7 @@ def two_conventions(committed):
     made = {}
     for tenant, name, colour in ((alpha, "Alpha Con", "#5b21b6"), (beta, "Beta Fest", "#0f5132")):
         with tenant_context(tenant):
-            event = Event.objects.create(
+            event = event_create(
                 name=name,
                 slug=name.lower().replace(" ", "-"),
                 start_date=START,
@@ -53,8 +53,10 @@ def two_conventions(committed):
             BadgeLevel.objects.create(
                 event=event, name="Attendee", price=Decimal("55.00"), capacity=50
             )
-            SiteBranding.objects.create(
-                brand_colour=colour, description=f"{name}: three days of fandom."
+            branding_save(
+                branding=SiteBranding(
+                    brand_colour=colour, description=f"{name}: three days of fandom."
+                )
             )
             Page.objects.create(title="Code of conduct", slug="code-of-conduct", body="Be kind.")
             made[tenant.schema_name] = event
@@ -65,7 +67,7 @@ def two_conventions(committed):
             with tenant_context(tenant):
                 Registration.objects.all().delete()
                 Order.objects.all().delete()
-                made[tenant.schema_name].delete()
+                event_delete(event=made[tenant.schema_name])
                 SiteBranding.objects.all().delete()
                 Page.objects.all().delete()
         with schema_context("public"):

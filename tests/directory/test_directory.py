@@ -1,6 +1,9 @@
 import datetime as dt
+import re
+from dataclasses import fields
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -8,25 +11,37 @@ from django_tenants.utils import tenant_context
 
 from directory.ical import escape_text, fold
 from directory.models import ConventionAttendee, ConventionListing
-from register.services import order_place
+from event.services import event_save
+from register.services import (
+    PersonInput,
+    group_order_place,
+    order_mark_paid,
+    order_place,
+    transfer_accept,
+    transfer_offer,
+)
 from tenant.models import Domain, Tenant
 from tenant.roles import Role
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory, attendee
 from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
 
+PERSON = {field.name for field in fields(PersonInput)}
 SOON = timezone.localdate() + dt.timedelta(days=40)
 
 
 def _event(tenant, name, *, start=SOON, city="Philadelphia", **extra):
+    """An active event, saved the way the admin and seed_demo save one (``event_save``)."""
     with tenant_context(tenant):
-        return EventFactory(
-            name=name,
-            is_active=True,
-            start_date=start,
-            end_date=start + dt.timedelta(days=2),
-            city=city,
-            **extra,
+        return event_save(
+            event=EventFactory.build(
+                name=name,
+                is_active=True,
+                start_date=start,
+                end_date=start + dt.timedelta(days=2),
+                city=city,
+                **extra,
+            )
         )
 
 
@@ -36,11 +51,11 @@ def test_listing_follows_the_tenants_active_event(tenant_a):
     created = ConventionListing.objects.get(tenant=tenant_a)
     with tenant_context(tenant_a):
         event.name = "Alpha Con Renamed"
-        event.save()
+        event_save(event=event)
     renamed = ConventionListing.objects.get(tenant=tenant_a).event_name
     with tenant_context(tenant_a):
         event.is_active = False
-        event.save()
+        event_save(event=event)
 
     assert (created.event_name, created.start_date, created.city) == (
         "Alpha Con",
@@ -163,17 +178,29 @@ def test_placing_an_order_records_the_convention_for_my_conventions(tenant_a, te
     ]
 
 
-def test_a_handed_over_badge_records_the_convention_for_its_new_holder(tenant_a):
+def test_a_handed_over_badge_records_the_convention_for_its_new_holder(
+    tenant_a, django_capture_on_commit_callbacks
+):
     buyer, holder = UserFactory(), UserFactory()
     event = _event(tenant_a, "Alpha Con")
     with tenant_context(tenant_a):
         level = BadgeLevelFactory(event=event)
-        order = order_place(
-            event=event, account=buyer, provider="simulated", attendees=[attendee(level)]
+        order = group_order_place(
+            event=event, account=buyer, leader=attendee(level), quantity=2, provider="simulated"
         )
-        registration = order.registrations.get()
-        registration.holder = holder
-        registration.save()
+        order_mark_paid(order_id=order.pk, amount=order.total)
+        with django_capture_on_commit_callbacks(execute=True):
+            transfer_offer(
+                registration_id=order.registrations.first().pk, by=buyer, email=holder.email
+            )
+        token = re.search(r"/register/transfer/([\w-]+)/", mail.outbox[-1].body)[1]
+        transfer_accept(
+            token=token,
+            account=holder,
+            person=PersonInput(
+                **{k: v for k, v in attendee(level).__dict__.items() if k in PERSON}
+            ),
+        )
 
     assert ConventionAttendee.objects.filter(user=holder, tenant=tenant_a).exists()
 
@@ -192,7 +219,7 @@ def test_deleting_my_data_here_drops_only_this_convention_from_my_conventions(
     client_a.post("/accounts/login/", {"username": person.email, "password": PASSWORD})
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_a.post("/register/my-data/delete/")
+        response = client_a.post("/my-data/delete/")
 
     assert response.status_code == 302
     assert list(
@@ -262,6 +289,10 @@ def test_listing_is_written_under_schema_context_too(tenant_a):
     from django_tenants.utils import schema_context
 
     with schema_context("alpha"):
-        EventFactory(name="Alpha by schema", is_active=True, start_date=SOON, end_date=SOON)
+        event_save(
+            event=EventFactory.build(
+                name="Alpha by schema", is_active=True, start_date=SOON, end_date=SOON
+            )
+        )
 
     assert ConventionListing.objects.get(tenant=tenant_a).event_name == "Alpha by schema"

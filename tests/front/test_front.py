@@ -12,7 +12,7 @@ from tenant.roles import Role
 from tests.factories.event import EventFactory
 from tests.factories.front import PageFactory, SiteBrandingFactory
 from tests.factories.register import BadgeLevelFactory
-from tests.factories.tenant import PASSWORD, MembershipFactory
+from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
 
 
 @pytest.fixture
@@ -291,10 +291,13 @@ def test_public_host_not_found_page_is_in_platform_style(client_public):
     assert "--brand:" not in html
 
 
-def test_home_links_other_parts_only_when_they_exist(alpha_event, client_a):
-    from front.views import _parts_that_exist
+def test_home_cards_come_from_the_apps_and_respect_log_in(alpha_event, client_a):
+    from midsummer.contract import home_cards
 
-    html = client_a.get("/").content.decode()
+    anonymous = client_a.get("/").content.decode()
+    client_a.force_login(UserFactory())
+    logged_in = client_a.get("/").content.decode()
 
-    assert _parts_that_exist() == []  # no schedule, vendors or shop app yet
-    assert "Schedule" not in html
+    assert ("/register/mine/", "My registrations") not in home_cards(request=None)
+    assert 'class="card"><a href="/register/mine/"' not in anonymous
+    assert 'class="card"><a href="/register/mine/"' in logged_in

@@ -1,41 +1,21 @@
-"""The compiled German catalog (committed, for machines without gettext) matches its .po."""
+"""The compiled German catalogs (committed, for machines without gettext) match their .po: the
+project's (``locale/``) and each app's own (``<app>/locale/``)."""
 
-import ast
 import gettext
-from pathlib import Path
 
-from django.conf import settings
+import pytest
 
-LOCALE = Path(settings.BASE_DIR) / "locale" / "de" / "LC_MESSAGES"
-
-
-def _po_entries(path: Path) -> dict[str, str | list[str]]:
-    """msgid → msgstr (or the plural forms), from a .po file without fuzzy entries."""
-    entries: dict[str, str | list[str]] = {}
-    for block in path.read_text(encoding="utf-8").split("\n\n"):
-        fields: dict[str, str] = {}
-        key = None
-        for line in block.splitlines():
-            if line.startswith("#"):
-                continue
-            if line.startswith('"'):
-                fields[key] += ast.literal_eval(line)
-            else:
-                key, _, value = line.partition(" ")
-                fields[key] = ast.literal_eval(value)
-        if fields.get("msgid"):
-            plural = [v for k, v in sorted(fields.items()) if k.startswith("msgstr[")]
-            entries[fields["msgid"]] = plural or fields["msgstr"]
-    return entries
+from tests.catalogs import CATALOGS, ROOT, po_entries
 
 
-def test_compiled_german_catalog_is_not_stale():
-    with (LOCALE / "django.mo").open("rb") as mo:
+@pytest.mark.parametrize("catalog_dir", CATALOGS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_compiled_german_catalog_is_not_stale(catalog_dir):
+    with (catalog_dir / "django.mo").open("rb") as mo:
         catalog = gettext.GNUTranslations(mo)
 
-    entries = _po_entries(LOCALE / "django.po")
+    entries = po_entries(catalog_dir / "django.po")
 
-    assert len(entries) > 50
+    assert entries
     for msgid, msgstr in entries.items():
         assert msgstr, f"untranslated: {msgid!r}"
         if isinstance(msgstr, list):

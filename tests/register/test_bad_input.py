@@ -4,7 +4,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from register.models import Order
-from tests.register.test_views import _person, _post, buyer_client, sale  # noqa: F401
+from tests.register.form_data import person_fields, post_order
 
 
 @pytest.mark.parametrize(
@@ -36,7 +36,7 @@ def test_register_post_with_bad_people_and_broken_management_form_answers_400(
         "provider": "simulated",
         "submission": "s1",
         "discount_code": "",
-    } | _person(0, level)
+    } | person_fields(0, level)
 
     response = buyer_client.post("/register/?people=abc", data)
 
@@ -58,7 +58,7 @@ def test_register_post_with_a_non_numeric_level_answers_400(
 ):
     _, level, _ = sale
 
-    response = _post(buyer_client, level, people=1, **{"attendee-0-level": "abc"})
+    response = post_order(buyer_client, level, people=1, **{"attendee-0-level": "abc"})
 
     assert response.status_code == 400
     assert "attendee-0-level" in response.content.decode()
@@ -116,7 +116,7 @@ def test_unknown_offer_or_transfer_token_answers_404(sale, buyer_client, data): 
 
 def test_simulated_payment_with_no_card_number_answers_400(sale, buyer_client):  # noqa: F811
     _, level, _ = sale
-    pay_url = _post(buyer_client, level, people=1)["Location"]
+    pay_url = post_order(buyer_client, level, people=1)["Location"]
 
     response = buyer_client.post(pay_url, {})
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django_tenants.utils import schema_context, tenant_context
 
 from event.models import Event
@@ -16,6 +14,7 @@ from event.services import event_generate_properties
 from register.models import BadgeLevel, Order, Registration
 from register.services import order_mark_paid, order_place
 from tenant.models import Tenant, User
+from tests.concurrency import run_at_once
 from tests.factories.register import attendee
 
 BUYERS = 16
@@ -50,28 +49,6 @@ def rush(committed):
             User.objects.filter(pk__in=[b.pk for b in buyers]).delete()
 
 
-def _run_at_once(work, items) -> list:
-    """Run ``work(item)`` for every item in its own thread, all released together."""
-    barrier = threading.Barrier(len(items))
-    results: list = [None] * len(items)
-
-    def run(index, item):
-        try:
-            barrier.wait()
-            results[index] = work(item)
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test inspects
-            results[index] = error
-        finally:
-            connection.close()  # each thread had its own connection
-
-    threads = [threading.Thread(target=run, args=(i, item)) for i, item in enumerate(items)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def test_exactly_capacity_buyers_get_the_last_places(rush):
     alpha, event, level, buyers = rush
 
@@ -81,7 +58,7 @@ def test_exactly_capacity_buyers_get_the_last_places(rush):
                 event=event, account=buyer, attendees=[attendee(level)], provider="simulated"
             )
 
-    results = _run_at_once(buy, buyers)
+    results = run_at_once(buy, buyers)
 
     sold = [r for r in results if isinstance(r, Order)]
     refused = [r for r in results if isinstance(r, ValidationError)]
@@ -106,7 +83,7 @@ def test_badge_numbers_stay_unique_when_orders_are_paid_at_once(rush):
         with tenant_context(alpha):
             return order_mark_paid(order_id=order.pk, amount=order.total)
 
-    results = _run_at_once(pay, orders)
+    results = run_at_once(pay, orders)
 
     with tenant_context(alpha):
         numbers = sorted(

@@ -24,11 +24,11 @@ from register.services import (
     registration_settings,
     waitlist_join,
 )
+from tests.catalogs import ROOT, po_entries
 from tests.conftest import TENANT_HOSTS
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory, attendee
 from tests.factories.tenant import PASSWORD, UserFactory
-from tests.front.test_translations import LOCALE, _po_entries
 
 BASE = Path(settings.BASE_DIR)
 
@@ -171,7 +171,7 @@ def _marked_in_register() -> set[str]:
 
 
 def test_german_catalog_translates_every_string_of_the_register_app():
-    entries = _po_entries(LOCALE / "django.po")
+    entries = po_entries(ROOT / "locale" / "de" / "LC_MESSAGES" / "django.po")
     forms_py = (BASE / "register" / "forms.py").read_text()
 
     marked = _marked_in_register()

@@ -15,7 +15,7 @@ from tenant.selectors import site_url_for
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory, attendee
 from tests.factories.tenant import UserFactory
-from tests.test_settings import PRODUCTION_ENV, _manage
+from tests.processes import PRODUCTION_ENV, manage
 
 
 @pytest.mark.parametrize(
@@ -60,8 +60,8 @@ def test_waitlist_offer_mail_sent_by_the_task_links_to_the_configured_port(
 def test_site_link_port_defaults_to_none_in_production():
     code = "from django.conf import settings; print(settings.SITE_LINK_PORT)"
 
-    production = _manage("shell", "-c", code, env=PRODUCTION_ENV)
-    dev = _manage("shell", "-c", code, env=PRODUCTION_ENV | {"MIDSUMMER_DEV": "1"})
+    production = manage("shell", "-c", code, env=PRODUCTION_ENV)
+    dev = manage("shell", "-c", code, env=PRODUCTION_ENV | {"MIDSUMMER_DEV": "1"})
 
     assert production.stdout.split()[-1] == "0", production.stderr
     assert dev.stdout.split()[-1] == "8000", dev.stderr

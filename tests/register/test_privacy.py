@@ -59,16 +59,17 @@ def _logged_in(client, account):
 def test_data_export_has_everything_here_and_nothing_from_another_tenant(person, client_a):
     account, alpha_order, beta_order = person
 
-    response = _logged_in(client_a, account).get("/register/my-data/")
+    response = _logged_in(client_a, account).get("/my-data/")
 
     data = json.loads(response.content)
-    (registration,) = data["registrations"]
+    (registration,) = data["register"]["registrations"]
     assert response["Content-Disposition"] == 'attachment; filename="my-data.json"'
-    assert [o["reference"] for o in data["orders"]] == [alpha_order.reference]
+    assert data["convention"] == "Alpha"
+    assert [o["reference"] for o in data["register"]["orders"]] == [alpha_order.reference]
     assert (registration["legal_name"], registration["phone"]) == ("Robin Fox", "+1 555 0100")
     assert registration["add_ons"] == [{"name": "T-shirt", "option": "L"}]
     assert registration["answers"] == [{"question": "Favourite animal", "answer": "Otter"}]
-    assert [w["status"] for w in data["waiting_lists"]] == ["waiting"]
+    assert [w["status"] for w in data["register"]["waiting_lists"]] == ["waiting"]
     assert beta_order.reference not in response.content.decode()
     assert "Beta-Fox" not in response.content.decode()
 
@@ -78,7 +79,7 @@ def test_deletion_anonymizes_here_and_never_touches_another_tenant(
 ):
     account, alpha_order, beta_order = person
 
-    response = _logged_in(client_a, account).post("/register/my-data/delete/")
+    response = _logged_in(client_a, account).post("/my-data/delete/")
 
     with tenant_context(tenant_a):
         alpha = Registration.objects.get(order=alpha_order)
@@ -127,7 +128,7 @@ def test_anonymization_after_the_event_keeps_aggregates_identical(tenant_a):
         )
         before = _aggregates(event)
 
-        call_command("register__anonymize_registrations", "--days", "30", "--today", "2031-08-10")
+        call_command("anonymize_after_event", "--days", "30", "--today", "2031-08-10")
         after = _aggregates(event)
         names = set(Registration.objects.filter(event=event).values_list("legal_name", flat=True))
         later = registrations_anonymize_after_event(days=30, today=dt.date(2031, 8, 1))

@@ -64,7 +64,9 @@ def offered(badge, django_capture_on_commit_callbacks):
         )
     assert response.status_code == 302
     (message,) = mail.outbox
-    link = re.search(r"http://alpha\.localhost(/register/transfer/[\w-]+/)", message.body)[1]
+    link = re.search(
+        r"https?://alpha\.localhost(?::\d+)?(/register/transfer/[\w-]+/)", message.body
+    )[1]
     return registration, buyer, seller, link, message
 
 

@@ -15,10 +15,10 @@ from event.services import event_generate_properties
 from register.models import BadgeLevel, Order, Registration, Upgrade
 from register.services import order_mark_paid, order_place, registration_upgrade
 from tenant.models import Tenant, User
+from tests.concurrency import run_at_once
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory, DiscountCodeFactory, attendee
 from tests.factories.tenant import PASSWORD, UserFactory
-from tests.register.test_concurrency import _run_at_once
 
 APPROVED_CARD = "4242 4242 4242 4242"
 
@@ -192,7 +192,7 @@ def test_upgrades_and_purchases_racing_for_the_last_places_get_exactly_capacity(
             )
 
     items = [("upgrade", p, r) for p, r in registrations] + [("buy", b, None) for b in buyers]
-    results = _run_at_once(act, items)
+    results = run_at_once(act, items)
 
     won = [r for r in results if isinstance(r, Order)]
     refused = [r for r in results if isinstance(r, ValidationError)]

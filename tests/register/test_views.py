@@ -6,63 +6,13 @@ import pytest
 from django.core import mail
 from django_tenants.utils import tenant_context
 
-from event.services import event_generate_properties
 from register.models import Order, Registration
 from register.services import registration_settings
-from tests.factories.event import EventFactory
-from tests.factories.register import AddOnFactory, BadgeLevelFactory, DiscountCodeFactory
+from tests.factories.register import BadgeLevelFactory, DiscountCodeFactory
 from tests.factories.tenant import PASSWORD, UserFactory
+from tests.register.form_data import person_fields, post_order
 
 APPROVED_CARD = "4242 4242 4242 4242"
-
-
-@pytest.fixture
-def sale(tenant_a, settings):
-    settings.DEBUG = True  # the simulated card exists only with DEBUG on
-    with tenant_context(tenant_a):
-        event = EventFactory(
-            is_active=True, start_date=dt.date(2031, 7, 1), end_date=dt.date(2031, 7, 4)
-        )
-        event_generate_properties(event=event)
-        level = BadgeLevelFactory(event=event, name="Attendee", price=Decimal("60.00"), capacity=2)
-        shirt = AddOnFactory(
-            event=event, name="T-shirt", price=Decimal("20.00"), options=["M", "L"]
-        )
-    return event, level, shirt
-
-
-@pytest.fixture
-def buyer_client(client_a):
-    buyer = UserFactory()
-    client_a.post("/accounts/login/", {"username": buyer.email, "password": PASSWORD})
-    client_a.buyer = buyer
-    return client_a
-
-
-def _person(n: int, level, **extra) -> dict:
-    person = {
-        "level": level.pk,
-        "legal_name": f"Person {n}",
-        "badge_name": f"Fox {n}",
-        "birthdate": "1990-05-17",
-        "email": f"person{n}@example.org",
-        "phone": "+1 555 0100",
-        "emergency_contact": "Sam +1 555 0101",
-    }
-    return {f"attendee-{n}-{key}": value for key, value in (person | extra).items()}
-
-
-def _post(client, level, people=2, submission="s1", **extra):
-    data = {
-        "attendee-TOTAL_FORMS": people,
-        "attendee-INITIAL_FORMS": 0,
-        "provider": "simulated",
-        "submission": submission,
-        "discount_code": "",
-    }
-    for n in range(people):
-        data |= _person(n, level)
-    return client.post(f"/register/?people={people}", data | extra)
 
 
 def test_two_people_pay_by_card_and_get_badges_mail_and_qr_codes(
@@ -70,7 +20,7 @@ def test_two_people_pay_by_card_and_get_badges_mail_and_qr_codes(
 ):
     event, level, shirt = sale
 
-    placed = _post(buyer_client, level, **{f"attendee-0-add_on_{shirt.pk}": "M"})
+    placed = post_order(buyer_client, level, **{f"attendee-0-add_on_{shirt.pk}": "M"})
     pay_url = placed["Location"]
     with django_capture_on_commit_callbacks(execute=True):
         paid = buyer_client.post(pay_url, {"card_number": APPROVED_CARD})
@@ -95,7 +45,9 @@ def test_two_people_pay_by_card_and_get_badges_mail_and_qr_codes(
 def test_price_sent_by_the_client_is_ignored(sale, buyer_client):
     event, level, _ = sale
 
-    _post(buyer_client, level, people=1, price="0.01", total="0.01", **{"attendee-0-price": "0"})
+    post_order(
+        buyer_client, level, people=1, price="0.01", total="0.01", **{"attendee-0-price": "0"}
+    )
 
     with tenant_context(buyer_client.get("/").wsgi_request.tenant):
         assert Order.objects.get().total == Decimal("60.00")
@@ -104,8 +56,8 @@ def test_price_sent_by_the_client_is_ignored(sale, buyer_client):
 def test_double_submitted_form_places_one_order(sale, buyer_client):
     event, level, _ = sale
 
-    first = _post(buyer_client, level, people=1, submission="same")
-    second = _post(buyer_client, level, people=1, submission="same")
+    first = post_order(buyer_client, level, people=1, submission="same")
+    second = post_order(buyer_client, level, people=1, submission="same")
 
     assert first.status_code == 302
     assert second.status_code == 409
@@ -116,9 +68,9 @@ def test_double_submitted_form_places_one_order(sale, buyer_client):
 
 def test_sold_out_level_answers_400_and_orders_nothing(sale, buyer_client):
     event, level, _ = sale
-    _post(buyer_client, level, people=2, submission="a")
+    post_order(buyer_client, level, people=2, submission="a")
 
-    response = _post(buyer_client, level, people=1, submission="b")
+    response = post_order(buyer_client, level, people=1, submission="b")
 
     assert response.status_code == 400
     assert b"Attendee is sold out." in response.content
@@ -130,10 +82,10 @@ def test_level_sold_out_meanwhile_is_refused_at_its_field_keeping_what_was_typed
     sale, buyer_client, django_assert_max_num_queries
 ):
     event, level, _ = sale
-    _post(buyer_client, level, people=2, submission="a")  # the last two places
+    post_order(buyer_client, level, people=2, submission="a")  # the last two places
 
     with django_assert_max_num_queries(12) as queries:
-        response = _post(buyer_client, level, people=1, submission="b")
+        response = post_order(buyer_client, level, people=1, submission="b")
 
     assert response.status_code == 400
     errors = re.search(rb'id="id_attendee-0-level_errors">(.*?)</div>', response.content, re.S)
@@ -145,9 +97,9 @@ def test_level_sold_out_meanwhile_is_refused_at_its_field_keeping_what_was_typed
 
 def test_impossible_birthdate_answers_400(sale, buyer_client):
     event, level, _ = sale
-    data = _person(0, level, birthdate="2099-01-01")
+    data = person_fields(0, level, birthdate="2099-01-01")
 
-    response = _post(buyer_client, level, people=1, **data)
+    response = post_order(buyer_client, level, people=1, **data)
 
     assert response.status_code == 400
     assert b"Please check the birthdate." in response.content
@@ -155,7 +107,7 @@ def test_impossible_birthdate_answers_400(sale, buyer_client):
 
 def test_declined_card_leaves_the_order_pending(sale, buyer_client):
     event, level, _ = sale
-    pay_url = _post(buyer_client, level, people=1)["Location"]
+    pay_url = post_order(buyer_client, level, people=1)["Location"]
 
     response = buyer_client.post(pay_url, {"card_number": "4000 0000 0000 0002"})
 
@@ -167,7 +119,7 @@ def test_declined_card_leaves_the_order_pending(sale, buyer_client):
 
 def test_order_pages_belong_to_their_buyer_and_tenant(sale, buyer_client, client_b):
     event, level, _ = sale
-    order_url = _post(buyer_client, level, people=1)["Location"].removesuffix("pay/")
+    order_url = post_order(buyer_client, level, people=1)["Location"].removesuffix("pay/")
     stranger = UserFactory()
     other = type(buyer_client)(HTTP_HOST="alpha.localhost")
     other.post("/accounts/login/", {"username": stranger.email, "password": PASSWORD})
@@ -180,7 +132,7 @@ def test_order_pages_belong_to_their_buyer_and_tenant(sale, buyer_client, client
 
 def test_simulated_card_does_not_exist_without_debug(sale, buyer_client, settings):
     event, level, _ = sale
-    pay_url = _post(buyer_client, level, people=1)["Location"]
+    pay_url = post_order(buyer_client, level, people=1)["Location"]
     settings.DEBUG = False
 
     assert buyer_client.get(pay_url).status_code == 404
@@ -188,7 +140,7 @@ def test_simulated_card_does_not_exist_without_debug(sale, buyer_client, setting
 
 
 def _paid_registration(client, level, tenant):
-    pay_url = _post(client, level, people=1)["Location"]
+    pay_url = post_order(client, level, people=1)["Location"]
     client.post(pay_url, {"card_number": APPROVED_CARD})
     with tenant_context(tenant):
         return Registration.objects.get()
@@ -240,13 +192,13 @@ def test_guessing_discount_codes_is_throttled(sale, buyer_client, tenant_a):
     with tenant_context(tenant_a):
         DiscountCodeFactory(event=event, code="REALCODE")
     statuses = [
-        _post(
+        post_order(
             buyer_client, level, people=1, submission=f"guess{n}", discount_code=f"GUESS{n}"
         ).status_code
         for n in range(10)
     ]
 
-    blocked = _post(buyer_client, level, people=1, submission="real", discount_code="realcode")
+    blocked = post_order(buyer_client, level, people=1, submission="real", discount_code="realcode")
 
     assert statuses == [400] * 10
     assert blocked.status_code == 429

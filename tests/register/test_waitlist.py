@@ -27,8 +27,6 @@ from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory, attendee
 from tests.factories.tenant import PASSWORD, UserFactory
 
-SITE = "http://alpha.localhost"
-
 
 def _logged_in(host: str, user) -> Client:
     client = Client(HTTP_HOST=host)
@@ -95,7 +93,7 @@ def test_an_unused_offer_expires_and_passes_to_the_next(
     later = timezone.now() + dt.timedelta(hours=25)
 
     with django_capture_on_commit_callbacks(execute=True):
-        sent = waitlist_process(site_url=SITE, now=later)
+        sent = waitlist_process(now=later)
 
     statuses = list(WaitlistEntry.objects.order_by("pk").values_list("status", flat=True))
     assert sent == 1

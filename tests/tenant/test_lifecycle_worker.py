@@ -11,7 +11,6 @@ from django_tenants.utils import tenant_context
 from event.models import Event, EventDay
 from event.tasks import generate_event_properties
 from tenant.models import Tenant
-from tests.test_live_processes import celery_worker  # noqa: F401 - a fixture
 
 
 def test_task_queued_in_an_archived_tenant_cannot_write(celery_worker, committed):  # noqa: F811

@@ -156,12 +156,14 @@ def test_sandbox_mail_goes_to_the_sink_only(source, django_capture_on_commit_cal
 
 
 def test_every_personal_field_of_the_tenant_apps_is_scrambled():
-    """A new field with personal data must be added to PERSONAL_DATA (tenant/sandbox.py)."""
+    """A new field with personal data must be declared in its app's contract
+    (``scrambled_columns``, or ``not_personal_columns`` when it only looks personal)."""
     from django.apps import apps
     from django.db import models
     from django_tenants.utils import app_labels
 
-    from tenant.sandbox import PERSONAL_DATA, audit_history_tables
+    from midsummer.contract import not_personal_columns, scrambled_columns
+    from tenant.sandbox import audit_history_tables
 
     personal_words = ("email", "phone", "birth", "legal_name", "badge_name", "contact", "guardian")
     labels = set(app_labels(settings.TENANT_APPS))
@@ -173,11 +175,10 @@ def test_every_personal_field_of_the_tenant_apps_is_scrambled():
         if isinstance(f, models.EmailField | models.CharField | models.TextField | models.DateField)
         and any(word in f.name for word in personal_words)
     }
-    covered = {(table, column) for table, columns in PERSONAL_DATA.items() for column in columns}
-    covered |= {(table, column) for table, column in found if table in audit_history_tables()}
-    not_personal = {  # organizers' settings that happen to mention badge names
-        ("register_registrationsettings", "badge_name_edit_until"),
-        ("register_registrationsettings", "badge_name_blocklist"),
+    covered = {
+        (table, column) for table, columns in scrambled_columns().items() for column in columns
     }
+    covered |= {(table, column) for table, column in found if table in audit_history_tables()}
+    not_personal = not_personal_columns()
 
     assert found - covered - not_personal == set()

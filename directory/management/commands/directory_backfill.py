@@ -1,9 +1,8 @@
 from django.core.management.base import BaseCommand
 from django_tenants.utils import tenant_context
 
-from directory.services import attendee_record
-from directory.signals import listing_refresh_for_current_schema
-from register.models import Order
+from directory.services import attendee_record, listing_refresh
+from midsummer.contract import attendee_account_ids
 from tenant.selectors import active_tenants
 
 
@@ -17,8 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         for tenant in active_tenants():
             with tenant_context(tenant):
-                listing_refresh_for_current_schema(tenant=tenant)
-                accounts = Order.objects.values_list("account_id", flat=True).distinct()
-                for account_id in accounts:
+                listing_refresh(tenant=tenant)
+                for account_id in sorted(attendee_account_ids()):
                     attendee_record(user_id=account_id, tenant=tenant)
             self.stdout.write(f"{tenant.schema_name}: directory row refreshed")

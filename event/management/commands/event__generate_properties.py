@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
-from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
 from event.selectors import active_event
 from event.services import event_generate_properties
+from tenant.current import current_schema
 
 
 class Command(BaseCommand):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        schema = connection.schema_name
+        schema = current_schema()
         if schema == get_public_schema_name():
             self.stdout.write(f"[{schema}] skipped: the public schema holds no events")
             return

@@ -31,12 +31,17 @@ class Command(BaseCommand):
             raise CommandError(f"No tenant with schema {schema_name!r}.")
         if no_export and not yes:
             raise CommandError("--no-export deletes data for good: add --yes to confirm.")
+
+        def say(message: str) -> None:
+            if options["verbosity"] > 0:
+                self.stdout.write(message)
+
         try:
             report = tenant_delete(
                 tenant=tenant,
                 without_export=no_export,
                 sync_timeout=options["sync_timeout"],
-                progress=self.stdout.write if options["verbosity"] > 0 else lambda _m: None,
+                progress=say,
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error

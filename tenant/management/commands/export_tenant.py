@@ -21,7 +21,11 @@ class Command(BaseCommand):
         tenant = Tenant.objects.filter(schema_name=schema_name).first()
         if tenant is None:
             raise CommandError(f"No tenant with schema {schema_name!r}.")
-        say = self.stdout.write if options["verbosity"] > 0 else (lambda _m: None)
+
+        def say(message: str) -> None:
+            if options["verbosity"] > 0:
+                self.stdout.write(message)
+
         try:
             result = tenant_export(tenant=tenant, path=file, progress=say)
         except PortabilityError as error:

@@ -21,7 +21,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: Path, skip_taken_domains: bool, **options) -> None:
-        say = self.stdout.write if options["verbosity"] > 0 else (lambda _m: None)
+        def say(message: str) -> None:
+            if options["verbosity"] > 0:
+                self.stdout.write(message)
+
         try:
             result = tenant_import(path=file, skip_taken_domains=skip_taken_domains, progress=say)
         except PortabilityError as error:

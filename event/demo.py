@@ -1,0 +1,54 @@
+"""The demo conventions' events (``seed_demo``), keyed by the demo convention's schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from event.models import Event
+from event.services import event_create
+from midsummer.contract import DemoConvention
+
+# name, venue, address, city, months from today, days long, time zone
+DEMO_EVENTS = {
+    "furrydelphia": (
+        "Furrydelphia 2027",
+        "Philadelphia Marriott Downtown",
+        "1201 Market Street\nPhiladelphia, PA 19107",
+        "Philadelphia",
+        4,
+        4,
+        "America/New_York",
+    ),
+    "uproar": (
+        "Uproar Winter 2027",
+        "Hyatt Regency Louisville",
+        "320 West Jefferson Street\nLouisville, KY 40202",
+        "Louisville",
+        6,
+        3,
+        "America/Kentucky/Louisville",
+    ),
+}
+
+
+def seed(demo: DemoConvention) -> None:
+    """The convention's active event, when it has no event yet."""
+    if demo.key not in DEMO_EVENTS:
+        return
+    name, venue, address, city, months, length, tz = DEMO_EVENTS[demo.key]
+    if Event.objects.exists():
+        # Demo data from before events had a city and an address.
+        Event.objects.filter(is_active=True, city="").update(city=city, venue_address=address)
+        return
+    start = demo.today + dt.timedelta(days=30 * months)
+    event_create(
+        name=name,
+        slug=name.lower().replace(" ", "-"),
+        start_date=start,
+        end_date=start + dt.timedelta(days=length - 1),
+        timezone=tz,
+        venue_name=venue,
+        venue_address=address,
+        city=city,
+        is_active=True,
+    )

@@ -1,0 +1,28 @@
+"""The event app's side of the app contract (midsummer/contract.py, docs/APPS.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from event import demo
+from event.selectors import active_event
+from midsummer.contract import DemoConvention, TenantAppContract
+
+
+class Contract(TenantAppContract):
+    def listing_facts(self) -> dict[str, Any]:
+        """The active event, as the platform directory lists it (no event: no listing)."""
+        event = active_event()
+        if event is None:
+            return {}
+        return {
+            "event_name": event.name,
+            "start_date": event.start_date,
+            "end_date": event.end_date,
+            "timezone": event.timezone,
+            "city": event.city,
+            "venue_name": event.venue_name,
+        }
+
+    def seed_demo(self, convention: DemoConvention) -> None:
+        demo.seed(convention)

@@ -1,0 +1,20 @@
+"""The public site's side of the app contract (midsummer/contract.py, docs/APPS.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from front import demo
+from front.selectors import site_branding
+from midsummer.contract import DemoConvention, TenantAppContract
+
+
+class Contract(TenantAppContract):
+    urls = "front.urls"
+    url_prefix = ""
+
+    def listing_facts(self) -> dict[str, Any]:
+        return {"description": site_branding().description}
+
+    def seed_demo(self, convention: DemoConvention) -> None:
+        demo.seed(convention)

@@ -1,0 +1,215 @@
+"""The app contract: what a tenant app tells the platform, and the only way the core reaches it.
+
+A tenant app names its contract on its AppConfig (``contract = "register.platform.Contract"``),
+a subclass of :class:`TenantAppContract` that overrides the hooks it needs. The platform core
+(``tenant/``, ``midsummer/``) and the shared apps call the hooks of every installed app through
+the functions below and import no tenant app (``make test`` checks that with import-linter).
+See docs/APPS.md for the checklist of a new app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from django_stubs_ext import StrOrPromise
+
+    from tenant.models import Tenant, User
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link in the convention site's main navigation."""
+
+    url_name: str
+    label: StrOrPromise
+    order: int = 50
+    needs_login: bool = False
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A card on the convention's home page, under "More about the convention"."""
+
+    url_name: str
+    label: StrOrPromise
+    order: int = 50
+    needs_login: bool = False
+
+
+@dataclass(frozen=True)
+class AdminTile:
+    """A figure on the convention admin's index: ``value`` with a link to the details."""
+
+    label: StrOrPromise
+    value: str
+    url: str = ""
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class PeriodicWork:
+    """A task (by Celery name) run in every active tenant's schema every ``every`` seconds
+    (a multiple of the platform tick, 60 s)."""
+
+    task: str
+    every: int = 60
+
+
+@dataclass(frozen=True)
+class DemoConvention:
+    """One demo convention as ``seed_demo`` made it; each app seeds its part from it."""
+
+    tenant: Tenant
+    key: str  # the schema name: apps keep their demo content keyed by it
+    name: str
+    host: str
+    port: int
+    today: dt.date
+    admin: User
+    people: list[User] = field(default_factory=list)  # demo attendees with accounts
+
+
+class TenantAppContract:
+    """Every hook is optional: the defaults declare nothing."""
+
+    label: str = ""
+
+    # --- Personal data (sandbox, "my data", "delete my data", organizer anonymization) ---
+    #: Table → column → SQL expression replacing it in a scrambled sandbox copy. ``{h}`` is a
+    #: hash of the row id and column, ``{first}``/``{last}`` fake names derived from it.
+    scrambled_columns: Mapping[str, Mapping[str, str]] = {}
+    #: Columns that look personal by name but are not (e.g. an organizer's setting).
+    not_personal_columns: frozenset[tuple[str, str]] = frozenset()
+
+    def personal_data(self, *, account: User) -> Any:
+        """This app's part of the person's "my data" export (JSON-ready), or None."""
+        return None
+
+    def personal_data_erase(self, *, account: User) -> int:
+        """Erase or anonymize what this app holds about the person here; how many records."""
+        return 0
+
+    def anonymize_ended_events(self, *, days: int, today: dt.date) -> int:
+        """Anonymize personal data of events that ended more than ``days`` days ago."""
+        return 0
+
+    # --- Answers to the platform ---
+    def account_is_attendee(self, *, account_id: int) -> bool:
+        """Whether the account takes part in the convention (e.g. holds a paid badge)."""
+        return False
+
+    def attendee_account_ids(self) -> set[int]:
+        """Every account that takes part here (to rebuild the directory's "My conventions")."""
+        return set()
+
+    def listing_facts(self) -> dict[str, Any]:
+        """Public facts for the platform's directory listing (merged over the apps)."""
+        return {}
+
+    # --- Demo data ---
+    def seed_demo(self, demo: DemoConvention) -> None:
+        """Add this app's demo data to a demo convention; idempotent."""
+
+    # --- Front and admin ---
+    #: URLconf module served on the convention's hosts under ``url_prefix``.
+    urls: str = ""
+    url_prefix: str = ""
+    nav_links: tuple[NavLink, ...] = ()
+    home_cards: tuple[HomeCard, ...] = ()
+
+    def admin_tiles(self, *, request: HttpRequest) -> list[AdminTile]:
+        """Figures for the convention admin's index (only those the user may see)."""
+        return []
+
+    # --- Periodic work ---
+    periodic: tuple[PeriodicWork, ...] = ()
+
+
+@cache
+def _contracts() -> tuple[TenantAppContract, ...]:
+    found = []
+    tenant_apps = [name for name in settings.TENANT_APPS if name not in settings.SHARED_APPS]
+    for app_config in apps.get_app_configs():
+        path = getattr(app_config, "contract", None)
+        if path is None or app_config.name not in tenant_apps:
+            continue
+        contract = import_string(path)()
+        contract.label = app_config.label
+        found.append((tenant_apps.index(app_config.name), contract))
+    return tuple(contract for _, contract in sorted(found, key=lambda pair: pair[0]))
+
+
+def contracts() -> tuple[TenantAppContract, ...]:
+    """The contract of every installed tenant app, in ``TENANT_APPS`` order (dependencies
+    first: ``event`` before ``register`` before the apps built on them)."""
+    return _contracts()
+
+
+def scrambled_columns() -> dict[str, Mapping[str, str]]:
+    return {table: cols for c in contracts() for table, cols in c.scrambled_columns.items()}
+
+
+def not_personal_columns() -> set[tuple[str, str]]:
+    return {column for c in contracts() for column in c.not_personal_columns}
+
+
+def account_is_attendee(*, account_id: int) -> bool:
+    return any(c.account_is_attendee(account_id=account_id) for c in contracts())
+
+
+def attendee_account_ids() -> set[int]:
+    return {account_id for c in contracts() for account_id in c.attendee_account_ids()}
+
+
+def listing_facts() -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    for contract in contracts():
+        facts.update(contract.listing_facts())
+    return facts
+
+
+def url_includes() -> list[tuple[str, str]]:
+    """(prefix, URLconf module) of every app that serves pages."""
+    return [(c.url_prefix, c.urls) for c in contracts() if c.urls]
+
+
+def _resolved(items, request: HttpRequest | None) -> list[tuple[str, str]]:
+    logged_in = bool(request is not None and request.user.is_authenticated)
+    links = []
+    for item in sorted(items, key=lambda item: item.order):
+        if item.needs_login and not logged_in:
+            continue
+        try:
+            links.append((reverse(item.url_name), str(item.label)))
+        except NoReverseMatch:
+            continue
+    return links
+
+
+def nav_links(*, request: HttpRequest | None) -> list[tuple[str, str]]:
+    """(url, label) of the apps' navigation links this visitor sees, in order."""
+    return _resolved([link for c in contracts() for link in c.nav_links], request)
+
+
+def home_cards(*, request: HttpRequest | None) -> list[tuple[str, str]]:
+    return _resolved([card for c in contracts() for card in c.home_cards], request)
+
+
+def admin_tiles(*, request: HttpRequest) -> list[AdminTile]:
+    tiles = [tile for c in contracts() for tile in c.admin_tiles(request=request)]
+    return sorted(tiles, key=lambda tile: tile.order)
+
+
+def periodic_work() -> list[PeriodicWork]:
+    return [work for c in contracts() for work in c.periodic]

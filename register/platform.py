@@ -1,0 +1,89 @@
+"""Registration's side of the app contract (midsummer/contract.py, docs/APPS.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from midsummer.contract import DemoConvention, HomeCard, NavLink, PeriodicWork, TenantAppContract
+from register import demo
+from register.selectors import (
+    account_has_paid_registration,
+    attendee_account_ids,
+    personal_data,
+)
+from register.services import person_anonymize, registrations_anonymize_after_event
+
+
+class Contract(TenantAppContract):
+    # How a scrambled sandbox copy replaces each personal column: deterministic (the same row
+    # gives the same fake value every time) and obviously fake.
+    scrambled_columns = {
+        "register_registration": {
+            "legal_name": "{first} || ' ' || {last}",
+            "badge_name": "'Badge ' || id",
+            "email": "'attendee' || id || '@sandbox.invalid'",
+            "phone": "'+1 555 01' || lpad((id % 100)::text, 2, '0')",
+            "emergency_contact": "'Emergency contact ' || id",
+            # Same year (age rules still hold roughly), day and month from the hash.
+            "birthdate": "make_date(extract(year FROM birthdate)::int, (1 + {h} % 12)::int, "
+            "(1 + {h} % 28)::int)",
+            "guardian_name": "CASE WHEN guardian_name = '' THEN '' ELSE 'Guardian ' || id END",
+            "guardian_contact": "CASE WHEN guardian_contact = '' THEN '' "
+            "ELSE 'guardian' || id || '@sandbox.invalid' END",
+            # A real badge's QR code must not check anyone in here.
+            "checkin_token": "md5(random()::text || id)",
+        },
+        "register_answer": {"value": "CASE WHEN value = '' THEN '' ELSE 'Answer ' || id END"},
+        "register_banentry": {
+            "name": "{first} || ' ' || {last}",
+            "email": "CASE WHEN email = '' THEN '' ELSE 'banned' || id || '@sandbox.invalid' END",
+            "birthdate": "make_date(extract(year FROM birthdate)::int, (1 + {h} % 12)::int, "
+            "(1 + {h} % 28)::int)",
+            "reason": "CASE WHEN reason = '' THEN '' ELSE 'Reason ' || id END",
+        },
+        "register_transfer": {"email": "'recipient' || id || '@sandbox.invalid'"},
+        "register_waitlistentry": {"email": "'waiting' || id || '@sandbox.invalid'"},
+        "register_order": {"provider_reference": "''"},
+    }
+    not_personal_columns = frozenset(
+        {
+            # Organizers' settings that happen to mention badge names.
+            ("register_registrationsettings", "badge_name_edit_until"),
+            ("register_registrationsettings", "badge_name_blocklist"),
+            ("register_registrationsettings", "badge_name_max_length"),
+        }
+    )
+
+    urls = "register.urls"
+    url_prefix = "register/"
+    nav_links = (
+        NavLink("register:start", _("Register"), order=10),
+        NavLink("register:mine", _("My registrations"), order=20, needs_login=True),
+    )
+    home_cards = (HomeCard("register:mine", _("My registrations"), order=90, needs_login=True),)
+    periodic = (
+        PeriodicWork("register.release_expired_holds"),
+        PeriodicWork("register.process_waitlists"),
+    )
+
+    def personal_data(self, *, account) -> Any:
+        data = personal_data(account_id=account.pk, email=account.email)
+        return data if any(data.values()) else None
+
+    def personal_data_erase(self, *, account) -> int:
+        return person_anonymize(account=account)
+
+    def anonymize_ended_events(self, *, days: int, today: dt.date) -> int:
+        return registrations_anonymize_after_event(days=days, today=today)
+
+    def account_is_attendee(self, *, account_id: int) -> bool:
+        return account_has_paid_registration(account_id=account_id)
+
+    def attendee_account_ids(self) -> set[int]:
+        return attendee_account_ids()
+
+    def seed_demo(self, convention: DemoConvention) -> None:
+        demo.seed(convention)
