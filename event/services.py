@@ -7,6 +7,7 @@ from django.db import transaction
 
 from event.models import BadgeNumberRange, Event, EventDay
 from tenant.signals import listing_changed
+from tenant.tasks import queue_after_commit
 
 # Staff badges keep the low numbers; attendees count up from 200 with no upper limit.
 DEFAULT_BADGE_RANGES = {
@@ -81,10 +82,7 @@ def event_generate_properties(*, event: Event) -> GeneratedProperties:
 
 def event_schedule_property_refresh(*, event: Event) -> None:
     """Queue the recomputation of an event's derived data once the current transaction commits."""
-    from event.tasks import generate_event_properties
-
-    event_id = event.pk
-    transaction.on_commit(lambda: generate_event_properties.delay(event_id))
+    queue_after_commit("event.generate_properties", event.pk)
 
 
 @transaction.atomic

@@ -13,7 +13,6 @@ import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import partial
 
 import segno
 from django.core.cache import cache
@@ -61,6 +60,7 @@ from register.selectors import (
 )
 from tenant.current import current_schema, site_link
 from tenant.signals import attendee_joined
+from tenant.tasks import queue_after_commit
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -477,9 +477,9 @@ def order_mark_paid(*, order_id: int, amount: Decimal, by=None, note: str = "") 
     _record_status(order, order.status, from_status=Order.Status.PENDING, by=by, note=note)
     order_id = order.pk
     if held:
-        transaction.on_commit(lambda: _queue_review_notice(order_id))
+        queue_after_commit("register.send_review_notice", order_id)
     else:
-        transaction.on_commit(lambda: _queue_confirmation(order_id))
+        queue_after_commit("register.send_order_confirmation", order_id)
     return order
 
 
@@ -495,14 +495,8 @@ def order_review_approve(*, order_id: int, by=None) -> Order:
     _audit(order, by=by, reason="approved after review")
     order.save(update_fields=["status"])
     _record_status(order, order.status, from_status=Order.Status.HELD, by=by, note="approved")
-    transaction.on_commit(lambda: _queue_confirmation(order_id))
+    queue_after_commit("register.send_order_confirmation", order_id)
     return order
-
-
-def _queue_review_notice(order_id: int) -> None:
-    from register.tasks import send_review_notice
-
-    send_review_notice.delay(order_id)
 
 
 def order_send_review_notice(*, order_id: int) -> int:
@@ -517,12 +511,6 @@ def order_send_review_notice(*, order_id: int) -> int:
         body=render_to_string("register/email/review.txt", context),
         to=[order.account.email],
     ).send()
-
-
-def _queue_confirmation(order_id: int) -> None:
-    from register.tasks import send_order_confirmation
-
-    send_order_confirmation.delay(order_id)
 
 
 def qr_svg(token: str) -> str:
@@ -581,12 +569,6 @@ def registration_send_confirmation(*, registration_id: int) -> int:
     if registration.order.status != Order.Status.PAID or registration.needs_holder:
         return 0
     return _send_badge_mail(registration.order, registration)
-
-
-def _queue_registration_confirmation(registration_id: int) -> None:
-    from register.tasks import send_registration_confirmation
-
-    send_registration_confirmation.delay(registration_id)
 
 
 def order_set_provider_reference(*, order: Order, reference: str) -> Order:
@@ -730,7 +712,7 @@ def order_resend_confirmation(*, order: Order) -> None:
     if order.status != Order.Status.PAID:
         raise ValidationError(f"Order {order.reference} is not paid.")
     order_id = order.pk
-    transaction.on_commit(lambda: _queue_confirmation(order_id))
+    queue_after_commit("register.send_order_confirmation", order_id)
 
 
 @transaction.atomic
@@ -839,14 +821,8 @@ def transfer_offer(
     transfer.save(force_insert=True)
     link = site_link(reverse("register:transfer-accept", kwargs={"token": token}))
     transfer_id = transfer.pk
-    transaction.on_commit(lambda: _queue_transfer_mail(transfer_id, link))
+    queue_after_commit("register.send_transfer_offer", transfer_id, link)
     return transfer
-
-
-def _queue_transfer_mail(transfer_id: int, link: str) -> None:
-    from register.tasks import send_transfer_offer
-
-    send_transfer_offer.delay(transfer_id, link)
 
 
 def transfer_send_offer(*, transfer_id: int, link: str) -> int:
@@ -921,7 +897,7 @@ def transfer_accept(
     registration.save(update_fields=[*person.__dict__, "checkin_token", "holder", "needs_holder"])
     attendee_joined.send(sender=Registration, account_id=account.pk)
     registration_id = registration.pk
-    transaction.on_commit(lambda: _queue_registration_confirmation(registration_id))
+    queue_after_commit("register.send_registration_confirmation", registration_id)
     transfer.accepted_at, transfer.accepted_by = now, account
     _audit(transfer, by=account, reason="accepted")
     transfer.save(update_fields=["accepted_at", "accepted_by"])
@@ -1025,15 +1001,9 @@ def _apply_upgrade(upgrade: Upgrade, *, by=None) -> None:
     upgrade.save(update_fields=["applied_at"])
 
 
-def _queue_waitlist_processing() -> None:
-    from register.tasks import process_waitlists
-
-    process_waitlists.delay()
-
-
 def waitlist_queue_processing() -> None:
     """After commit, offer freed places to the waiting lists (capacity raised, places freed)."""
-    transaction.on_commit(_queue_waitlist_processing)
+    queue_after_commit("register.process_waitlists")
 
 
 @transaction.atomic
@@ -1103,15 +1073,9 @@ def waitlist_process(*, now: dt.datetime | None = None) -> int:
                 update_fields=["status", "offer_token_hash", "offered_at", "offer_expires_at"]
             )
             link = site_link(reverse("register:waitlist-offer", kwargs={"token": token}))
-            transaction.on_commit(partial(_queue_waitlist_offer_mail, entry.pk, link))
+            queue_after_commit("register.send_waitlist_offer", entry.pk, link)
             sent += 1
     return sent
-
-
-def _queue_waitlist_offer_mail(entry_id: int, link: str) -> None:
-    from register.tasks import send_waitlist_offer
-
-    send_waitlist_offer.delay(entry_id, link)
 
 
 def waitlist_send_offer(*, entry_id: int, link: str) -> int:

@@ -113,9 +113,9 @@ def user_register(*, email: str, password: str, full_name: str = "") -> User:
 
 def email_queue(*, subject: str, body: str, to: list[str], html_body: str | None = None) -> None:
     """Send an email from a Celery worker once the current transaction commits."""
-    from tenant.tasks import send_email
+    from tenant.tasks import queue_after_commit
 
-    transaction.on_commit(lambda: send_email.delay(subject, body, to, html_body))
+    queue_after_commit("tenant.send_email", subject, body, to, html_body)
 
 
 @transaction.atomic

@@ -7,6 +7,22 @@ from django.core.mail import EmailMultiAlternatives
 logger = logging.getLogger(__name__)
 
 
+def queue_after_commit(task_name: str, *args: object) -> None:
+    """Queue the Celery task ``task_name`` with ``args`` (ids and strings, never model
+    instances) once the current transaction commits, in the schema being served; nothing is
+    queued for a transaction that rolls back. Every task an app queues from a write goes
+    through here, so what happens when the broker is unreachable is decided in one place."""
+    from celery import current_app
+    from django.db import transaction
+    from django.utils.module_loading import autodiscover_modules
+
+    def send() -> None:
+        autodiscover_modules("tasks")  # a no-op once the apps' task modules are imported
+        current_app.tasks[task_name].apply_async(args=args)
+
+    transaction.on_commit(send)
+
+
 @shared_task(
     name="tenant.send_email",
     autoretry_for=(SMTPException, ConnectionError),
