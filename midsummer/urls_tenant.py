@@ -13,7 +13,7 @@ urlpatterns = [
     path("accounts/", include("tenant.urls")),
     path("media/<path:path>", MediaFileView.as_view(), name="media"),
     # OAuth2 / OpenID Connect for this convention's applications (see tenant/oauth.py).
-    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("o/", include("tenant.oauth_urls", namespace="oauth2_provider")),
     path("api/me", MeApiView.as_view(), name="api-me"),
     # A person's data here, across every app (tenant/privacy.py).
     path("my-data/", MyDataView.as_view(), name="my-data"),

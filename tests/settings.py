@@ -6,3 +6,5 @@ from midsummer.settings import SHARED_APPS, TENANT_APPS
 
 TENANT_APPS = [*TENANT_APPS, "tests.sample_app"]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+PASSWORD_HASHERS = ["tests.hashers.CheapArgon2PasswordHasher"]

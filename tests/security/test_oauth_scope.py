@@ -1,0 +1,124 @@
+"""Security review findings 1, 6, 8 (token side) and 9: OAuth endpoints belong to their own
+convention's host and answer nothing about another's."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from django.test import Client
+from oauth2_provider.models import AccessToken
+
+from tenant.models import Application, Tenant
+from tests.conftest import TENANT_HOSTS
+from tests.factories.tenant import PASSWORD, ApplicationFactory, MembershipFactory, UserFactory
+
+
+def _basic(app: Application) -> str:
+    return "Basic " + base64.b64encode(f"{app.client_id}:{app.plain_secret}".encode()).decode()
+
+
+def _token(client: Client, app: Application) -> str:
+    response = client.post(
+        "/o/token/",
+        {"grant_type": "client_credentials", "scope": "read"},
+        HTTP_AUTHORIZATION=_basic(app),
+    )
+    return response.json()["access_token"]
+
+
+def _logged_in(host: str, user) -> Client:
+    client = Client(HTTP_HOST=host)
+    client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
+    return client
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/o/applications/"),
+        ("get", "/o/applications/{pk}/"),
+        ("post", "/o/applications/{pk}/update/"),
+        ("post", "/o/applications/{pk}/delete/"),
+        ("post", "/o/applications/register/"),
+        ("post", "/o/register/"),
+        ("get", "/o/logout/"),
+        ("post", "/o/device-authorization/"),
+        ("get", "/o/device/"),
+    ],
+)
+def test_self_service_application_pages_and_unused_flows_are_not_served(
+    tenant_a, tenant_b, method, path
+):
+    """Applications are managed in the convention's own admin only (finding 1); logout and
+    the device flow, which answered 500, are not mounted (finding 9)."""
+    app = ApplicationFactory(tenant=tenant_a, redirect_uris="https://bot.example/cb")
+    alpha_admin = MembershipFactory(tenant=tenant_a, is_tenant_superuser=True).user
+    attendee_elsewhere = UserFactory()
+
+    answers = [
+        getattr(client, method)(path.format(pk=app.pk), {"redirect_uris": "https://evil.example/"})
+        for client in (
+            _logged_in(TENANT_HOSTS["alpha"], alpha_admin),
+            _logged_in(TENANT_HOSTS["beta"], alpha_admin),
+            _logged_in(TENANT_HOSTS["alpha"], attendee_elsewhere),
+            Client(HTTP_HOST=TENANT_HOSTS["alpha"]),
+        )
+    ]
+
+    app.refresh_from_db()
+    assert [answer.status_code for answer in answers] == [404] * 4
+    assert app.redirect_uris == "https://bot.example/cb"
+    assert Application.objects.filter(tenant__isnull=True).count() == 0
+
+
+def test_introspection_knows_only_this_conventions_tokens(tenant_a, tenant_b, client_a, client_b):
+    ours, theirs = ApplicationFactory(tenant=tenant_a), ApplicationFactory(tenant=tenant_b)
+    our_token, their_token = _token(client_a, ours), _token(client_b, theirs)
+
+    about_theirs = client_a.post(
+        "/o/introspect/", {"token": their_token}, HTTP_AUTHORIZATION=_basic(ours)
+    )
+    about_ours = client_a.post(
+        "/o/introspect/", {"token": our_token}, HTTP_AUTHORIZATION=_basic(ours)
+    )
+
+    assert about_theirs.json() == {"active": False}
+    assert about_ours.json()["active"] is True
+    assert about_ours.json()["client_id"] == ours.client_id
+
+
+def test_authorized_tokens_lists_and_revokes_only_this_conventions_grants(tenant_a, tenant_b):
+    person = UserFactory()
+    alpha_app = ApplicationFactory(tenant=tenant_a, name="Alpha bot")
+    beta_app = ApplicationFactory(tenant=tenant_b, name="Beta bot")
+    tokens = {
+        app.name: AccessToken.objects.create(
+            user=person,
+            application=app,
+            token=f"tok-{app.pk}",
+            scope="read",
+            expires="2099-01-01T00:00:00Z",
+        )
+        for app in (alpha_app, beta_app)
+    }
+    on_beta = _logged_in(TENANT_HOSTS["beta"], person)
+
+    listing = on_beta.get("/o/authorized_tokens/")
+    deleting_alphas = on_beta.post(f"/o/authorized_tokens/{tokens['Alpha bot'].pk}/delete/")
+
+    assert listing.status_code == 200
+    assert b"Beta bot" in listing.content and b"Alpha bot" not in listing.content
+    assert deleting_alphas.status_code == 404
+    assert AccessToken.objects.filter(pk=tokens["Alpha bot"].pk).exists()
+
+
+def test_userinfo_and_api_me_vary_on_the_token(tenant_a, client_a):
+    app = ApplicationFactory(tenant=tenant_a)
+    token = _token(client_a, app)
+
+    me = client_a.get("/api/me", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert "Authorization" in me["Vary"]
+    assert me["Cache-Control"] == "private, no-store"
+    assert Tenant.objects.filter(pk=tenant_a.pk).exists()
