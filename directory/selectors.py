@@ -33,7 +33,10 @@ def upcoming_listings(*, today: dt.date) -> QuerySet[ConventionListing]:
 def conventions_of_user(*, user_id: int) -> QuerySet[Tenant]:
     """Active conventions where the account holds a role or has registered, with ``host``."""
     return (
-        Tenant.objects.filter(Q(memberships__user_id=user_id) | Q(attendees__user_id=user_id))
+        Tenant.objects.filter(
+            Q(memberships__user_id=user_id, memberships__accepted_at__isnull=False)
+            | Q(attendees__user_id=user_id)
+        )
         .filter(is_active=True)
         .exclude(schema_name=get_public_schema_name())
         .distinct()

@@ -1,6 +1,9 @@
 """Two admins: operators' on the public host, each convention's own on its hosts."""
 
+from functools import cache
+
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -8,13 +11,43 @@ from django.urls import path
 
 from tenant.current import current_tenant
 from tenant.roles import VIEW_DIAGNOSTICS
-from tenant.selectors import schema_migration_states, tenant_hosts
+from tenant.selectors import schema_migration_states, tenant_hosts, users_known_here
 
 
 class PublicAdminSite(admin.AdminSite):
     site_header = "Midsummer operations"
     site_title = "Midsummer operations"
     index_title = "Tenants, domains and people"
+
+
+class KnownPeopleOnly:
+    """In a convention's admin, every choice of a person (a select of accounts, in a form or an
+    inline) lists only people this convention knows (``users_known_here``)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is get_user_model():
+            kwargs["queryset"] = users_known_here()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model is get_user_model():
+            kwargs["queryset"] = users_known_here()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)  # type: ignore[misc]
+        for inline in inlines:
+            inline.__class__ = _guarded(inline.__class__)
+        return inlines
+
+
+@cache
+def _guarded(admin_class: type) -> type:
+    if issubclass(admin_class, KnownPeopleOnly):
+        return admin_class
+    return type(
+        admin_class.__name__, (KnownPeopleOnly, admin_class), {"__module__": admin_class.__module__}
+    )
 
 
 class TenantAdminSite(admin.AdminSite):
@@ -28,6 +61,10 @@ class TenantAdminSite(admin.AdminSite):
         context["site_header"] = f"{tenant.name} admin" if tenant else "Convention admin"
         context["can_view_diagnostics"] = request.user.has_perm(VIEW_DIAGNOSTICS)
         return context
+
+    def register(self, model_or_iterable, admin_class=None, **options) -> None:
+        """Every model admin of a convention offers only people known here (KnownPeopleOnly)."""
+        super().register(model_or_iterable, _guarded(admin_class or admin.ModelAdmin), **options)
 
     def get_urls(self):
         return [

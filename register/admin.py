@@ -1,4 +1,3 @@
-import csv
 import datetime as dt
 from dataclasses import astuple
 from decimal import Decimal
@@ -48,6 +47,7 @@ from register.services import (
     registrations_anonymize,
     waitlist_queue_processing,
 )
+from tenant.exports import csv_writer
 
 
 class PriceTierInline(admin.TabularInline):
@@ -318,7 +318,7 @@ class OrderAdmin(SimpleHistoryAdmin):
             raise Http404("No such report.")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(self.REPORTS[name])
         writer.writerows(astuple(row) for row in self._report_rows(event, name))
         return response
@@ -380,7 +380,7 @@ class OrderAdmin(SimpleHistoryAdmin):
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="registrations.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(REGISTRATION_EXPORT_COLUMNS)
         writer.writerows(registration_export_rows(orders=queryset))
         return response

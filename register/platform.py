@@ -70,7 +70,7 @@ class Contract(TenantAppContract):
     )
 
     def personal_data(self, *, account) -> Any:
-        data = personal_data(account_id=account.pk, email=account.email)
+        data = personal_data(account_id=account.pk, proven_email=account.proven_email)
         return data if any(data.values()) else None
 
     def personal_data_erase(self, *, account) -> int:

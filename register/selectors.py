@@ -118,6 +118,14 @@ def held_by_q(*, account_id: int) -> Q:
     return Q(holder_id=account_id) | Q(holder__isnull=True, order__account_id=account_id)
 
 
+def about_person_q(*, account_id: int, proven_email: str) -> Q:
+    """Badges that are this person's data: those they hold, and — only once they proved they
+    read that mailbox — badges someone else bought for their address."""
+    email_key = proven_email.strip().lower()
+    mine = held_by_q(account_id=account_id)
+    return mine | Q(email__iexact=email_key) if email_key else mine
+
+
 def registrations_of_account(*, account_id: int) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(held_by_q(account_id=account_id))
@@ -419,14 +427,20 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def personal_data(*, account_id: int, email: str) -> dict:
+def personal_data(*, account_id: int, proven_email: str) -> dict:
     """Everything this convention holds about one person, as JSON-ready data: orders they
-    placed, badges they hold or that carry their email (with add-ons and answers), transfers
-    offered to their email and their waiting-list places. This tenant's schema only."""
-    email_key = email.strip().lower()
+    placed, badges they hold or that carry their proven email (with add-ons and answers),
+    transfers offered to that email and their waiting-list places. This tenant's schema only.
+    An address the person has not proven (``User.proven_email``) matches nothing."""
+    email_key = proven_email.strip().lower()
     orders = Order.objects.filter(account_id=account_id).order_by("created_at")
+    transfers_to_you = (
+        Transfer.objects.filter(email__iexact=email_key).select_related("registration__level")
+        if email_key
+        else Transfer.objects.none()
+    )
     registrations = (
-        Registration.objects.filter(held_by_q(account_id=account_id) | Q(email__iexact=email_key))
+        Registration.objects.filter(about_person_q(account_id=account_id, proven_email=email_key))
         .select_related("level", "order")
         .prefetch_related("add_ons__add_on", "answers__question")
         .order_by("pk")
@@ -473,9 +487,7 @@ def personal_data(*, account_id: int, email: str) -> dict:
                 "created_at": _iso(t.created_at),
                 "accepted_at": _iso(t.accepted_at),
             }
-            for t in Transfer.objects.filter(email__iexact=email_key).select_related(
-                "registration__level"
-            )
+            for t in transfers_to_you
         ],
         "waiting_lists": [
             {"level": w.level.name, "status": w.status, "joined_at": _iso(w.created_at)}

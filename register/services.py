@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +46,7 @@ from register.models import (
     new_checkin_token,
 )
 from register.selectors import (
+    about_person_q,
     active_order_q,
     badge_name_edit_deadline,
     ban_matches,
@@ -1211,9 +1212,9 @@ def person_anonymize(*, account) -> int:
     place an open offer reserved for them is offered to the next in line). Orders keep their
     amounts for the books. Other conventions are not touched: each keeps its data in its own
     schema. Returns how many badges were anonymized."""
-    email_key = account.email.strip().lower()
     mine = Registration.objects.filter(
-        held_by_q(account_id=account.pk) | Q(email__iexact=email_key), anonymized_at__isnull=True
+        about_person_q(account_id=account.pk, proven_email=account.proven_email),
+        anonymized_at__isnull=True,
     )
     entries = WaitlistEntry.objects.filter(account_id=account.pk)
     held_an_offer = entries.filter(status=WaitlistEntry.Status.OFFERED).exists()

@@ -115,7 +115,14 @@ class MembershipAdmin(admin.ModelAdmin):
 class MemberAdmin(admin.ModelAdmin):
     """The convention's team, in its own admin: only this tenant's memberships."""
 
-    list_display = ["user", "full_name", "role_names", "is_tenant_superuser", "is_developer"]
+    list_display = [
+        "user",
+        "full_name",
+        "role_names",
+        "is_tenant_superuser",
+        "is_developer",
+        "invitation",
+    ]
     list_filter = ["is_tenant_superuser", "is_developer"]
     search_fields = ["user__email", "user__full_name"]
     list_select_related = ["user"]
@@ -163,10 +170,13 @@ class MemberAdmin(admin.ModelAdmin):
             is_tenant_superuser=form.cleaned_data.get("is_tenant_superuser", False),
             is_developer=form.cleaned_data.get("is_developer", False),
             invited_by=request.user,
-            site_url=f"{request.scheme}://{request.get_host()}",
         )
         # The admin logs and reports the object it was given; let that be the invited membership.
         obj.pk, obj.user, obj.tenant = invited.pk, invited.user, invited.tenant
+
+    @admin.display(description="Invitation")
+    def invitation(self, membership: Membership) -> str:
+        return "accepted" if membership.accepted_at else "sent, not yet accepted"
 
     @admin.display(description="Name")
     def full_name(self, membership: Membership) -> str:

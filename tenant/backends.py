@@ -40,7 +40,9 @@ def membership_for_current_tenant(user: User) -> Membership | None:
     if schema not in memo:
         tenant_id = current_tenant_id()
         membership = (
-            Membership.objects.filter(user=user, tenant_id=tenant_id).first()
+            Membership.objects.filter(
+                user=user, tenant_id=tenant_id, accepted_at__isnull=False
+            ).first()
             if tenant_id is not None
             else None
         )

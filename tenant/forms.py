@@ -1,8 +1,11 @@
+from urllib.parse import urlsplit
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from tenant.current import current_site_url
 from tenant.models import Membership
 from tenant.roles import Role
 from tenant.services import email_queue
@@ -39,7 +42,14 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, with the email sent by a Celery worker instead of the web process."""
+    """Django's reset form, with the email sent by a Celery worker instead of the web process,
+    and its link built from this site's canonical address, never from the request's host."""
+
+    def save(self, *args, **kwargs) -> None:
+        canonical = urlsplit(current_site_url())
+        kwargs["domain_override"] = canonical.netloc
+        kwargs["use_https"] = canonical.scheme == "https"
+        super().save(*args, **kwargs)
 
     def send_mail(
         self,

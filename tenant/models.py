@@ -12,6 +12,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django_tenants.models import DomainMixin, TenantMixin
 from oauth2_provider.models import AbstractApplication
 
@@ -143,6 +144,10 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
     full_name = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)  # type: ignore[assignment,misc]
     date_joined = models.DateTimeField(auto_now_add=True)
+    # Set when the person proved they read this mailbox (a confirmation, reset or invitation
+    # link). Until then the address grants nothing: no badge bought for it by someone else, no
+    # "my data" matched by it.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -159,6 +164,11 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def proven_email(self) -> str:
+        """The address, once the person proved they read it; else "" (it grants nothing)."""
+        return self.email if self.email_verified_at is not None else ""
 
     @property
     def is_staff(self) -> bool:
@@ -195,6 +205,11 @@ class Membership(models.Model):
         default=list,
         blank=True,
         help_text="What this member runs here; each role grants the permissions it needs.",
+    )
+    # A convention's admin invites by e-mail: the roles count only once the invitation was
+    # accepted from that mailbox (tenant/invitations.py). Operators and seed data grant at once.
+    accepted_at = models.DateTimeField(
+        null=True, blank=True, default=timezone.now, help_text="Empty: invited, not yet accepted."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

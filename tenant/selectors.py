@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from tenant.models import CustomDomain, Domain, Membership, Tenant, User
 
@@ -54,6 +54,18 @@ def host_is_taken(*, host: str) -> bool:
     )
 
 
+def users_known_here() -> QuerySet[User]:
+    """The people the convention being served knows: its team and everyone taking part in it
+    (the tenant apps say who, through their contracts). A convention's admin offers no one else
+    as a choice — never the platform's other accounts."""
+    from midsummer.contract import attendee_account_ids
+    from tenant.current import current_tenant_id
+
+    return User.objects.filter(
+        Q(memberships__tenant_id=current_tenant_id()) | Q(pk__in=attendee_account_ids())
+    ).distinct()
+
+
 def memberships_of_user(*, user: User):
     return Membership.objects.filter(user=user).select_related("tenant").order_by("tenant__name")
 
@@ -63,7 +75,9 @@ def token_subject(*, tenant: Tenant, user: User | None, application) -> dict:
     subject: dict = {"tenant": tenant.name, "application": application.name}
     if user is None:
         return subject | {"kind": "device"}
-    membership = Membership.objects.filter(user=user, tenant=tenant).first()
+    membership = Membership.objects.filter(
+        user=user, tenant=tenant, accepted_at__isnull=False
+    ).first()
     return subject | {
         "kind": "user",
         "email": user.email,

@@ -6,18 +6,18 @@ import re
 import secrets
 
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
+from tenant.current import current_tenant_id, site_link
 from tenant.models import CustomDomain, Domain, Membership, Tenant, User
 from tenant.routing import normalize_host
 from tenant.schema_clone import TEMPLATE_SCHEMA
 from tenant.selectors import host_is_taken
+from tenant.tokens import site_bound_dumps, site_bound_loads
 
 
 def _claim_host(host: str) -> str:
@@ -93,21 +93,76 @@ def user_create(*, email: str, password: str | None, full_name: str = "") -> Use
     return User.objects.create_user(email=email, password=password, full_name=full_name)
 
 
+EMAIL_CONFIRMATION_DAYS = 3
+INVITATION_DAYS = 14
+
+
+def _render_mail(template: str, context: dict) -> tuple[str, str]:
+    """Subject (the first line) and body of a mail template."""
+    subject, _, body = render_to_string(template, context).partition("\n")
+    return subject.strip(), body.lstrip("\n")
+
+
 @transaction.atomic
-def user_register(*, email: str, password: str, full_name: str = "") -> User:
-    """Sign a person up: one account for every convention on Midsummer."""
+def user_sign_up(*, email: str, password: str, full_name: str = "", next_path: str = "") -> None:
+    """Sign a person up: one account for every convention on Midsummer, usable once they
+    confirm their address from the link mailed to it.
+
+    Answers the same whether or not the address already has an account (no account oracle):
+    for a new address the account is created and a confirmation link is mailed; for a taken
+    one nothing is created and its owner is told by mail that someone tried. Side effect: one
+    mail, after commit. Raises ValidationError for an unacceptable password.
+    """
     email = User.objects.normalize_email(email).strip().lower()
-    if User.objects.filter(email=email).exists():
-        raise ValidationError(
-            {"email": "An account with this email already exists. Log in instead."}
-        )
     user = User(email=email, full_name=full_name)
     try:
         validate_password(password, user=user)
     except ValidationError as error:
         raise ValidationError({"password": error.messages}) from error
+    if User.objects.filter(email=email).exists():
+        subject, body = _render_mail(
+            "accounts/email/signup_taken.txt",
+            {
+                "email": email,
+                "login_link": site_link(reverse("login")),
+                "reset_link": site_link(reverse("password_reset")),
+            },
+        )
+        email_queue(subject=subject, body=body, to=[email])
+        return
     user.set_password(password)
     user.save()
+    token = site_bound_dumps({"u": user.pk, "e": email, "n": next_path}, purpose="confirm-email")
+    subject, body = _render_mail(
+        "accounts/email/confirm_email.txt",
+        {
+            "email": email,
+            "link": site_link(reverse("confirm-email", kwargs={"token": token})),
+            "days": EMAIL_CONFIRMATION_DAYS,
+        },
+    )
+    email_queue(subject=subject, body=body, to=[email])
+
+
+def email_confirmation(*, token: str) -> tuple[User, str] | None:
+    """The account and the page to go to next that a confirmation link made on this site
+    stands for, or None (forged, expired, made elsewhere, or the address changed since)."""
+    payload = site_bound_loads(
+        token, purpose="confirm-email", max_age_seconds=EMAIL_CONFIRMATION_DAYS * 86400
+    )
+    if payload is None:
+        return None
+    user = User.objects.filter(
+        pk=int(payload["u"]), email=str(payload["e"]), is_active=True
+    ).first()
+    return (user, str(payload.get("n") or "")) if user is not None else None
+
+
+def email_mark_verified(*, user: User) -> User:
+    """The person proved they read their mailbox (a confirmation, reset or invitation link)."""
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
     return user
 
 
@@ -125,48 +180,64 @@ def membership_invite(
     email: str,
     roles: list[str],
     invited_by: User,
-    site_url: str,
     is_tenant_superuser: bool = False,
     is_developer: bool = False,
 ) -> Membership:
-    """Make ``email`` a member of ``tenant`` with these roles, creating the account if needed.
+    """Invite ``email`` to ``tenant``'s team with these roles, creating the account if needed.
 
-    Side effect: after commit, the person is emailed (Celery): a new account gets a link to
-    choose its password on ``site_url``; an existing one a link to log in there.
+    The roles count only once the invitation is accepted from that mailbox (``membership_accept``
+    with the mailed link): an address someone signed up with beforehand gains nothing until its
+    owner accepts. Someone already on the team keeps counting, with the new roles. Side effect:
+    the invitation is mailed after commit, with a link to this convention's canonical host.
     """
     email = User.objects.normalize_email(email).strip().lower()
     user = User.objects.filter(email=email).first()
-    is_new_account = user is None
     if user is None:
         user = User.objects.create_user(email=email, password=None)
-    membership, _ = Membership.objects.update_or_create(
-        user=user,
-        tenant=tenant,
-        defaults={
-            "roles": sorted(set(roles)),
-            "is_tenant_superuser": is_tenant_superuser,
-            "is_developer": is_developer,
+    membership = Membership.objects.filter(user=user, tenant=tenant).first()
+    if membership is None:
+        membership = Membership(user=user, tenant=tenant, accepted_at=None)
+    membership.roles = sorted(set(roles))
+    membership.is_tenant_superuser = is_tenant_superuser
+    membership.is_developer = is_developer
+    membership.save()
+    token = site_bound_dumps({"m": membership.pk, "e": email}, purpose="invitation")
+    subject, body = _render_mail(
+        "accounts/email/invitation.txt",
+        {
+            "tenant": tenant,
+            "inviter": invited_by.full_name or invited_by.email,
+            "link": site_link(reverse("invitation", kwargs={"token": token})),
+            "days": INVITATION_DAYS,
         },
     )
-    if is_new_account:
-        path = reverse(
-            "password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
-        action = f"Choose your password to get started:\n\n{site_url}{path}"
-    else:
-        action = f"Log in with your Midsummer account:\n\n{site_url}{reverse('login')}"
-    inviter = invited_by.full_name or invited_by.email
-    email_queue(
-        subject=f"You have been added to {tenant.name} on Midsummer",
-        body=(
-            f"Hello,\n\n{inviter} added you to the team of {tenant.name} on Midsummer.\n{action}\n"
-        ),
-        to=[email],
+    email_queue(subject=subject, body=body, to=[email])
+    return membership
+
+
+def invitation_by_token(*, token: str) -> Membership | None:
+    """The membership an invitation link made on this site stands for, or None."""
+    payload = site_bound_loads(token, purpose="invitation", max_age_seconds=INVITATION_DAYS * 86400)
+    tenant_id = current_tenant_id()
+    if payload is None or tenant_id is None:
+        return None
+    return (
+        Membership.objects.select_related("user", "tenant")
+        .filter(pk=int(payload["m"]), user__email=str(payload["e"]), tenant_id=tenant_id)
+        .first()
     )
+
+
+@transaction.atomic
+def membership_accept(*, membership: Membership, user: User) -> Membership:
+    """``user`` accepts the invitation they were mailed: the roles count from now on, and the
+    address is proven. Refused for anyone but the invited account."""
+    if membership.user_id != user.pk:
+        raise ValidationError("This invitation is for another account.")
+    email_mark_verified(user=user)
+    if membership.accepted_at is None:
+        membership.accepted_at = timezone.now()
+        membership.save(update_fields=["accepted_at", "updated_at"])
     return membership
 
 

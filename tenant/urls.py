@@ -6,6 +6,9 @@ from tenant import views
 
 urlpatterns = [
     path("signup/", views.SignUpView.as_view(), name="signup"),
+    path("signup/sent/", views.SignUpSentView.as_view(), name="signup-sent"),
+    path("confirm/<str:token>/", views.ConfirmEmailView.as_view(), name="confirm-email"),
+    path("invitation/<str:token>/", views.InvitationView.as_view(), name="invitation"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),

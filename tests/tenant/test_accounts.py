@@ -19,37 +19,76 @@ def _is_logged_in(client: Client, email: str) -> bool:
     return email.encode() in client.get("/").content
 
 
-def test_sign_up_on_one_convention_then_log_in_at_another(client_a, client_b):
-    response = client_a.post(
-        "/accounts/signup/",
-        {
-            "email": "Fox@Example.org",
-            "full_name": "Fox",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
-    )
+def _sign_up(client: Client, email: str, capture, next_path: str = "") -> object:
+    with capture(execute=True):
+        return client.post(
+            "/accounts/signup/",
+            {
+                "email": email,
+                "full_name": "Fox",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+                "next": next_path,
+            },
+        )
 
-    assert response.status_code == 302
+
+def _mailed_link(path_start: str) -> str:
+    found = re.search(r"https?://[\w.-]+(?::\d+)?(" + path_start + r"\S+)", mail.outbox[-1].body)
+    assert found, mail.outbox[-1].body
+    return found.group(1)
+
+
+def test_sign_up_is_confirmed_from_the_mail_then_works_at_every_convention(
+    client_a, client_b, django_capture_on_commit_callbacks
+):
+    signed_up = _sign_up(
+        client_a, "Fox@Example.org", django_capture_on_commit_callbacks, next_path="/register/"
+    )
+    before_confirming = _is_logged_in(client_a, "fox@example.org")
+    confirm = _mailed_link("/accounts/confirm/")
+    confirmed = client_a.post(confirm)
+
+    user = User.objects.get(email="fox@example.org")
+    assert signed_up.status_code == 302
+    assert signed_up["Location"] == "/accounts/signup/sent/"
+    assert not before_confirming
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == "/register/"  # back where they were going
+    assert user.email_verified_at is not None
     assert _is_logged_in(client_a, "fox@example.org")
     assert not _is_logged_in(client_b, "fox@example.org")
     assert _login(client_b, "fox@example.org", PASSWORD).status_code == 302
-    assert _is_logged_in(client_b, "fox@example.org")
-    assert User.objects.filter(email="fox@example.org").count() == 1
-    assert User.objects.get(email="fox@example.org").password.startswith("argon2")
+    assert user.password.startswith("argon2")
 
 
-def test_sign_up_with_a_taken_email_explains_and_creates_nothing(client_a):
+def test_a_confirmation_link_works_on_the_site_that_sent_it_only(
+    client_a, client_b, django_capture_on_commit_callbacks
+):
+    _sign_up(client_a, "fox@example.org", django_capture_on_commit_callbacks)
+    confirm = _mailed_link("/accounts/confirm/")
+
+    elsewhere = client_b.post(confirm)
+
+    assert elsewhere.status_code == 404
+    assert User.objects.get(email="fox@example.org").email_verified_at is None
+
+
+def test_sign_up_with_a_taken_email_answers_like_any_other_and_mails_the_owner(
+    client_a, django_capture_on_commit_callbacks
+):
+    """No account oracle (security review, finding 8): the page is the same, nothing is
+    created, and the owner learns of the attempt by mail."""
     UserFactory(email="fox@example.org")
 
-    response = client_a.post(
-        "/accounts/signup/",
-        {"email": "FOX@example.org", "password1": PASSWORD, "password2": PASSWORD},
-    )
+    taken = _sign_up(client_a, "FOX@example.org", django_capture_on_commit_callbacks)
+    fresh = _sign_up(client_a, "otter@example.org", django_capture_on_commit_callbacks)
 
-    assert response.status_code == 200
-    assert b"An account with this email already exists" in response.content
+    assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"])
     assert User.objects.filter(email="fox@example.org").count() == 1
+    assert [m.to for m in mail.outbox] == [["fox@example.org"], ["otter@example.org"]]
+    assert "already has one" in mail.outbox[0].body
+    assert "/accounts/confirm/" not in mail.outbox[0].body
 
 
 def test_sign_up_with_a_weak_password_is_refused(client_a):
@@ -94,7 +133,9 @@ def test_password_reset_mail_is_sent_by_a_task_and_its_link_works_once(
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         client_b.post("/accounts/password/reset/", {"email": "fox@example.org"})
-    link = re.search(r"http://beta\.localhost(/accounts/password/reset/\S+)", mail.outbox[0].body)
+    link = re.search(
+        r"https?://beta\.localhost(?::\d+)?(/accounts/password/reset/\S+)", mail.outbox[0].body
+    )
     form_page = client_b.get(link.group(1), follow=True)
     done = client_b.post(
         form_page.redirect_chain[-1][0],

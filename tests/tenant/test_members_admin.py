@@ -37,7 +37,15 @@ def test_another_tenants_membership_cannot_be_opened_by_id(tenant_a, tenant_b, c
     assert b"doesn\xe2\x80\x99t exist" in response.content
 
 
-def test_org_admin_invites_a_new_person_who_sets_a_password_and_logs_in(
+def _invitation_link() -> str:
+    found = re.search(
+        r"https?://alpha\.localhost(?::\d+)?(/accounts/invitation/\S+)", mail.outbox[-1].body
+    )
+    assert found, mail.outbox[-1].body
+    return found.group(1)
+
+
+def test_org_admin_invites_a_new_person_who_sets_a_password_and_joins(
     tenant_a, client_a, django_capture_on_commit_callbacks
 ):
     org_admin = MembershipFactory(tenant=tenant_a, roles=[Role.ORG_ADMIN]).user
@@ -49,42 +57,46 @@ def test_org_admin_invites_a_new_person_who_sets_a_password_and_logs_in(
             {"email": "New.Lead@Example.org", "roles": [Role.REGISTRATION_LEAD]},
         )
     invited = Membership.objects.get(tenant=tenant_a, user__email="new.lead@example.org")
-    link = re.search(r"http://alpha\.localhost(/accounts/password/reset/\S+)", mail.outbox[0].body)
+    link = _invitation_link()
     client_a.post("/accounts/logout/")
-    set_password_page = client_a.get(link.group(1), follow=True)
-    client_a.post(
-        set_password_page.redirect_chain[-1][0],
-        {"new_password1": PASSWORD, "new_password2": PASSWORD},
-    )
+    page = client_a.get(link)
+    accepted = client_a.post(link, {"new_password1": PASSWORD, "new_password2": PASSWORD})
 
+    invited.refresh_from_db()
     assert response.status_code == 302
     assert invited.roles == [Role.REGISTRATION_LEAD]
     assert mail.outbox[0].to == ["new.lead@example.org"]
-    assert "added you to the team of Alpha" in mail.outbox[0].body
-    assert (
-        client_a.post(
-            "/accounts/login/", {"username": "new.lead@example.org", "password": PASSWORD}
-        ).status_code
-        == 302
-    )
+    assert "invited you to the team of Alpha" in mail.outbox[0].body
+    assert b"Choose a password" in page.content
+    assert accepted.status_code == 302
+    assert invited.accepted_at is not None
+    assert invited.user.email_verified_at is not None
     assert client_a.get("/admin/").status_code == 200
 
 
-def test_inviting_an_existing_account_keeps_its_password(
+def test_inviting_an_existing_account_keeps_its_password_and_counts_once_accepted(
     tenant_a, client_a, django_capture_on_commit_callbacks
 ):
     org_admin = MembershipFactory(tenant=tenant_a, roles=[Role.ORG_ADMIN]).user
     existing = UserFactory(email="known@example.org")
     _login(client_a, org_admin)
-
     with django_capture_on_commit_callbacks(execute=True):
         client_a.post(
             "/admin/tenant/membership/add/",
             {"email": "known@example.org", "roles": [Role.STAFF_LEAD]},
         )
+    link = _invitation_link()
+    client_a.post("/accounts/logout/")
+    _login(client_a, existing)
+
+    before = client_a.get("/admin/")
+    accepted = client_a.post(link)
+    after = client_a.get("/admin/")
 
     assert User.objects.get(pk=existing.pk).check_password(PASSWORD)
-    assert "Log in with your Midsummer account" in mail.outbox[0].body
+    assert before.status_code == 302  # to the admin's log-in: not on the team yet
+    assert accepted.status_code == 302
+    assert after.status_code == 200
 
 
 def test_org_admin_cannot_make_anyone_tenant_superuser(tenant_a, client_a):

@@ -1,4 +1,3 @@
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,6 +7,7 @@ from event.selectors import active_event
 from register.charts import timeline_chart
 from register.selectors import registration_timeline
 from tenant.current import current_schema
+from tenant.exports import csv_writer
 
 
 class Command(BaseCommand):
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         target = dir / schema / event.slug
         target.mkdir(parents=True, exist_ok=True)
         with (target / "timeline.csv").open("w", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = csv_writer(handle)
             writer.writerow(["day", "level", "registrations", "revenue"])
             writer.writerows(
                 [p.day.isoformat(), p.level, p.registrations, p.revenue] for p in points
