@@ -232,3 +232,17 @@ class Application(AbstractApplication):
 
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
+
+
+class AuthorizationCodeExchange(models.Model):
+    """What an OAuth authorization code was exchanged for. The same code presented again is a
+    replay: the tokens it gave (the access token, and every refresh token of its family) are
+    revoked, as RFC 6749 §4.1.2 advises. Only the code's SHA-256 is kept."""
+
+    code_digest = models.CharField(max_length=64, unique=True)
+    access_token_checksum = models.CharField(max_length=64, blank=True)
+    refresh_token_family = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.code_digest[:12]

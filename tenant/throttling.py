@@ -1,13 +1,21 @@
-"""Login throttling (django-axes) keyed on the account, not on the host.
+"""Throttles: log-in (django-axes) keyed on the account, not on the host; and the counters of
+other guessable secrets (OAuth client secrets, discount codes), keyed on the client's address
+the way axes sees it.
 
 Failed attempts are stored in the public schema, so guesses against one account spread over
 many conventions' hosts add up to one count; case and spaces in the email do not start a new
 count either.
 """
 
+import datetime as dt
 import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -37,3 +45,32 @@ def lockout_response(
     )
     response["Retry-After"] = str(int(cool_off.total_seconds()))
     return response
+
+
+def client_ip(request: Any) -> str:
+    """The client's address as the log-in throttle sees it: behind ``TRUSTED_PROXY_COUNT``
+    proxies, from ``X-Forwarded-For``; else ``REMOTE_ADDR``. ``request`` is a Django request,
+    or anything with a ``META``-like mapping (an OAuth request's headers)."""
+    return get_client_ip_address(request) or ""
+
+
+@dataclass(frozen=True)
+class FailureThrottle:
+    """At most ``limit`` failures per ``window`` for each key (an account, an address, a
+    client), counted in the cache — per tenant, since cache keys carry the schema."""
+
+    name: str
+    limit: int
+    window: dt.timedelta
+
+    def _keys(self, parts: Iterable[str]) -> list[str]:
+        return [f"throttle:{self.name}:{part}" for part in parts]
+
+    def allows(self, parts: Iterable[str]) -> bool:
+        counts = cache.get_many(self._keys(parts))
+        return all(count < self.limit for count in counts.values())
+
+    def record_failure(self, parts: Iterable[str]) -> None:
+        for key in self._keys(parts):
+            cache.add(key, 0, timeout=int(self.window.total_seconds()))
+            cache.incr(key)

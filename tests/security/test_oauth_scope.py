@@ -4,6 +4,9 @@ convention's host and answer nothing about another's."""
 from __future__ import annotations
 
 import base64
+import hashlib
+import secrets
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
@@ -122,3 +125,89 @@ def test_userinfo_and_api_me_vary_on_the_token(tenant_a, client_a):
     assert "Authorization" in me["Vary"]
     assert me["Cache-Control"] == "private, no-store"
     assert Tenant.objects.filter(pk=tenant_a.pk).exists()
+
+
+def test_wrong_client_secrets_are_throttled_per_client(tenant_a, client_a):
+    """Finding 8: ten wrong secrets lock the client (and the address they came from) for the
+    window, the right secret included; another client elsewhere is not affected."""
+    app, other = ApplicationFactory(tenant=tenant_a), ApplicationFactory(tenant=tenant_a)
+    wrong = "Basic " + base64.b64encode(f"{app.client_id}:guess".encode()).decode()
+
+    guesses = [
+        client_a.post(
+            "/o/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=wrong
+        ).status_code
+        for _ in range(10)
+    ]
+    right = client_a.post(
+        "/o/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=_basic(app)
+    )
+
+    assert guesses == [401] * 10
+    assert right.status_code == 401
+    assert _token(Client(HTTP_HOST=TENANT_HOSTS["alpha"], REMOTE_ADDR="198.51.100.4"), other)
+
+
+def _pkce() -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    return verifier, challenge.decode().rstrip("=")
+
+
+def test_a_replayed_authorization_code_revokes_the_tokens_it_gave(tenant_a, client_a):
+    """Finding 8: RFC 6749 §4.1.2 — a code used twice is refused and the tokens of its first
+    exchange stop working."""
+    member = MembershipFactory(tenant=tenant_a).user
+    app = ApplicationFactory(
+        tenant=tenant_a,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris="http://127.0.0.1/callback",
+        skip_authorization=True,
+    )
+    client_a.post("/accounts/login/", {"username": member.email, "password": PASSWORD})
+    verifier, challenge = _pkce()
+    authorized = client_a.get(
+        "/o/authorize/",
+        {
+            "client_id": app.client_id,
+            "response_type": "code",
+            "redirect_uri": "http://127.0.0.1/callback",
+            "scope": "read",
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        },
+    )
+    code = parse_qs(urlsplit(authorized["Location"]).query)["code"][0]
+    exchange = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": "http://127.0.0.1/callback",
+        "code_verifier": verifier,
+    }
+
+    first = client_a.post("/o/token/", exchange, HTTP_AUTHORIZATION=_basic(app)).json()
+    works_before = client_a.get("/api/me", HTTP_AUTHORIZATION=f"Bearer {first['access_token']}")
+    replay = client_a.post("/o/token/", exchange, HTTP_AUTHORIZATION=_basic(app))
+    works_after = client_a.get("/api/me", HTTP_AUTHORIZATION=f"Bearer {first['access_token']}")
+    refreshed = client_a.post(
+        "/o/token/",
+        {"grant_type": "refresh_token", "refresh_token": first["refresh_token"]},
+        HTTP_AUTHORIZATION=_basic(app),
+    )
+
+    assert works_before.status_code == 200
+    assert replay.status_code == 400
+    assert replay.json()["error"] == "invalid_grant"
+    assert works_after.status_code == 401
+    assert refreshed.status_code == 400
+
+
+def test_pages_of_a_logged_in_person_are_private_and_public_pages_are_not(tenant_a, client_a):
+    anonymous_home = client_a.get("/")
+    client_a.post("/accounts/login/", {"username": UserFactory().email, "password": PASSWORD})
+    mine = client_a.get("/register/mine/")
+    my_data = client_a.get("/my-data/")
+
+    assert "private" not in anonymous_home.get("Cache-Control", "")
+    assert mine["Cache-Control"] == "private, no-store"
+    assert my_data["Cache-Control"] == "private, no-store"
