@@ -211,3 +211,47 @@ def test_pages_of_a_logged_in_person_are_private_and_public_pages_are_not(tenant
     assert "private" not in anonymous_home.get("Cache-Control", "")
     assert mine["Cache-Control"] == "private, no-store"
     assert my_data["Cache-Control"] == "private, no-store"
+
+
+def test_an_application_is_managed_only_by_a_current_member_and_never_while_archived(
+    tenant_a,
+):
+    """Finding 1: the convention's admin is the one place applications are managed: a developer
+    whose membership was removed, or anyone while the convention is archived, changes nothing."""
+    from tenant.routing import resolver
+
+    app = ApplicationFactory(tenant=tenant_a, redirect_uris="https://bot.example/cb")
+    membership = MembershipFactory(tenant=tenant_a, is_developer=True)
+    client = _logged_in(TENANT_HOSTS["alpha"], membership.user)
+    change = f"/admin/tenant/application/{app.pk}/change/"
+    evil = {"redirect_uris": "https://evil.example/", "skip_authorization": "on"}
+
+    allowed_page = client.get(change)
+    membership.delete()
+    as_former_member = client.post(change, evil)
+    Tenant.objects.filter(pk=tenant_a.pk).update(state=Tenant.State.ARCHIVED)
+    resolver.invalidate()
+    owner = MembershipFactory(tenant=tenant_a, is_tenant_superuser=True).user
+    while_archived = _logged_in_archived(owner).post(change, evil)
+
+    app.refresh_from_db()
+    assert allowed_page.status_code == 200
+    assert as_former_member.status_code == 302  # to the admin's log-in
+    assert while_archived.status_code == 403
+    assert (app.redirect_uris, app.skip_authorization) == ("https://bot.example/cb", False)
+
+
+def _logged_in_archived(user) -> Client:
+    """An archived convention refuses every POST, log-ins included: a session made before."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_tenants.utils import schema_context
+
+    with schema_context("alpha"):
+        session = SessionStore()
+        session["_auth_user_id"] = str(user.pk)
+        session["_auth_user_backend"] = "tenant.backends.MembershipBackend"
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session.save()
+    client = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
+    client.cookies["sessionid"] = session.session_key
+    return client
