@@ -9,7 +9,7 @@ export MIDSUMMER_DEV ?= 1
 # Links in mails sent without a request (Celery) point at the port `make run` serves on.
 export SITE_LINK_PORT ?= $(PORT)
 
-.PHONY: run test check quick lint setup migrate demo clean-data bench
+.PHONY: run test check quick lint setup migrate demo stop status clean-data bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,5 +56,15 @@ $(BIN)/.bench-installed: $(BIN)/.installed
 bench: $(BIN)/.bench-installed
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+# The embedded PostgreSQL and Redis keep running after `make run` / `make test` (the next command
+# starts faster); these show and stop them. Their data stays in .data/.
+status:
+	$(PYTHON) midsummer/embedded.py status .data
+
+stop:
+	$(PYTHON) midsummer/embedded.py stop .data
+
+# Deletes the embedded servers' data: refused while one of them runs (`make stop` first).
 clean-data:
+	$(PYTHON) midsummer/embedded.py check-stopped .data
 	rm -rf .data

@@ -6,8 +6,11 @@ fresh machine with nothing but Python can run Midsummer. Production always point
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -116,3 +119,75 @@ def dev_oidc_private_key(data_dir: Path) -> str:
         key_file.write_bytes(pem)
         key_file.chmod(0o600)
     return key_file.read_text()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _pid_from(path: Path) -> int | None:
+    try:
+        first = path.read_text().split("\n", 1)[0].strip()
+    except FileNotFoundError:
+        return None
+    return int(first) if first.isdigit() else None
+
+
+def running_services(data_dir: Path) -> dict[str, int]:
+    """The embedded servers started from ``data_dir`` that still run: name → process id."""
+    found = {
+        f"postgresql ({path.parent.name})": _pid_from(path)
+        for path in data_dir.glob("*/postmaster.pid")
+    } | {f"redis ({path.parent.name})": _pid_from(path) for path in data_dir.glob("*/redis.pid")}
+    return {name: pid for name, pid in found.items() if pid is not None and _pid_alive(pid)}
+
+
+def stop_services(data_dir: Path, *, timeout: float = 30.0) -> dict[str, int]:
+    """Stop the embedded servers of ``data_dir`` (PostgreSQL with a fast shutdown: open
+    sessions are ended, nothing committed is lost). Returns what was stopped."""
+    running = running_services(data_dir)
+    for name, pid in running.items():
+        # SIGINT is PostgreSQL's "fast" shutdown; SIGTERM is Redis's clean one.
+        os.kill(pid, signal.SIGINT if name.startswith("postgresql") else signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while any(_pid_alive(pid) for pid in running.values()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    still = [name for name, pid in running.items() if _pid_alive(pid)]
+    if still:
+        raise RuntimeError(f"still running after {timeout:.0f} s: {', '.join(still)}")
+    return running
+
+
+def main(argv: list[str]) -> int:
+    """``python midsummer/embedded.py status|stop|check-stopped [DATA_DIR]`` (``make stop``, ``make
+    clean-data``): what runs from the data folder, and stopping it."""
+    if not argv or argv[0] not in {"status", "stop", "check-stopped"}:
+        print("usage: python midsummer/embedded.py status|stop|check-stopped [DATA_DIR]")  # noqa: T201
+        return 2
+    data_dir = Path(argv[1] if len(argv) > 1 else ".data")
+    if argv[0] == "stop":
+        stopped = stop_services(data_dir)
+        for name, pid in stopped.items():
+            print(f"stopped {name}, pid {pid}")  # noqa: T201
+        if not stopped:
+            print(f"nothing runs from {data_dir}")  # noqa: T201
+        return 0
+    running = running_services(data_dir)
+    for name, pid in running.items():
+        print(f"{name} runs from {data_dir} (pid {pid})")  # noqa: T201
+    if argv[0] == "check-stopped" and running:
+        print(f"Stop them first: make stop (or: python midsummer/embedded.py stop {data_dir})")  # noqa: T201
+        return 1
+    if not running:
+        print(f"nothing runs from {data_dir}")  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -19,11 +19,23 @@ from tenant.schema_clone import TEMPLATE_SCHEMA
 from tenant.selectors import host_is_taken
 from tenant.tokens import site_bound_dumps, site_bound_loads
 
+HOST_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+HOST_PATTERN = re.compile(rf"{HOST_LABEL}(?:\.{HOST_LABEL})*")
+
 
 def _claim_host(host: str) -> str:
     normalized = normalize_host(host)
     if not normalized:
         raise ValidationError({"domain": "A host name is required."})
+    if len(normalized) > 253:
+        raise ValidationError({"domain": "A host name has at most 253 characters."})
+    if not HOST_PATTERN.fullmatch(normalized):
+        raise ValidationError(
+            {
+                "domain": f"{normalized} is not a host name (letters, digits, - and dots; "
+                "international names in their xn-- form)."
+            }
+        )
     if host_is_taken(host=normalized):
         raise ValidationError({"domain": f"{normalized} is already used by a convention."})
     return normalized
@@ -179,7 +191,7 @@ def membership_invite(
     tenant: Tenant,
     email: str,
     roles: list[str],
-    invited_by: User,
+    invited_by: User | None = None,
     is_tenant_superuser: bool = False,
     is_developer: bool = False,
 ) -> Membership:
@@ -201,18 +213,25 @@ def membership_invite(
     membership.is_tenant_superuser = is_tenant_superuser
     membership.is_developer = is_developer
     membership.save()
-    token = site_bound_dumps({"m": membership.pk, "e": email}, purpose="invitation")
     subject, body = _render_mail(
         "accounts/email/invitation.txt",
         {
             "tenant": tenant,
-            "inviter": invited_by.full_name or invited_by.email,
-            "link": site_link(reverse("invitation", kwargs={"token": token})),
+            "inviter": (invited_by.full_name or invited_by.email)
+            if invited_by
+            else "The Midsummer operators",
+            "link": invitation_link(membership=membership),
             "days": INVITATION_DAYS,
         },
     )
     email_queue(subject=subject, body=body, to=[email])
     return membership
+
+
+def invitation_link(*, membership: Membership) -> str:
+    """A link accepting ``membership``, valid on its convention's hosts for INVITATION_DAYS."""
+    token = site_bound_dumps({"m": membership.pk, "e": membership.user.email}, purpose="invitation")
+    return site_link(reverse("invitation", kwargs={"token": token}))
 
 
 def invitation_by_token(*, token: str) -> Membership | None:

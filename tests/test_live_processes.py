@@ -26,9 +26,7 @@ def test_tenant_created_at_runtime_is_served_at_once(gunicorn, committed):
             "create_tenant",
             schema_name="gamma",
             name="Gamma Con",
-            domain_domain="Gamma.Localhost",  # operators type hosts any way they like
-            domain_is_primary="True",
-            interactive=False,
+            domain="Gamma.Localhost",  # operators type hosts any way they like
             verbosity=0,
         )
 
