@@ -1,24 +1,17 @@
-"""Template helpers of the design system: money in the reader's locale (``{{ amount|money:"USD" }}``
-→ 1,055.00 USD in English, 1.055,00 USD in German) and form widgets tied to their errors."""
+"""Template helpers of the design system: money in the reader's language
+(``{{ amount|money:"USD" }}`` → $1,055.00 in English, 1.055,00 $ in German — written by
+midsummer/formats.py) and form widgets tied to their errors."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
-from django.utils.formats import number_format
+
+from midsummer.templatetags import formats
 
 register = template.Library()
 
 
-@register.filter
-def money(value, currency: str = "") -> str:
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return ""
-    text = number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
-    return f"{text} {currency}".strip()
+register.filter("money", formats.money)
 
 
 @register.simple_tag
