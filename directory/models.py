@@ -21,6 +21,8 @@ class ConventionListing(models.Model):
     city = models.CharField(max_length=120, blank=True)
     venue_name = models.CharField(max_length=200, blank=True)
     description = models.CharField(max_length=600, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

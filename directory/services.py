@@ -9,6 +9,7 @@ from midsummer.contract import listing_facts
 from tenant.models import Tenant
 
 LISTED_FACTS = ("event_name", "start_date", "end_date", "timezone", "city", "venue_name")
+POSITION = ("latitude", "longitude")
 
 
 @transaction.atomic
@@ -24,6 +25,7 @@ def listing_refresh(*, tenant: Tenant) -> ConventionListing | None:
     listing, _ = ConventionListing.objects.update_or_create(
         tenant=tenant,
         defaults={name: facts.get(name, "") for name in LISTED_FACTS}
+        | {name: facts.get(name) for name in POSITION}
         | {"description": str(facts.get("description", ""))[:600]},
     )
     return listing

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from directory.forms import DirectoryFilterForm
 from directory.ical import AllDayEvent, calendar
-from directory.selectors import conventions_of_user, upcoming_listings
+from directory.selectors import calendar_listings, conventions_of_user, directory_listings
 
 
 def _site_url(request, host: str | None) -> str:
@@ -20,18 +22,41 @@ def _site_url(request, host: str | None) -> str:
     return f"{request.scheme}://{host}{suffix}/"
 
 
+LISTINGS_PER_PAGE = 24
+
+
 class PlatformHomeView(TemplateView):
-    """What Midsummer is, and the conventions coming up on it."""
+    """What Midsummer is, and the conventions coming up on it: searchable, by month and near
+    the visitor, a page at a time."""
 
     template_name = "directory/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        listings = list(upcoming_listings(today=timezone.localdate()))
-        for listing in listings:
+        today = timezone.localdate()
+        form = DirectoryFilterForm(self.request.GET or None, today=today)
+        filters: dict = {}
+        if form.is_valid():
+            filters = {
+                "query": form.cleaned_data["q"],
+                "month": form.month_start(),
+                "near": form.near(),
+            }
+        page = Paginator(directory_listings(today=today, **filters), LISTINGS_PER_PAGE).get_page(
+            self.request.GET.get("page")
+        )
+        for listing in page.object_list:
             # ``host`` is annotated by the selector; ``url`` is for the template.
             listing.url = _site_url(self.request, listing.host)  # type: ignore[attr-defined]
-        context["listings"] = listings
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context |= {
+            "form": form,
+            "page": page,
+            "listings": page.object_list,
+            "filtered": any(filters.values()),
+            "query_string": query.urlencode(),
+        }
         return context
 
 
@@ -50,7 +75,7 @@ class ConventionsCalendarView(View):
                 description=listing.description,
                 url=_site_url(request, listing.host),  # type: ignore[attr-defined]
             )
-            for listing in upcoming_listings(today=timezone.localdate())
+            for listing in calendar_listings(today=timezone.localdate())
         ]
         body = calendar(name="Midsummer conventions", events=events)
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -8,7 +8,7 @@ from event.models import Event
 from event.services import event_create
 from midsummer.contract import DemoConvention
 
-# name, venue, address, city, months from today, days long, time zone
+# name, venue, address, city, months from today, days long, time zone, (latitude, longitude)
 DEMO_EVENTS = {
     "furrydelphia": (
         "Furrydelphia 2027",
@@ -18,6 +18,7 @@ DEMO_EVENTS = {
         4,
         4,
         "America/New_York",
+        (39.9522, -75.1604),
     ),
     "uproar": (
         "Uproar Winter 2027",
@@ -27,6 +28,7 @@ DEMO_EVENTS = {
         6,
         3,
         "America/Kentucky/Louisville",
+        (38.2555, -85.7566),
     ),
 }
 
@@ -35,10 +37,13 @@ def seed(demo: DemoConvention) -> None:
     """The convention's active event, when it has no event yet."""
     if demo.key not in DEMO_EVENTS:
         return
-    name, venue, address, city, months, length, tz = DEMO_EVENTS[demo.key]
+    name, venue, address, city, months, length, tz, (latitude, longitude) = DEMO_EVENTS[demo.key]
     if Event.objects.exists():
-        # Demo data from before events had a city and an address.
+        # Demo data from before events had a city, an address and a position.
         Event.objects.filter(is_active=True, city="").update(city=city, venue_address=address)
+        Event.objects.filter(is_active=True, latitude__isnull=True).update(
+            latitude=latitude, longitude=longitude
+        )
         return
     start = demo.today + dt.timedelta(days=30 * months)
     event_create(
@@ -51,4 +56,6 @@ def seed(demo: DemoConvention) -> None:
         venue_address=address,
         city=city,
         is_active=True,
+        latitude=latitude,
+        longitude=longitude,
     )

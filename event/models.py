@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -24,6 +25,19 @@ class Event(models.Model):
     venue_address = models.TextField(blank=True)
     city = models.CharField(
         max_length=120, blank=True, help_text="Shown in the platform's convention directory."
+    )
+    # Where the venue is, for the directory's "near me": optional, in decimal degrees.
+    latitude = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text="The venue's latitude (e.g. 39.9526), for the directory's 'near me'.",
+    )
+    longitude = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text="The venue's longitude (e.g. -75.1652).",
     )
     is_active = models.BooleanField(
         default=False, help_text="The event attendees see now. At most one is active."

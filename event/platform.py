@@ -22,6 +22,8 @@ class Contract(TenantAppContract):
             "timezone": event.timezone,
             "city": event.city,
             "venue_name": event.venue_name,
+            "latitude": event.latitude,
+            "longitude": event.longitude,
         }
 
     def seed_demo(self, convention: DemoConvention) -> None:

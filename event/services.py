@@ -124,6 +124,8 @@ def event_create(
     venue_address: str = "",
     city: str = "",
     is_active: bool = False,
+    latitude: float | None = None,
+    longitude: float | None = None,
 ) -> Event:
     """Create an event, making it the active one if asked (see ``event_save``)."""
     return event_save(
@@ -137,5 +139,7 @@ def event_create(
             venue_address=venue_address,
             city=city,
             is_active=is_active,
+            latitude=latitude,
+            longitude=longitude,
         )
     )

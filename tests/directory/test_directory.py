@@ -296,3 +296,92 @@ def test_listing_is_written_under_schema_context_too(tenant_a):
         )
 
     assert ConventionListing.objects.get(tenant=tenant_a).event_name == "Alpha by schema"
+
+
+def _listing(name: str, *, start=SOON, city="Town", position=None) -> ConventionListing:
+    tenant = Tenant.objects.create(schema_name=f"fake_{name.lower().replace(' ', '_')}", name=name)
+    Domain.objects.create(tenant=tenant, domain=f"{tenant.schema_name}.localhost", is_primary=True)
+    latitude, longitude = position or (None, None)
+    return ConventionListing.objects.create(
+        tenant=tenant,
+        event_name=name,
+        start_date=start,
+        end_date=start,
+        timezone="UTC",
+        city=city,
+        latitude=latitude,
+        longitude=longitude,
+    )
+
+
+def test_the_directory_is_paged_and_a_page_costs_the_same_queries(client_public):
+    _fake_tenants(30)
+    client_public.get("/")  # warm the route cache
+
+    with CaptureQueriesContext(connection) as first_queries:
+        first = client_public.get("/").content.decode()
+    with CaptureQueriesContext(connection) as second_queries:
+        second = client_public.get("/?page=2").content.decode()
+
+    assert first.count(" Con</a></h3>") == 24
+    assert second.count(" Con</a></h3>") == 6
+    assert "30 conventions" in first and "Page 1 of 2" in first
+    assert len(first_queries) == len(second_queries)
+
+
+def test_the_directory_searches_names_cities_and_conventions(client_public):
+    _listing("Otter Con", city="Portland")
+    _listing("Fox Fest", city="Philadelphia")
+
+    by_city = client_public.get("/", {"q": "philadelphia"}).content.decode()
+    by_name = client_public.get("/", {"q": "otter"}).content.decode()
+    nothing = client_public.get("/", {"q": "badger"}).content.decode()
+
+    assert ">Fox Fest</a>" in by_city and ">Otter Con</a>" not in by_city
+    assert ">Otter Con</a>" in by_name and ">Fox Fest</a>" not in by_name
+    assert "No convention matches" in nothing
+
+
+def test_the_directory_filters_by_the_month_a_convention_starts(client_public):
+    next_month = (SOON.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    _listing("Soon Con", start=SOON)
+    _listing("Later Con", start=next_month)
+
+    html = client_public.get("/", {"month": next_month.strftime("%Y-%m")}).content.decode()
+
+    assert ">Later Con</a>" in html and ">Soon Con</a>" not in html
+
+
+def test_near_me_lists_conventions_within_the_radius_nearest_first(client_public):
+    _listing("Philly Con", position=(39.9522, -75.1604))  # Philadelphia
+    _listing("Jersey Con", position=(40.2206, -74.7597))  # Trenton, ~45 km
+    _listing("Louisville Con", position=(38.2555, -85.7566))  # ~930 km
+    _listing("Nowhere Con")  # no position: never "near"
+    in_philadelphia = {"lat": "39.95", "lon": "-75.16", "radius": "250"}
+
+    html = client_public.get("/", in_philadelphia).content.decode()
+    wide = client_public.get("/", in_philadelphia | {"radius": "1000"}).content.decode()
+
+    assert html.index(">Philly Con</a>") < html.index(">Jersey Con</a>")
+    assert "Louisville Con" not in html and "Nowhere Con" not in html
+    assert "0 km away" in html and "45 km away" in html
+    assert ">Louisville Con</a>" in wide
+
+
+def test_bad_filters_show_the_whole_directory(client_public):
+    _listing("Otter Con")
+
+    response = client_public.get("/", {"lat": "999", "lon": "x", "month": "2099-99", "page": "z"})
+
+    assert response.status_code == 200
+    assert ">Otter Con</a>" in response.content.decode()
+
+
+def test_the_ical_feed_is_bounded_to_the_coming_year(client_public):
+    _listing("Next Month Con", start=SOON)
+    _listing("In Two Years Con", start=timezone.localdate() + dt.timedelta(days=730))
+
+    body = client_public.get("/conventions.ics").content.decode()
+
+    assert "SUMMARY:Next Month Con" in body
+    assert "In Two Years Con" not in body
