@@ -236,7 +236,20 @@ CACHES = {
 }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
+# Only a caller that asks for a result (tests, with ignore_result=False) gets one stored. Every
+# task of the product is fire-and-forget: publishing one must not subscribe to the result
+# backend, which with Redis down retried for 19 s and then broke the app until a restart.
 CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_IGNORE_RESULT = True
+# A publish fails fast when Redis is unreachable (the outbox publishes again later; see
+# tenant/outbox.py); a half-open connection does not hang a request either.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# A worker killed mid-task (OOM, deploy) leaves its message unacknowledged: it runs again.
+# Tasks are idempotent (tenant.deliver runs an outbox message to completion at most once).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Without a broker (embedded dev mode) tasks run in-process, right where they are queued.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 # One queue name per deployment sharing a Redis (and per test run).
@@ -250,8 +263,18 @@ CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # One tick a minute; it runs each tenant app's periodic work (declared in its contract) that is
 # due, in every active tenant (tenant/tasks.py).
+# The outbox's drain publishes again what a write queued and no worker has run yet: a publish
+# that failed (Redis was down), a message lost with its worker (tenant/outbox.py).
+OUTBOX_DRAIN_SECONDS = env.float("OUTBOX_DRAIN_SECONDS", default=10.0)
+OUTBOX_REPUBLISH_AFTER_SECONDS = env.int("OUTBOX_REPUBLISH_AFTER_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
     "periodic-work": {"task": "tenant.run_periodic_work", "schedule": 60.0},
+    "outbox-drain": {
+        "task": "tenant.drain_outbox",
+        "schedule": OUTBOX_DRAIN_SECONDS,
+        # Ticks that piled up while no worker ran are dropped: one drain does the work.
+        "options": {"expires": OUTBOX_DRAIN_SECONDS},
+    },
 }
 
 # --- Internationalisation, static, media --------------------------------------------------------
