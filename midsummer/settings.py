@@ -91,6 +91,8 @@ PUBLIC_SCHEMA_URLCONF = "midsummer.urls_public"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
+    # Outermost: the database or Redis gone anywhere below answers 503 with Retry-After.
+    "midsummer.outage.ServiceUnavailableMiddleware",
     "midsummer.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -222,7 +224,12 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # --- Cache, Redis, Celery ---------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 _cache_backend = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # Redis gone: a request using the cache answers 503 at once (midsummer/outage.py).
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 )
@@ -342,7 +349,9 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"tenant_context": {"()": "django_tenants.log.TenantContextFilter"}},
+    # The request's host and tenant, also when the request failed before its tenant was
+    # resolved; a task's or command's schema otherwise (tenant.current.log_context).
+    "filters": {"tenant_context": {"()": "midsummer.log.TenantContextFilter"}},
     "formatters": {
         "tenant": {
             "format": "%(asctime)s %(levelname)s [%(schema_name)s:%(domain_url)s] "
