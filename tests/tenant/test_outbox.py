@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context, tenant_context
 from tenant.models import OutboxMessage, Tenant
 from tenant.outbox import MAX_ATTEMPTS, outbox_add, outbox_deliver, outbox_drain, outbox_retry
 from tenant.tasks import queue_after_commit
+from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
 from tests.sample_app.models import Volunteer
 
 LATER = dt.timedelta(hours=2)  # past any backoff and the republish delay
@@ -169,3 +170,28 @@ def test_drain_leaves_an_archived_conventions_messages_waiting(tenant_a, tenant_
     waiting.refresh_from_db()
     owed.refresh_from_db()
     assert waiting.publish_after < drain_at < owed.publish_after  # only beta's published again
+
+
+def test_operator_retries_a_given_up_message_in_the_platform_admin_only(
+    tenant_a, client_public, client_a
+):
+    with tenant_context(tenant_a):
+        message = outbox_add(task_name="sample_app.fail", args=["always"])
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        failed_at=timezone.now(), attempts=MAX_ATTEMPTS
+    )
+    client_public.force_login(UserFactory(is_superuser=True))
+    org_admin = MembershipFactory(tenant=tenant_a, is_tenant_superuser=True).user
+    client_a.post("/accounts/login/", {"username": org_admin.email, "password": PASSWORD})
+
+    given_up = client_public.get("/admin/tenant/outboxmessage/?failed_at__isempty=0")
+    retried = client_public.post(
+        "/admin/tenant/outboxmessage/", {"action": "retry", "_selected_action": [message.pk]}
+    )
+    in_the_conventions_admin = client_a.get("/admin/tenant/outboxmessage/")
+
+    message.refresh_from_db()
+    assert (given_up.status_code, retried.status_code) == (200, 302)
+    assert b"sample_app.fail" in given_up.content
+    assert (message.failed_at, message.attempts) == (None, 0)
+    assert in_the_conventions_admin.status_code == 404
