@@ -249,9 +249,16 @@ CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_IGNORE_RESULT = True
 # A publish fails fast when Redis is unreachable (the outbox publishes again later; see
-# tenant/outbox.py); a half-open connection does not hang a request either.
+# tenant/outbox.py): no reconnection attempts when a producer takes its connection (kombu
+# would otherwise retry for the whole connect timeout), and a half-open connection does not
+# hang a request either. A worker's own connection keeps retrying
+# (broker_connection_max_retries).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
 # A worker killed mid-task (OOM, deploy) leaves its message unacknowledged: it runs again.
 # Tasks are idempotent (tenant.deliver runs an outbox message to completion at most once).
 CELERY_TASK_ACKS_LATE = True
