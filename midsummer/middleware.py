@@ -8,6 +8,9 @@ updated" instead of being served wrong; only its admin's log-in and diagnostics 
 so its developers can see why. Whether a schema is behind is cached per process with the route
 (no query on the warm path) and re-checked when a migration finishes in it.
 
+The database gone while resolving a host (not in the route cache) answers 503 with
+``Retry-After`` like anywhere else in a request (midsummer/outage.py).
+
 An archived tenant is read-only: a non-safe method is refused before any view runs (403 with a
 clear page, or JSON for API clients), and a safe one is served inside a transaction PostgreSQL
 itself keeps read-only and that is rolled back afterwards, so nothing a view, a signal or a
@@ -26,7 +29,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonRes
 from django.template.loader import render_to_string
 from django_tenants.utils import get_public_schema_name
 
-from tenant.current import use_public_schema, use_tenant
+from midsummer.outage import is_unavailable_error, unavailable_response
+from tenant.current import request_started, use_public_schema, use_tenant
 from tenant.routing import normalize_host, resolver
 
 HEALTH_CHECK_PATH = "/healthz"
@@ -48,7 +52,19 @@ class TenantMiddleware:
         try:
             host = normalize_host(request.get_host())
         except DisallowedHost:
+            request_started("-")
             return self._unknown_host()
+        request_started(host)  # log lines name this host from here on, resolved or not
+        try:
+            return self._route(request, host)
+        except Exception as error:
+            # Resolving a host not in the route cache queries public: with the database gone,
+            # 503 (midsummer/outage.py) rather than Django's 500 page.
+            if not is_unavailable_error(error):
+                raise
+            return unavailable_response(request, error)
+
+    def _route(self, request: HttpRequest, host: str) -> HttpResponse:
         tenant = resolver.resolve(host)
         if tenant is None:
             use_public_schema()

@@ -91,6 +91,8 @@ PUBLIC_SCHEMA_URLCONF = "midsummer.urls_public"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
+    # Outermost: the database or Redis gone anywhere below answers 503 with Retry-After.
+    "midsummer.outage.ServiceUnavailableMiddleware",
     "midsummer.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "midsummer.security.ContentSecurityPolicyMiddleware",
@@ -225,7 +227,12 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # --- Cache, Redis, Celery ---------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 _cache_backend = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # Redis gone: a request using the cache answers 503 at once (midsummer/outage.py).
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 )
@@ -239,7 +246,27 @@ CACHES = {
 }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
+# Only a caller that asks for a result (tests, with ignore_result=False) gets one stored. Every
+# task of the product is fire-and-forget: publishing one must not subscribe to the result
+# backend, which with Redis down retried for 19 s and then broke the app until a restart.
 CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_IGNORE_RESULT = True
+# A publish fails fast when Redis is unreachable (the outbox publishes again later; see
+# tenant/outbox.py): no reconnection attempts when a producer takes its connection (kombu
+# would otherwise retry for the whole connect timeout), and a half-open connection does not
+# hang a request either. A worker's own connection keeps retrying
+# (broker_connection_max_retries).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+# A worker killed mid-task (OOM, deploy) leaves its message unacknowledged: it runs again.
+# Tasks are idempotent (tenant.deliver runs an outbox message to completion at most once).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Without a broker (embedded dev mode) tasks run in-process, right where they are queued.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 # One queue name per deployment sharing a Redis (and per test run).
@@ -253,8 +280,18 @@ CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # One tick a minute; it runs each tenant app's periodic work (declared in its contract) that is
 # due, in every active tenant (tenant/tasks.py).
+# The outbox's drain publishes again what a write queued and no worker has run yet: a publish
+# that failed (Redis was down), a message lost with its worker (tenant/outbox.py).
+OUTBOX_DRAIN_SECONDS = env.float("OUTBOX_DRAIN_SECONDS", default=10.0)
+OUTBOX_REPUBLISH_AFTER_SECONDS = env.int("OUTBOX_REPUBLISH_AFTER_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
     "periodic-work": {"task": "tenant.run_periodic_work", "schedule": 60.0},
+    "outbox-drain": {
+        "task": "tenant.drain_outbox",
+        "schedule": OUTBOX_DRAIN_SECONDS,
+        # Ticks that piled up while no worker ran are dropped: one drain does the work.
+        "options": {"expires": OUTBOX_DRAIN_SECONDS},
+    },
 }
 
 # --- Internationalisation, static, media --------------------------------------------------------
@@ -324,7 +361,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"tenant_context": {"()": "django_tenants.log.TenantContextFilter"}},
+    # The request's host and tenant, also when the request failed before its tenant was
+    # resolved; a task's or command's schema otherwise (tenant.current.log_context).
+    "filters": {"tenant_context": {"()": "midsummer.log.TenantContextFilter"}},
     "formatters": {
         "tenant": {
             "format": "%(asctime)s %(levelname)s [%(schema_name)s:%(domain_url)s] "

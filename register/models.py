@@ -252,6 +252,9 @@ class Order(models.Model):
     provider_reference = models.CharField(
         max_length=255, blank=True, help_text="The payment provider's id, e.g. a Stripe session."
     )
+    # The one-time token of the form that placed it: that form sent again (a double click, a
+    # retry after an error page) finds this order instead of placing a second one.
+    submission = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     history = audit_trail()
@@ -262,6 +265,11 @@ class Order(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(total=F("subtotal") - F("discount_total")), name="register_order_total"
+            ),
+            models.UniqueConstraint(
+                fields=["account", "submission"],
+                condition=~Q(submission=""),
+                name="register_order_submission_once",
             ),
         ]
 

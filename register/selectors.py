@@ -263,6 +263,14 @@ def order_of_account(*, reference: str, account_id: int) -> Order | None:
     )
 
 
+def order_for_submission(*, account_id: int, submission: str) -> Order | None:
+    """The order this account placed with the form whose one-time token is ``submission``
+    (None for a form not sent before). One indexed lookup: the token is unique per account."""
+    if not submission:
+        return None
+    return Order.objects.filter(account_id=account_id, submission=submission).first()
+
+
 def registration_of_account(*, registration_id: int, account_id: int) -> Registration | None:
     return (
         registrations_of_account(account_id=account_id)

@@ -52,6 +52,7 @@ from register.selectors import (
     ban_matches,
     held_by_q,
     level_price_on,
+    order_for_submission,
     places_taken,
     secret_hash,
     self_cancel_refusal,
@@ -289,6 +290,7 @@ def order_place(
     discount_code: str = "",
     now: dt.datetime | None = None,
     waitlist_offer_id: int | None = None,
+    submission: str = "",
 ) -> Order:
     """Place an order for one or more attendees, holding their places.
 
@@ -296,6 +298,10 @@ def order_place(
     sends is trusted for money. Either the whole order is written or nothing is (no order, no
     hold, no code use). A free order is paid at once; a card order holds its places for the
     event's hold time; a pay-at-the-door order holds them until it is paid or cancelled.
+
+    ``submission`` is the one-time token of the form sent: the same form sent again by the same
+    account returns the order it placed the first time and writes nothing (two sendings at
+    once wait for the same levels' locks, so the second finds the first's order).
     """
     now = now or timezone.now()
     if not attendees:
@@ -305,6 +311,10 @@ def order_place(
     settings = registration_settings(event=event)
     code = _lock_code(event, discount_code, now)
     levels = _lock_levels(event, {a.level_id for a in attendees})
+    if submission:
+        placed = order_for_submission(account_id=account.pk, submission=submission)
+        if placed is not None:
+            return placed
     for level in levels.values():
         _check_level_on_sale(level, code, now)
     _check_capacity(
@@ -374,6 +384,7 @@ def order_place(
             if provider not in (Order.Provider.DOOR, Order.Provider.FREE)
             else None
         ),
+        submission=submission,
     )
     _audit(order, by=account, reason="placed")
     order.save(force_insert=True)

@@ -36,6 +36,7 @@ from register.selectors import (
     badge_name_edit_deadline,
     discount_code_valid_now,
     level_offers,
+    order_for_submission,
     order_of_account,
     registration_of_account,
     registrations_of_account,
@@ -69,7 +70,6 @@ from register.services import (
 logger = logging.getLogger(__name__)
 
 MAX_ATTENDEES = 6
-SUBMITTED_KEY = "register_submitted"
 
 
 def _event_or_404():
@@ -187,12 +187,15 @@ class RegisterView(LoginRequiredMixin, View):
         event = _event_or_404()
         context = self._context(request, event)
         formset, checkout = context["formset"], context["checkout"]
+        # Sent again (a double click, a retry after an error page): before the form is checked,
+        # which would refuse a level the first sending took the last place of.
+        submission = request.POST.get("submission", "")
+        placed = order_for_submission(account_id=request.user.pk, submission=submission)
+        if placed is not None:
+            context["already_placed"] = placed.reference
+            return render(request, "register/register.html", context, status=409)
         if not (formset.is_valid() and checkout.is_valid()):
             return render(request, "register/register.html", context, status=400)
-        submitted = request.session.get(SUBMITTED_KEY, {})
-        if checkout.cleaned_data["submission"] in submitted:
-            context["already_placed"] = submitted[checkout.cleaned_data["submission"]]
-            return render(request, "register/register.html", context, status=409)
         attendees = [form.to_input() for form in formset if form.has_changed()]
         code = checkout.cleaned_data["discount_code"].strip()
         who = _code_guesser(request)
@@ -206,14 +209,13 @@ class RegisterView(LoginRequiredMixin, View):
                 attendees=attendees,
                 provider=checkout.cleaned_data["provider"],
                 discount_code=checkout.cleaned_data["discount_code"],
+                submission=checkout.cleaned_data["submission"],
             )
         except ValidationError as error:
             if code and "discount_code" in getattr(error, "error_dict", {}):
                 discount_code_failure_record(**who)
             context["errors"] = error.messages
             return render(request, "register/register.html", context, status=400)
-        submitted[checkout.cleaned_data["submission"]] = order.reference
-        request.session[SUBMITTED_KEY] = submitted
         return _checkout(request, order)
 
 

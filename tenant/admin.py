@@ -6,7 +6,16 @@ from midsummer.admin_sites import public_admin_site, tenant_admin_site
 from tenant.backends import membership_for_current_tenant
 from tenant.forms import MemberInviteForm, MembershipForm
 from tenant.lifecycle import tenant_set_state
-from tenant.models import Application, CustomDomain, Domain, Membership, Tenant, User
+from tenant.models import (
+    Application,
+    CustomDomain,
+    Domain,
+    Membership,
+    OutboxMessage,
+    Tenant,
+    User,
+)
+from tenant.outbox import outbox_retry
 from tenant.roles import Role
 from tenant.services import membership_invite
 
@@ -221,3 +230,38 @@ class ApplicationAdmin(admin.ModelAdmin):
             obj.tenant = request.tenant
             obj.user = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(OutboxMessage, site=public_admin_site)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Tasks that writes queued and no worker has finished yet (tenant/outbox.py): normally
+    empty within seconds; what a broker outage or a failing task left owed otherwise. Read
+    only; those given up are retried with the action."""
+
+    list_display = ["pk", "task_name", "tenant", "created_at", "attempts", "failed_at"]
+    list_filter = [("failed_at", admin.EmptyFieldListFilter), "task_name"]
+    readonly_fields = [
+        "tenant",
+        "task_name",
+        "args",
+        "created_at",
+        "publish_after",
+        "attempts",
+        "last_error",
+        "failed_at",
+    ]
+    actions = ["retry"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Retry (a fresh set of attempts, published by the next drain)")
+    def retry(self, request, queryset) -> None:
+        retried = outbox_retry(message_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{retried} given-up message(s) will be retried.")

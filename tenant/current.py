@@ -10,6 +10,7 @@ the real row up by schema name (one query, public schema).
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -17,6 +18,35 @@ from django_tenants.utils import get_public_schema_name
 
 if TYPE_CHECKING:
     from tenant.models import Tenant
+
+
+# The host of the request being served in this thread, from its first line of middleware
+# until its response is closed: its log lines name it even before (or without) its tenant being
+# resolved — when the database is down, the connection still holds the previous request's.
+_request_host: ContextVar[str | None] = ContextVar("midsummer_request_host", default=None)
+
+
+def request_started(host: str) -> None:
+    """The middleware, first thing in a request: this thread now serves ``host``."""
+    _request_host.set(host)
+
+
+def request_finished(**_signal_kwargs: object) -> None:
+    """The request's response is closed (Django's ``request_finished``)."""
+    _request_host.set(None)
+
+
+def log_context() -> tuple[str, str | None]:
+    """The (schema, host) a log line names. While a request is served: its host, and the
+    connection's schema once the middleware has switched to this host's tenant (``-`` until
+    then). Otherwise (a task, a command): what the connection serves."""
+    tenant = getattr(connection, "tenant", None)
+    schema = getattr(tenant, "schema_name", None) or get_public_schema_name()
+    domain = getattr(tenant, "domain_url", None)
+    host = _request_host.get()
+    if host is None:
+        return schema, domain
+    return (schema if domain == host else "-"), host
 
 
 def use_public_schema() -> None:

@@ -246,3 +246,41 @@ class AuthorizationCodeExchange(models.Model):
 
     def __str__(self) -> str:
         return self.code_digest[:12]
+
+
+class OutboxMessage(models.Model):
+    """A task a write queued (``tenant.tasks.queue_after_commit``), kept until a worker has run
+    it to completion: written in the writer's own transaction, so it exists exactly when the
+    write does, whether or not the broker was reachable at that moment (``tenant/outbox.py``).
+
+    One table in ``public`` for every convention and the platform: the periodic drain finds
+    what is still owed in one indexed query, however many conventions there are.
+    """
+
+    # Null for the platform's own mail (queued on the public schema).
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    publish_after = models.DateTimeField(
+        help_text="When the drain publishes it (again) if it is still here."
+    )
+    attempts = models.PositiveIntegerField(default=0, help_text="Deliveries started.")
+    last_error = models.TextField(blank=True)
+    failed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Given up after too many attempts; retried by hand."
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["publish_after"],
+                condition=Q(failed_at__isnull=True),
+                name="tenant_outbox_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name}{tuple(self.args)}"

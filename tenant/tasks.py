@@ -3,6 +3,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
+from django.db import InterfaceError, OperationalError
 
 logger = logging.getLogger(__name__)
 
@@ -11,16 +12,34 @@ def queue_after_commit(task_name: str, *args: object) -> None:
     """Queue the Celery task ``task_name`` with ``args`` (ids and strings, never model
     instances) once the current transaction commits, in the schema being served; nothing is
     queued for a transaction that rolls back. Every task an app queues from a write goes
-    through here, so what happens when the broker is unreachable is decided in one place."""
-    from celery import current_app
-    from django.db import transaction
-    from django.utils.module_loading import autodiscover_modules
+    through here: it is recorded in the writer's transaction (the outbox, tenant/outbox.py), so
+    it is delivered even when the broker is unreachable at that moment, and run once."""
+    from tenant.outbox import outbox_add
 
-    def send() -> None:
-        autodiscover_modules("tasks")  # a no-op once the apps' task modules are imported
-        current_app.tasks[task_name].apply_async(args=args)
+    outbox_add(task_name=task_name, args=args)
 
-    transaction.on_commit(send)
+
+@shared_task(
+    name="tenant.deliver",
+    # The database blinked while starting or finishing it: try again soon, through the broker.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=6,
+)
+def deliver(message_id: int) -> bool:
+    """Run the task an outbox message names, unless it already ran. Returns whether it ran."""
+    from tenant.outbox import outbox_deliver
+
+    return outbox_deliver(message_id=message_id)
+
+
+@shared_task(name="tenant.drain_outbox")
+def drain_outbox() -> int:
+    """Publish again what is still owed (beat, every OUTBOX_DRAIN_SECONDS). Returns how many."""
+    from tenant.outbox import outbox_drain
+
+    return outbox_drain()
 
 
 @shared_task(

@@ -102,7 +102,10 @@ def test_task_runs_in_the_schema_it_was_queued_from(celery_worker, committed):
     try:
         with tenant_context(alpha):
             sent = generate_event_properties.apply_async(
-                args=[same_id], queue=celery_worker.queue, connection=celery_worker.broker
+                args=[same_id],
+                queue=celery_worker.queue,
+                connection=celery_worker.broker,
+                ignore_result=False,  # the product's tasks keep none
             )
 
         # Not inside a task: eager tasks run from the concurrency tests' threads can leave Celery's
@@ -183,6 +186,7 @@ def test_periodic_fan_out_reaches_every_tenant_when_one_tenants_task_fails(
                 args=["register.release_expired_holds"],
                 queue=celery_worker.queue,
                 connection=celery_worker.broker,
+                ignore_result=False,  # the product's tasks keep none
             )
         with allow_join_result():
             queued = AsyncResult(sent.id, backend=celery_worker.results).get(timeout=30)

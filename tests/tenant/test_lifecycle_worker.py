@@ -26,7 +26,10 @@ def test_task_queued_in_an_archived_tenant_cannot_write(celery_worker, committed
     try:
         with tenant_context(alpha):
             archived = generate_event_properties.apply_async(
-                args=[event.pk], queue=celery_worker.queue, connection=celery_worker.broker
+                args=[event.pk],
+                queue=celery_worker.queue,
+                connection=celery_worker.broker,
+                ignore_result=False,  # the product's tasks keep none
             )
         with allow_join_result(), pytest.raises(Exception, match="read-only transaction"):
             AsyncResult(archived.id, backend=celery_worker.results).get(timeout=30)
@@ -36,7 +39,10 @@ def test_task_queued_in_an_archived_tenant_cannot_write(celery_worker, committed
         Tenant.objects.filter(pk=alpha.pk).update(state=Tenant.State.ACTIVE)
         with tenant_context(alpha):
             active = generate_event_properties.apply_async(
-                args=[event.pk], queue=celery_worker.queue, connection=celery_worker.broker
+                args=[event.pk],
+                queue=celery_worker.queue,
+                connection=celery_worker.broker,
+                ignore_result=False,  # the product's tasks keep none
             )
         with allow_join_result():
             outcome = AsyncResult(active.id, backend=celery_worker.results).get(timeout=30)

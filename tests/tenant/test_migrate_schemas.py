@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.operations import CreateModel
+from django.db.migrations.operations import AddField, CreateModel
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
@@ -27,19 +28,50 @@ from tests.processes import ROOT, child_env, http_get, wait_for
 SCRATCH = ["mig_one", "mig_three", "mig_two"]  # also the order migrate_schemas takes them in
 
 
-def _latest_register_migration() -> tuple[str, str, str]:
-    """register's newest migration, the one before it, and a table the newest creates: the
-    tests unapply, delete or block that migration, whatever it is today."""
+@dataclass(frozen=True)
+class Blocker:
+    """What stands in the way of a migration's first table or column, put there by hand."""
+
+    table: str
+    column: str | None
+
+    def block(self, schema: str) -> str:
+        if self.column is None:
+            return f"CREATE TABLE {schema}.{self.table} (id integer)"
+        return f"ALTER TABLE {schema}.{self.table} ADD COLUMN {self.column} integer"
+
+    def unblock(self, schema: str) -> str:
+        if self.column is None:
+            return f"DROP TABLE {schema}.{self.table}"
+        return f"ALTER TABLE {schema}.{self.table} DROP COLUMN {self.column}"
+
+    @property
+    def error(self) -> str:
+        if self.column is None:
+            return f'relation "{self.table}" already exists'
+        return f'column "{self.column}" of relation "{self.table}" already exists'
+
+
+def _latest_register_migration() -> tuple[str, str, Blocker]:
+    """register's newest migration, the one before it, and what blocks the first table or
+    column the newest creates: the tests unapply, delete or block that migration, whatever it
+    is today."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     (leaf,) = loader.graph.leaf_nodes("register")
     (previous,) = [p for p in loader.graph.node_map[leaf].parents if p.key[0] == "register"]
     creates = next(
-        op for op in loader.get_migration(*leaf).operations if isinstance(op, CreateModel)
+        op
+        for op in loader.get_migration(*leaf).operations
+        if isinstance(op, CreateModel | AddField)
     )
-    return leaf[1], previous.key[1], f"register_{creates.name.lower()}"
+    if isinstance(creates, CreateModel):
+        blocker = Blocker(f"register_{creates.name.lower()}", None)
+    else:
+        blocker = Blocker(f"register_{creates.model_name.lower()}", creates.name)
+    return leaf[1], previous.key[1], blocker
 
 
-LATEST, PREVIOUS, LATEST_TABLE = _latest_register_migration()
+LATEST, PREVIOUS, LATEST_BLOCKER = _latest_register_migration()
 LATEST_KEY = f"register.{LATEST}"
 
 
@@ -98,8 +130,8 @@ def test_at_head_detection_costs_the_same_queries_for_two_or_many_schemas(tenant
 
 def test_a_failing_schema_does_not_stop_the_others_and_a_rerun_resumes(scratch):
     _unapply_latest(scratch)
-    # mig_two cannot take the migration: the table it creates is in the way.
-    _execute(f"CREATE TABLE mig_two.{LATEST_TABLE} (id integer)")
+    # mig_two cannot take the migration: the table (or column) it creates is in the way.
+    _execute(LATEST_BLOCKER.block("mig_two"))
 
     failed_run = subprocess.run(
         [sys.executable, "manage.py", "migrate_schemas", "--tenant", "--workers", "2"],
@@ -115,14 +147,13 @@ def test_a_failing_schema_does_not_stop_the_others_and_a_rerun_resumes(scratch):
     assert any(" mig_one: migrated (" in line for line in lines)
     assert any(" mig_three: migrated (" in line for line in lines)
     assert any(
-        f'mig_two: FAILED ProgrammingError: relation "{LATEST_TABLE}" already exists' in line
-        for line in lines
+        f"mig_two: FAILED ProgrammingError: {LATEST_BLOCKER.error}" in line for line in lines
     )
     assert "Migrated 2, skipped at head 3, failed 1 in" in failed_run.stdout
     assert "1 schema(s) failed to migrate" in failed_run.stderr
     assert _pending(scratch) == {"mig_one": [], "mig_three": [], "mig_two": [LATEST_KEY]}
 
-    _execute(f"DROP TABLE mig_two.{LATEST_TABLE}")
+    _execute(LATEST_BLOCKER.unblock("mig_two"))
     resumed = _migrate(tenant=True)
 
     assert "Migrated 1, skipped at head 5, failed 0 in" in resumed
@@ -138,13 +169,13 @@ def test_staged_rollout_by_schemas_then_a_canary_that_stops_the_rest(scratch):
     assert "Migrated 1, skipped at head 0, failed 0" in only_one
     assert _pending(scratch) == {"mig_one": [], "mig_three": [LATEST_KEY], "mig_two": [LATEST_KEY]}
 
-    _execute(f"CREATE TABLE mig_three.{LATEST_TABLE} (id integer)")
+    _execute(LATEST_BLOCKER.block("mig_three"))
     with pytest.raises(CommandError, match="1 schema.s. failed to migrate and 1 were not run"):
         _migrate(tenant=True, canary=1)
 
     assert _pending(scratch) == {"mig_one": [], "mig_three": [LATEST_KEY], "mig_two": [LATEST_KEY]}
 
-    _execute(f"DROP TABLE mig_three.{LATEST_TABLE}")
+    _execute(LATEST_BLOCKER.unblock("mig_three"))
     rollout = _migrate(tenant=True, canary=1)
 
     assert "Migrated 2, skipped at head 4, failed 0" in rollout
