@@ -138,12 +138,12 @@ def seed(demo: DemoConvention) -> None:
         )
     colour = branding.brand_colour
     if not branding.logo:
-        branding.logo = ContentFile(  # type: ignore[assignment]
+        branding.logo = ContentFile(
             demo_images.logo_png(colour=colour, motif=site.motif), name="logo.png"
         )
         changed = True
     if not branding.banner:
-        branding.banner = ContentFile(  # type: ignore[assignment]
+        branding.banner = ContentFile(
             demo_images.banner_png(
                 colour=colour, motif=site.motif, name=demo.name, tagline=site.tagline
             ),
@@ -152,7 +152,7 @@ def seed(demo: DemoConvention) -> None:
         branding.banner_alt = branding.banner_alt or site.banner_alt
         changed = True
     if not branding.favicon:
-        branding.favicon = ContentFile(  # type: ignore[assignment]
+        branding.favicon = ContentFile(
             demo_images.favicon_png(colour=colour, motif=site.motif), name="favicon.png"
         )
         changed = True

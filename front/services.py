@@ -90,7 +90,7 @@ def _make_renditions(branding: SiteBranding, written: list[Path]) -> None:
         _store(branding.social_image, social, written)
         branding.banner_width, branding.banner_height = banner.width, banner.height
     elif not branding.banner:
-        branding.social_image = ""  # type: ignore[assignment]
+        branding.social_image = ""
         branding.banner_width = branding.banner_height = 0
 
     if images.is_new_upload(branding.favicon):
@@ -100,4 +100,4 @@ def _make_renditions(branding: SiteBranding, written: list[Path]) -> None:
         _store(branding.favicon, favicon, written)
         _store(branding.touch_icon, touch_icon, written)
     elif not branding.favicon:
-        branding.touch_icon = ""  # type: ignore[assignment]
+        branding.touch_icon = ""
