@@ -13,11 +13,12 @@ from django.test import override_settings
 from django_tenants.utils import schema_context, tenant_context
 
 from event.selectors import active_event
+from midsummer.management.commands.seed_demo import DEMO_PASSWORD
 from register.models import BadgeLevel
 from register.services import order_mark_paid, order_place
 from tenant.lifecycle import tenant_delete
 from tenant.models import Tenant, User
-from tests.browser.test_attendee_journey import _axe
+from tests.browser.axe import assert_axe_clean
 from tests.factories.register import attendee
 
 pytestmark = pytest.mark.server
@@ -27,7 +28,6 @@ DEMO = {
     "furrydelphia": ("Furrydelphia 2027", 4, 5),
     "uproar": ("Uproar Winter 2027", 3, 4),
 }
-PASSWORD = "midsummer-demo"  # seed_demo's, printed by it  # noqa: S105
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 PAGES = (
     ("home", "/"),
@@ -88,7 +88,7 @@ def test_demo_conventions_look_like_conventions_on_desktop_and_phone(
         )
         page.goto(f"{site}/accounts/login/")
         page.fill("#id_username", f"admin@{schema}.localhost")
-        page.fill("#id_password", PASSWORD)
+        page.fill("#id_password", DEMO_PASSWORD)
         page.locator("main").get_by_role("button", name="Log in").click()
         page.wait_for_url(f"{site}/**")
 
@@ -104,7 +104,7 @@ def test_demo_conventions_look_like_conventions_on_desktop_and_phone(
                 shot = artifacts / f"demo-{schema}-{name}-{width_name}.png"
                 page.screenshot(path=str(shot), full_page=True)
                 shots.append(shot)
-                _axe(page, axe_path, f"{schema} {name} ({width_name})")
+                assert_axe_clean(page, axe_path, f"{schema} {name} ({width_name})")
                 if width_name == "desktop":
                     _check_content(page, schema, name)
         context.close()
