@@ -12,6 +12,8 @@ from midsummer.contract import DemoConvention, TenantAppContract
 class Contract(TenantAppContract):
     urls = "front.urls"
     url_prefix = ""
+    # The convention's public contact address, shown in its footer: not a person's data.
+    not_personal_columns = frozenset({("front_sitebranding", "contact_email")})
 
     def listing_facts(self) -> dict[str, Any]:
         return {"description": site_branding().description}

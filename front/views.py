@@ -8,6 +8,7 @@ from event.selectors import active_event, event_days
 from front.rendering import markdown_to_safe_html
 from front.selectors import published_page, registration_status
 from midsummer.contract import home_cards
+from midsummer.formats import in_zone
 
 
 class HomeView(TemplateView):
@@ -21,8 +22,10 @@ class HomeView(TemplateView):
         context["event"] = event
         context["parts"] = home_cards(request=self.request)
         if event is not None:
+            now = timezone.now()
             context["days"] = list(event_days(event=event))
-            context["registration"] = registration_status(event=event, now=timezone.now())
+            context["today"] = in_zone(now, event.timezone).date()  # at the event
+            context["registration"] = registration_status(event=event, now=now)
         return context
 
 

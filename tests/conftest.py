@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from types import SimpleNamespace
 
@@ -48,6 +49,14 @@ def _eager_celery():
     """Tasks run in-process unless a test starts a real worker (see test_celery_worker)."""
     celery_app.conf.task_always_eager = True
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_media_root():
+    """The session's uploads (tests.settings points MEDIA_ROOT at a temporary directory)."""
+    yield
+    if os.environ.get("MIDSUMMER_TEST_MEDIA_ROOT") == settings.MEDIA_ROOT:
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 
 import pytest
@@ -17,12 +16,12 @@ from front.services import branding_save
 from register.models import BadgeLevel, Order, Registration
 from tenant.models import Membership, Tenant, User
 from tenant.roles import Role
+from tests.browser.axe import assert_axe_clean
 from tests.factories.tenant import PASSWORD
 
 pytestmark = pytest.mark.server
 
 START = timezone.localdate() + dt.timedelta(days=60)
-SERIOUS = {"serious", "critical"}
 
 
 @pytest.fixture
@@ -76,19 +75,6 @@ def two_conventions(committed):
             User.objects.filter(pk__in=[fan.pk, boss.pk]).delete()
 
 
-def _axe(page, axe_path, what: str) -> None:
-    # Evaluated, not added as a <script>: the pages' Content-Security-Policy allows no inline
-    # script, and this test checks that they break none of it.
-    page.evaluate(axe_path.read_text(encoding="utf-8"))
-    violations = page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-             .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                         nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
-    )
-    serious = [v for v in violations if v["impact"] in SERIOUS]
-    assert serious == [], f"axe on {what}: {json.dumps(serious, indent=1)}"
-
-
 def _fill_attendee(page, n: int, legal: str, badge: str) -> None:
     page.select_option(f"#id_attendee-{n}-level", label="Attendee — 55.00")
     page.fill(f"#id_attendee-{n}-legal_name", legal)
@@ -130,7 +116,7 @@ def test_attendee_registers_two_people_and_pays(
     nav = page.get_by_role("navigation", name="Main")
     assert nav.get_by_role("link", name="Code of conduct").count() == 1
     shot(page, "alpha-home")
-    _axe(page, axe_path, "tenant home")
+    assert_axe_clean(page, axe_path, "tenant home")
 
     page.get_by_role("link", name="Register now").click()
     page.fill("#id_username", "fan@example.org")
@@ -138,7 +124,7 @@ def test_attendee_registers_two_people_and_pays(
     page.get_by_role("button", name="Log in").click()
     page.goto(f"{alpha_url}/register/?people=2")
     assert page.locator("h1").inner_text() == "Register for Alpha Con"
-    _axe(page, axe_path, "registration form")
+    assert_axe_clean(page, axe_path, "registration form")
     _fill_attendee(page, 0, "Robin Fox", "Robin")
     _fill_attendee(page, 1, "Kit Fox", "Kit")
     page.get_by_label("Card (simulated — no real money)").check()
@@ -157,7 +143,7 @@ def test_attendee_registers_two_people_and_pays(
     assert badges.count() == 2
     assert page.locator("article.badge figure svg").count() == 2
     shot(page, "my-registrations")
-    _axe(page, axe_path, "my registrations")
+    assert_axe_clean(page, axe_path, "my registrations")
 
     # Same browser, the other convention's host: a session belongs to the host it was made on.
     page.goto(f"{beta_url}/")
@@ -183,7 +169,7 @@ def test_attendee_registers_two_people_and_pays(
     assert page.get_by_role("link", name="Alpha Con").get_attribute("href") == f"{alpha_url}/"
     assert page.get_by_role("link", name="Beta Fest").get_attribute("href") == f"{beta_url}/"
     shot(page, "platform-directory")
-    _axe(page, axe_path, "directory")
+    assert_axe_clean(page, axe_path, "directory")
 
     print("\nscreenshots:\n" + "\n".join(str(p) for p in shots))  # noqa: T201
     assert all(p.stat().st_size > 5_000 for p in shots)

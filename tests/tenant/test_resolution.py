@@ -128,11 +128,11 @@ def test_warm_request_costs_only_the_views_own_queries(
     connection.set_schema_to_public()
 
     # The active event, its days, the branding, the navigation's pages, the badge levels on
-    # sale and (none here) when sales open — whatever the number of days; no host lookup, no
-    # SET search_path.
-    with django_assert_num_queries(6) as captured:
+    # sale, (none here) when sales open and the canonical host of the social preview tags —
+    # whatever the number of days; no host lookup for routing, no SET search_path.
+    with django_assert_num_queries(7) as captured:
         response = client_a.get("/")
 
     assert response.status_code == 200
-    assert response.content.count(b"<li>Day ") == days
+    assert response.content.count(b'<li class="day"') == days
     assert not any("search_path" in query["sql"] for query in captured.captured_queries)
