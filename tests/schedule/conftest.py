@@ -11,7 +11,13 @@ from schedule.models import Slot
 from schedule.services import release_create
 from schedule.timing import at_local
 from tests.factories.event import EventFactory
-from tests.factories.schedule import RoomFactory, SpeakerFactory, SubmissionFactory, TrackFactory, on_panel
+from tests.factories.schedule import (
+    RoomFactory,
+    SpeakerFactory,
+    SubmissionFactory,
+    TrackFactory,
+    on_panel,
+)
 from tests.factories.tenant import PASSWORD, UserFactory
 
 FIRST_DAY = dt.date(2031, 7, 1)

@@ -42,7 +42,9 @@ def late_and_foreign(tenant_a):
     """A programme with a session crossing midnight and one with a non-ASCII title."""
     with tenant_context(tenant_a):
         p = make_programme(release=False)
-        late = SubmissionFactory(event=p.event, title="Mitternachts-Geheul: Ünïcödé 🐺 夜", duration=90)
+        late = SubmissionFactory(
+            event=p.event, title="Mitternachts-Geheul: Ünïcödé 🐺 夜", duration=90
+        )
         on_panel(late, SpeakerFactory(event=p.event, name="Zoë Łoś"))
         Slot.objects.create(submission=late, room=p.rooms[0], start=at(p.event, 1, "23:30"))
         release_create(event=p.event, by_id=None)
@@ -102,7 +104,11 @@ def test_non_ascii_titles_and_names_survive_every_export(client_a, late_and_fore
     xml_titles = [e.findtext("title") for e in _xml(client_a).findall("day/room/event")]
     json_text = json.dumps(_json(client_a), ensure_ascii=False)
     calendar = icalendar.Calendar.from_ical(client_a.get("/schedule/export/schedule.ics").content)
-    csv_rows = list(csv.reader(io.StringIO(client_a.get("/schedule/export/programme.csv").content.decode("utf-8-sig"))))
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(client_a.get("/schedule/export/programme.csv").content.decode("utf-8-sig"))
+        )
+    )
 
     assert title in xml_titles
     assert title in json_text and "Zoë Łoś" in json_text
@@ -114,7 +120,9 @@ def test_guids_and_ids_are_stable_across_releases(tenant_a, client_a):
     with tenant_context(tenant_a):
         p = make_programme()
     before = {e["id"]: e["guid"] for e in _events(_json(client_a))}
-    rooms_before = {r["name"]: r["guid"] for r in _json(client_a)["schedule"]["conference"]["rooms"]}
+    rooms_before = {
+        r["name"]: r["guid"] for r in _json(client_a)["schedule"]["conference"]["rooms"]
+    }
     with tenant_context(tenant_a):
         slot_place(
             event=p.event,
@@ -147,7 +155,9 @@ def test_ical_feed_parses_with_times_in_the_events_zone(client_a, programme):
     first = events[0]
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert len(events) == 3
-    assert first.decoded("dtstart") == dt.datetime(2031, 7, 1, 8, 0, tzinfo=first.decoded("dtstart").tzinfo)
+    assert first.decoded("dtstart") == dt.datetime(
+        2031, 7, 1, 8, 0, tzinfo=first.decoded("dtstart").tzinfo
+    )
     assert str(first.decoded("dtstart").tzinfo) == "America/New_York"
     assert first.decoded("dtend") - first.decoded("dtstart") == dt.timedelta(minutes=30)
     assert str(first["uid"]) == f"{programme.sessions[0].guid}@midsummer"
@@ -157,12 +167,20 @@ def test_ical_feed_parses_with_times_in_the_events_zone(client_a, programme):
 def test_track_feed_holds_only_that_track(tenant_a, client_a, programme):
     with tenant_context(tenant_a):
         other = SubmissionFactory(event=programme.event, title="Off track")
-        Slot.objects.create(submission=other, room=programme.rooms[1], start=at(programme.event, 2, "12:00"))
+        Slot.objects.create(
+            submission=other, room=programme.rooms[1], start=at(programme.event, 2, "12:00")
+        )
         release_create(event=programme.event, by_id=None)
 
-    calendar = icalendar.Calendar.from_ical(client_a.get("/schedule/export/track/community.ics").content)
+    calendar = icalendar.Calendar.from_ical(
+        client_a.get("/schedule/export/track/community.ics").content
+    )
 
-    assert sorted(str(e["summary"]) for e in calendar.walk("VEVENT")) == ["Panel 0", "Panel 1", "Panel 2"]
+    assert sorted(str(e["summary"]) for e in calendar.walk("VEVENT")) == [
+        "Panel 0",
+        "Panel 1",
+        "Panel 2",
+    ]
     assert client_a.get("/schedule/export/track/nope.ics").status_code == 404
 
 
@@ -171,15 +189,37 @@ def test_xcal_is_xml_with_one_vevent_per_session(client_a, programme):
 
     ns = {"x": "urn:ietf:params:xml:ns:icalendar-2.0"}
     starts = document.xpath("//x:vevent/x:properties/x:dtstart/x:date-time/text()", namespaces=ns)
-    assert starts == ["2031-07-01T08:00:00-04:00", "2031-07-01T08:00:00-04:00", "2031-07-01T08:30:00-04:00"]
+    assert starts == [
+        "2031-07-01T08:00:00-04:00",
+        "2031-07-01T08:00:00-04:00",
+        "2031-07-01T08:30:00-04:00",
+    ]
 
 
 def test_programme_csv_has_a_row_per_session_in_event_time(client_a, programme):
     text = client_a.get("/schedule/export/programme.csv").content.decode("utf-8-sig")
 
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["Day", "Date", "Start", "End", "Room", "Track", "Title", "Panelists", "Rating"]
-    assert rows[1][:7] == ["1", "2031-07-01", "08:00", "08:30", "Main Stage", "Community", "Panel 0"]
+    assert rows[0] == [
+        "Day",
+        "Date",
+        "Start",
+        "End",
+        "Room",
+        "Track",
+        "Title",
+        "Panelists",
+        "Rating",
+    ]
+    assert rows[1][:7] == [
+        "1",
+        "2031-07-01",
+        "08:00",
+        "08:30",
+        "Main Stage",
+        "Community",
+        "Panel 0",
+    ]
     assert len(rows) == 4
 
 
