@@ -68,6 +68,7 @@ def programme(tenant_a):
 
 def log_in(client, user=None):
     user = user or UserFactory()
+    client.logout()  # the log-in page sends a logged-in visitor away
     client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
     client.user = user
     return client
