@@ -47,7 +47,7 @@ class PanelistInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["speaker", "is_submitter", "status", "attendance_confirmed_at"]
-    readonly_fields = fields
+    readonly_fields = ["speaker", "is_submitter", "status", "attendance_confirmed_at"]
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -41,7 +41,7 @@ def forget_release(*, event_id: int) -> None:
 def cached(release_id: int, what: str, build: Callable[[], T]) -> T:
     """``build()``'s result for ``what`` in this release, computed once per release."""
     key = f"schedule:r{release_id}:{what}"
-    found = cache.get(key)
+    found: T | None = cache.get(key)
     if found is None:
         found = build()
         cache.set(key, found, TIMEOUT)

@@ -66,6 +66,12 @@ def _rooms_in_order(sessions: Iterable[ReleasedSession]) -> list[tuple[int, str,
     return [(r[2], r[1], r[3], r[4]) for r in sorted(rooms.values())]
 
 
+def _xml_bytes(root: ET.Element) -> bytes:
+    ET.indent(root)
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body
+
+
 # --- frab / c3voc XML ---------------------------------------------------------------------------
 def _text(parent: ET.Element, tag: str, value: str) -> ET.Element:
     element = ET.SubElement(parent, tag)
@@ -104,8 +110,7 @@ def schedule_xml(
             room_element = ET.SubElement(day_element, "room", name=room_name)
             for s in in_room:
                 _session_xml(room_element, s, event=event, acronym=acronym, site_url=site_url)
-    ET.indent(root)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
+    return _xml_bytes(root)
 
 
 def _session_xml(
@@ -270,7 +275,8 @@ def schedule_ical(
             entry.add("categories", [s.track_name])
         calendar.add_component(entry)
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    body: bytes = calendar.to_ical()
+    return body
 
 
 XCAL_NS = "urn:ietf:params:xml:ns:icalendar-2.0"
@@ -305,8 +311,7 @@ def schedule_xcal(
         )
         for tag, kind, value in values:
             ET.SubElement(ET.SubElement(props, q(tag)), q(kind)).text = value
-    ET.indent(root)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
+    return _xml_bytes(root)
 
 
 # --- CSV for the programme book -----------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -74,6 +74,14 @@ from schedule.services import (
 )
 from schedule.timing import programme_date, programme_days
 from tenant.current import current_site_url
+from tenant.models import User
+
+
+def _account(request: HttpRequest) -> User:
+    """The logged-in person (views that call this require a log-in)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
 
 
 def _event_or_404() -> Event:
@@ -210,7 +218,7 @@ class FavouriteToggleView(LoginRequiredMixin, View):
         session = released_session(release=_release_or_404(event), code=code)
         if session is None:
             raise Http404(_("No such session in the programme."))
-        favourite_toggle(account_id=request.user.pk, submission_id=session.submission_id)
+        favourite_toggle(account_id=_account(request).pk, submission_id=session.submission_id)
         return redirect("schedule:session", code=code)
 
 
@@ -295,7 +303,7 @@ class MyProgrammeView(LoginRequiredMixin, View):
                 release=release,
                 submission_ids=panel_submission_ids(event=event, account_id=request.user.pk),
             )
-        token = feed_key_ensure(account_id=request.user.pk)
+        token = feed_key_ensure(account_id=_account(request).pk)
         feeds = {
             name: current_site_url() + reverse(f"schedule:feed-{name}", kwargs={"token": token})
             for name in ("favourites", "panels")
@@ -313,7 +321,7 @@ class MyProgrammeView(LoginRequiredMixin, View):
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        feed_key_ensure(account_id=request.user.pk, renew=True)
+        feed_key_ensure(account_id=_account(request).pk, renew=True)
         messages.success(request, _("New feed links made; the old ones no longer work."))
         return redirect("schedule:mine")
 
@@ -432,7 +440,7 @@ class PersonalFeedView(View):
 class SubmitView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         event = _event_or_404()
-        form = SubmissionForm(event=event, initial={"public_name": request.user.full_name})
+        form = SubmissionForm(event=event, initial={"public_name": _account(request).full_name})
         return render(request, "schedule/submit.html", {"event": event, "form": form})
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -444,8 +452,8 @@ class SubmitView(LoginRequiredMixin, View):
         try:
             submission = submission_create(
                 event=event,
-                account_id=request.user.pk,
-                email=request.user.email,
+                account_id=_account(request).pk,
+                email=_account(request).email,
                 data=form.to_input(),
             )
         except ValidationError as error:
@@ -458,7 +466,7 @@ class SubmitView(LoginRequiredMixin, View):
 class MySubmissionsView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         event = _event_or_404()
-        submissions = submissions_of_account(event=event, account_id=request.user.pk)
+        submissions = submissions_of_account(event=event, account_id=_account(request).pk)
         return render(
             request, "schedule/submissions.html", {"event": event, "submissions": submissions}
         )
@@ -466,7 +474,7 @@ class MySubmissionsView(LoginRequiredMixin, View):
 
 class SubmissionView(LoginRequiredMixin, View):
     def _submission(self, request: HttpRequest, code: str) -> Submission:
-        submission = submission_of_account(code=code, account_id=request.user.pk)
+        submission = submission_of_account(code=code, account_id=_account(request).pk)
         if submission is None:
             raise Http404(_("No such submission of yours."))
         return submission
@@ -478,7 +486,7 @@ class SubmissionView(LoginRequiredMixin, View):
         context = {
             "event": submission.event,
             "submission": submission,
-            "me": panelist_of_account(submission=submission, account_id=request.user.pk),
+            "me": panelist_of_account(submission=submission, account_id=_account(request).pk),
             "errors": errors or [],
             "tz": submission.event.timezone,
         }
@@ -488,9 +496,9 @@ class SubmissionView(LoginRequiredMixin, View):
         submission = self._submission(request, code)
         try:
             if request.POST.get("action") == "withdraw":
-                submission_withdraw(submission=submission, account_id=request.user.pk)
+                submission_withdraw(submission=submission, account_id=_account(request).pk)
             else:
-                panelist_confirm_attendance(submission=submission, account_id=request.user.pk)
+                panelist_confirm_attendance(submission=submission, account_id=_account(request).pk)
         except ValidationError as error:
             return self.get(request, code, errors=error.messages, status=400)
         return redirect("schedule:submission", code=code)
@@ -508,7 +516,9 @@ class InvitationView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
         try:
             panelist = copanelist_respond(
-                token=token, account_id=request.user.pk, accept=request.POST.get("answer") == "yes"
+                token=token,
+                account_id=_account(request).pk,
+                accept=request.POST.get("answer") == "yes",
             )
         except ValidationError as error:
             raise Http404(" ".join(error.messages)) from error
@@ -530,7 +540,7 @@ class ManageView(PermissionRequiredMixin, View):
         event = _event_or_404()
         context = {
             "event": event,
-            "submissions": submissions_for_review(event=event, reviewer_id=request.user.pk),
+            "submissions": submissions_for_review(event=event, reviewer_id=_account(request).pk),
             "can_review": request.user.has_perm("schedule.review_submission"),
             "can_decide": request.user.has_perm("schedule.decide_submission"),
             "can_plan": request.user.has_perm("schedule.plan_schedule"),
@@ -560,7 +570,7 @@ class ReviewView(PermissionRequiredMixin, View):
                 raise ValidationError(form.errors.get_json_data())
             review_save(
                 submission=submission,
-                reviewer_id=request.user.pk,
+                reviewer_id=_account(request).pk,
                 score=form.cleaned_data["score"],
                 comment=form.cleaned_data["comment"],
             )

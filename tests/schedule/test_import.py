@@ -13,7 +13,10 @@ from tenant.roles import Role
 from tests.factories.tenant import UserFactory
 from tests.schedule.conftest import log_in, make_programme
 
-HEADER = "Session Title,Date,Time Start,Time End,Room/Location,Schedule Track (Optional),Presenters (Optional)\n"
+HEADER = (
+    "Session Title,Date,Time Start,Time End,Room/Location,"
+    "Schedule Track (Optional),Presenters (Optional)\n"
+)
 GOOD = (
     HEADER
     + "Opening Ceremony,2031-07-01,10:00,11:00,Main Stage,Community,Robin Fox <robin@example.org>\n"

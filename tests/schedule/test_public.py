@@ -11,7 +11,7 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from schedule.models import Favourite, Submission
-from schedule.services import release_create, submission_create, SubmissionInput
+from schedule.services import SubmissionInput, release_create, submission_create
 from tests.factories.schedule import SubmissionFactory
 from tests.schedule.conftest import at, log_in, make_programme
 
