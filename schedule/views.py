@@ -72,7 +72,7 @@ from schedule.services import (
     submission_withdraw,
     warning_accept,
 )
-from schedule.timing import programme_date, programme_days
+from schedule.timing import local, programme_date, programme_days
 from tenant.current import current_site_url
 from tenant.models import User
 
@@ -644,7 +644,7 @@ class PlanView(PermissionRequiredMixin, View):
             "grid": grid,
             "unplaced": unplaced_sessions(event=event),
             "warnings": wip_warnings(event=event),
-            "form": form or PlacementForm(event=event),
+            "form": form or PlacementForm(event=event, initial=_placement_initial(request, slots)),
             "pending": pending or [],
             "errors": errors or [],
             "tz": event.timezone,
@@ -683,6 +683,16 @@ class PlanView(PermissionRequiredMixin, View):
             return self.get(request, form=form, errors=_messages(error), status=400)
         day = programme_date(form.cleaned_data["start"], event)
         return redirect(reverse("schedule:manage-plan") + f"?day={day}")
+
+
+def _placement_initial(request: HttpRequest, slots: list[Any]) -> dict[str, Any]:
+    """A session picked on the grid: its room and time, to move it from there."""
+    picked = request.GET.get("session", "")
+    for slot in slots:
+        if str(slot.submission_id) == picked:
+            start = local(slot.start, slot.submission.event)
+            return {"room": slot.room_id, "start": start.strftime("%Y-%m-%dT%H:%M")}
+    return {}
 
 
 class ReleaseView(PermissionRequiredMixin, View):
