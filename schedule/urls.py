@@ -37,6 +37,9 @@ urlpatterns = [
     path("invitation/<str:token>/", views.InvitationView.as_view(), name="invitation"),
     # The programming team.
     path("manage/", views.ManageView.as_view(), name="manage"),
+    path(
+        "manage/submissions.csv", views.SubmissionsCsvView.as_view(), name="manage-submissions-csv"
+    ),
     path("manage/<str:code>/review/", views.ReviewView.as_view(), name="manage-review"),
     path("manage/<str:code>/decide/", views.DecideView.as_view(), name="manage-decide"),
     path("manage/plan/", views.PlanView.as_view(), name="manage-plan"),

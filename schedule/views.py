@@ -4,6 +4,7 @@ validates a form, calls a selector or one service, renders."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from typing import Any
@@ -549,6 +550,57 @@ class ManageView(PermissionRequiredMixin, View):
             "errors": errors or [],
         }
         return render(request, "schedule/manage/submissions.html", context, status=status)
+
+
+class SubmissionsCsvView(PermissionRequiredMixin, View):
+    """The submissions report: one row each with its status, scores and panelists."""
+
+    permission_required = "schedule.view_submission"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        event = _event_or_404()
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="submissions.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(SUBMISSIONS_CSV_COLUMNS)
+        for s in submissions_for_review(event=event, reviewer_id=_account(request).pk):
+            average = getattr(s, "average_score", None)  # annotated by the selector
+            writer.writerow(
+                [
+                    s.code,
+                    s.title,
+                    s.status,
+                    s.format,
+                    s.track.name if s.track else "",
+                    s.duration,
+                    f"{average:.2f}" if average is not None else "",
+                    getattr(s, "review_count", 0),
+                    "; ".join(p.speaker.name for p in s.panelists.all()),
+                    s.content_rating,
+                    "yes" if s.recording_ok else "no",
+                    s.expected_attendance,
+                    s.tech_needs,
+                ]
+            )
+        return response
+
+
+SUBMISSIONS_CSV_COLUMNS = [
+    "Code",
+    "Title",
+    "Status",
+    "Format",
+    "Track",
+    "Minutes",
+    "Average score",
+    "Reviews",
+    "Panelists",
+    "Rating",
+    "Recording",
+    "Expected attendance",
+    "Technical needs",
+]
 
 
 def _event_submission(event: Event, code: str) -> Submission:

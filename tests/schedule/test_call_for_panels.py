@@ -1,7 +1,9 @@
 """Submitting, co-panelists confirming, reviewers scoring, the lead deciding, releases mailing
 panelists their changes."""
 
+import csv
 import html
+import io
 import re
 
 import pytest
@@ -223,3 +225,31 @@ def test_earlier_versions_stay_readable(tenant_a, client_a):
 
     assert ("Panel 0" in first, "Renamed" in first) == (True, False)
     assert ("Panel 0" in second, "Renamed" in second) == (False, True)
+
+
+def test_the_submissions_report_downloads_as_csv_for_the_team_only(tenant_a, client_a, event):
+    with tenant_context(tenant_a):
+        submission = Submission.objects.create(
+            event=event, title="Ünïcödé T", description="", duration=45
+        )
+        Review.objects.create(submission=submission, reviewer_id=1, score=4)
+        Review.objects.create(submission=submission, reviewer_id=2, score=5)
+    log_in(client_a)
+    refused = client_a.get("/schedule/manage/submissions.csv")
+    log_in(client_a, _member(tenant_a, Role.SCHEDULE_REVIEWER))
+
+    response = client_a.get("/schedule/manage/submissions.csv")
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert refused.status_code == 403
+    assert rows[0][:8] == [
+        "Code",
+        "Title",
+        "Status",
+        "Format",
+        "Track",
+        "Minutes",
+        "Average score",
+        "Reviews",
+    ]
+    assert rows[1][1:8] == ["Ünïcödé T", "submitted", "panel", "", "45", "4.50", "2"]

@@ -121,3 +121,22 @@ def test_a_missing_column_is_named(lead):
         "Row 1: missing column(s): Time Start, Time End, Room/Location."
         in response.content.decode()
     )
+
+
+def test_the_command_imports_into_one_convention(tenant_a, tenant_b, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "schedule.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    with tenant_context(tenant_a):
+        make_programme(sessions=0, release=False)
+    out = io.StringIO()
+
+    call_command("tenant_command", "schedule__import", str(path), schema_name="alpha", stdout=out)
+
+    with tenant_context(tenant_a):
+        here = Slot.objects.count()
+    with tenant_context(tenant_b):
+        there = Slot.objects.count()
+    assert (here, there) == (2, 0)
+    assert "2 sessions imported" in out.getvalue()
