@@ -892,6 +892,10 @@ def build_rows(results: dict, args) -> list[Row]:
                 notes="ratio = speed-up (stock / ours); one run each",
             )
         )
+    if "schedule" in results:
+        from bench import schedule
+
+        rows += schedule.rows(results["schedule"])
     if results.get("rush"):
         runs = results["rush"]
         correct = all(
@@ -1015,7 +1019,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=["rush", "tenant-count"],
+        choices=["rush", "tenant-count", "schedule"],
         help="run only this scenario (after the setup it needs); the full run is the default",
     )
     parser.add_argument("--no-wrk", dest="wrk", action="store_false", default=None)
@@ -1102,6 +1106,44 @@ def _scenario_6(servers: dict[str, Server], args, results, phases) -> None:
     phases.mark("scenario 6: registration rush")
 
 
+def _scenario_7(servers: dict[str, Server], args, results, phases) -> None:
+    from django.db import connections
+
+    from bench import schedule
+
+    log(f"scenario 7: the programme of {schedule.SESSIONS} sessions and schedule.json (cached)")
+    programme_path = schedule.prepare(PAGE_SCHEMA)
+    connections.close_all()
+    server = servers["ours"]
+
+    def load(path: str) -> dict:
+        if args.wrk:
+            return run_wrk(
+                port=server.port,
+                host=PAGE_HOST,
+                path=path,
+                connections=args.connections,
+                seconds=args.seconds,
+            )
+        return python_load(
+            server,
+            connections=args.connections,
+            seconds=args.seconds,
+            max_requests=100_000,
+            path=path,
+        )
+
+    results["schedule"] = schedule.scenario(
+        page_path=PAGE_PATH,
+        programme_path=programme_path,
+        load=load,
+        get=lambda path: server.get(PAGE_HOST, path),
+        repeats=args.repeats,
+        log=log,
+    )
+    phases.mark("scenario 7: programme")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
@@ -1149,11 +1191,14 @@ def main(argv: list[str] | None = None) -> int:
             f"scenarios 1+3: page load, {tool}, {args.connections} connections, "
             f"{args.repeats}×{args.seconds:g} s each, gunicorn {args.workers} workers"
         )
-        for stack in ("ours",) if args.only == "rush" else ("plain", "ours", "stock"):
+        only_ours = args.only in ("rush", "schedule")
+        for stack in ("ours",) if only_ours else ("plain", "ours", "stock"):
             servers[stack] = Server(stack, env, logs, workers=args.workers)
-        if args.only != "rush":
+        if args.only is None or args.only == "tenant-count":
             _scenarios_1_to_5(servers, env, logs, args, results, phases)
-        if args.only != "tenant-count":
+        if args.only is None or args.only == "schedule":
+            _scenario_7(servers, args, results, phases)
+        if args.only is None or args.only == "rush":
             _scenario_6(servers, args, results, phases)
     except Exception:  # report what was measured before the failure, then fail
         failure = traceback.format_exc()

@@ -77,6 +77,7 @@ TENANT_APPS = [
     "django.contrib.admin",
     "event",
     "register",
+    "schedule",
     "front",
     # Audit trail: each audited model's history table lives next to it, in the tenant's schema.
     "simple_history",

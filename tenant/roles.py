@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     STAFF_LEAD = "staff_lead", "Staff lead"
     VENDOR_LEAD = "vendor_lead", "Vendor lead"
     SCHEDULE_LEAD = "schedule_lead", "Schedule lead"
+    SCHEDULE_REVIEWER = "schedule_reviewer", "Schedule reviewer"
     SHOP_LEAD = "shop_lead", "Shop lead"
     KIOSK_OPERATOR = "kiosk_operator", "Kiosk operator"
 
@@ -35,6 +36,12 @@ ROLE_GRANTS: dict[str, tuple[str, ...]] = {
     Role.STAFF_LEAD: ("staff.*", SEE_THE_EVENT),
     Role.VENDOR_LEAD: ("vendors.*", SEE_THE_EVENT),
     Role.SCHEDULE_LEAD: ("schedule.*", SEE_THE_EVENT),
+    # Reads and scores panel submissions; decides, plans and releases nothing.
+    Role.SCHEDULE_REVIEWER: (
+        "schedule.view_submission",
+        "schedule.review_submission",
+        SEE_THE_EVENT,
+    ),
     Role.SHOP_LEAD: ("shop.*", SEE_THE_EVENT),
     Role.KIOSK_OPERATOR: ("kiosk.*", "register.view_*", SEE_THE_EVENT),
 }

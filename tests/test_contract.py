@@ -32,7 +32,13 @@ def _logged_in(client, account):
 
 
 def test_contracts_are_found_in_the_order_of_the_tenant_apps():
-    assert [c.label for c in contracts()] == ["event", "register", "front", "sample_app"]
+    assert [c.label for c in contracts()] == [
+        "event",
+        "register",
+        "schedule",
+        "front",
+        "sample_app",
+    ]
 
 
 def test_my_data_includes_a_new_apps_part_and_nothing_from_another_tenant(
