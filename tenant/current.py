@@ -99,13 +99,11 @@ def current_tenant_is_sandbox() -> bool:
 def current_site_url() -> str:
     """The canonical address of the site being served (the convention's primary host, or the
     platform's): links in mails are built from it, never from the request's host."""
-    from tenant.models import Tenant
-    from tenant.selectors import tenant_site_url
+    from tenant.routing import resolver
+    from tenant.selectors import site_url_for
 
-    tenant = current_tenant()
-    if tenant is None:
-        tenant = Tenant.objects.filter(schema_name=current_schema()).first()
-    return tenant_site_url(tenant=tenant) if tenant is not None else ""
+    host = resolver.canonical_host(current_schema())
+    return site_url_for(host=host) if host else ""
 
 
 def site_link(path: str) -> str:

@@ -96,6 +96,7 @@ class HostResolver:
     def __init__(self) -> None:
         self._routes: dict[str, Tenant] = {}
         self._behind: dict[str, bool] = {}
+        self._canonical: dict[str, str] = {}
         self._code_migrations: tuple | None = None
         self._generation = 0
         self._lock = threading.Lock()
@@ -119,6 +120,24 @@ class HostResolver:
                     self._routes[host] = tenant
         return copy.copy(tenant)
 
+    def canonical_host(self, schema: str) -> str | None:
+        """The host ``schema``'s site is known by (cached like routes: every page's social
+        tags and every mailed link ask for it)."""
+        self._ensure_listener()
+        host = self._canonical.get(schema)
+        if host is None:
+            from tenant.selectors import canonical_host
+
+            generation = self._generation
+            with schema_context(get_public_schema_name()):
+                host = canonical_host(schema=schema)
+            if host is None:
+                return None
+            with self._lock:
+                if self._listening.is_set() and generation == self._generation:
+                    self._canonical[schema] = host
+        return host
+
     def schema_is_behind(self, schema: str) -> bool:
         """Whether ``schema`` lacks a tenant migration the code has (cached like routes)."""
         self._ensure_listener()
@@ -140,6 +159,7 @@ class HostResolver:
             self._generation += 1
             self._routes = {}
             self._behind = {}
+            self._canonical = {}
 
     def invalidate_schema(self, schema: str) -> None:
         """Forget whether ``schema`` is behind (its migrations changed); routes stay."""
@@ -163,6 +183,7 @@ class HostResolver:
                 return
             # A forked child (gunicorn worker) inherits the parent's cache but not its thread.
             self._routes = {}
+            self._canonical = {}
             self._generation += 1
             self._listening.clear()
             self._stopping.clear()

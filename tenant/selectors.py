@@ -33,11 +33,22 @@ def site_url_for(*, host: str) -> str:
     return f"{scheme}://{host}{suffix}"
 
 
+def canonical_host(*, schema: str) -> str | None:
+    """The host a tenant's site is known by: its primary platform Domain (the first by name
+    when none is marked primary)."""
+    return (
+        Domain.objects.filter(tenant__schema_name=schema)
+        .order_by("-is_primary", "domain")
+        .values_list("domain", flat=True)
+        .first()
+    )
+
+
 def tenant_site_url(*, tenant: Tenant) -> str:
     """The canonical address of a tenant's site (its primary platform host, see
     ``site_url_for``). Every link in a mail is built from it, never from a request's host."""
-    domain = Domain.objects.filter(tenant=tenant).order_by("-is_primary", "domain").first()
-    return site_url_for(host=domain.domain) if domain else ""
+    host = canonical_host(schema=tenant.schema_name)
+    return site_url_for(host=host) if host else ""
 
 
 def existing_schemas(*, schemas: list[str]) -> set[str]:

@@ -172,3 +172,17 @@ def celery_worker(django_db_setup, redis_url, tmp_path):
     finally:
         celery_app.conf.task_always_eager = True
         stop(process)
+
+
+@pytest.fixture
+def warm_routes():
+    """A function that makes a client's host resolve from the route cache (no queries): the
+    listener connected, the route and the site's canonical host cached. Query-count tests
+    call it first, so that they count the page's queries only."""
+    from tests.processes import wait_for
+
+    def warm(client: Client) -> None:
+        wait_for(lambda: client.get("/") and resolver.is_listening, timeout=10, what="routes")
+        client.get("/")
+
+    return warm

@@ -135,11 +135,11 @@ def test_cache_entries_belong_to_their_tenant(tenant_a, tenant_b, client_a, clie
 # --- queries ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("sessions", [1, 3, 500])
 def test_the_grid_costs_the_same_queries_for_1_3_and_500_sessions(
-    tenant_a, client_a, django_assert_num_queries, sessions
+    tenant_a, client_a, django_assert_num_queries, warm_routes, sessions
 ):
     with tenant_context(tenant_a):
         make_programme(sessions=sessions, rooms=5)
-    client_a.get("/")  # the tenant's routes and site, warmed
+    warm_routes(client_a)
     cache.clear()
 
     # The active event, the latest release's id, the release, its sessions twice (the filtered
