@@ -1,15 +1,28 @@
-"""Login throttling (django-axes) keyed on the account, not on the host.
+"""Throttling: who a client is, and login throttling (django-axes) keyed on the account.
 
 Failed attempts are stored in the public schema, so guesses against one account spread over
 many conventions' hosts add up to one count; case and spaces in the email do not start a new
 count either.
+
+Every throttle that counts per client address (log-ins, discount-code guesses, …) asks
+``client_ip``: behind ``TRUSTED_PROXY_COUNT`` reverse proxies the address comes from
+``X-Forwarded-For`` exactly as axes reads it, so buyers behind one proxy do not share one count.
 """
 
 import math
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address as the login throttle sees it: axes' resolution (django-ipware
+    with ``AXES_IPWARE_PROXY_COUNT``, from ``TRUSTED_PROXY_COUNT``). When a forwarded chain
+    does not have the expected shape, the connecting address (the proxy's) is used: a count
+    shared too widely errs on the side of throttling, never of letting guesses through."""
+    return get_client_ip_address(request) or request.META.get("REMOTE_ADDR", "")
 
 
 def axes_username(request: HttpRequest | None, credentials: dict | None) -> str:
