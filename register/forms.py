@@ -128,7 +128,7 @@ class AttendeeForm(PersonForm):
 class CheckoutForm(forms.Form):
     discount_code = forms.CharField(label=_("Discount code"), max_length=40, required=False)
     provider = forms.ChoiceField(label=_("Payment"), widget=forms.RadioSelect)
-    submission = forms.CharField(widget=forms.HiddenInput)
+    submission = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)

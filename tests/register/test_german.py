@@ -21,7 +21,7 @@ from register.services import (
     order_mark_paid,
     order_place,
     order_refund,
-    registration_settings,
+    registration_settings_update,
     waitlist_join,
 )
 from tests.catalogs import ROOT, po_entries
@@ -47,9 +47,7 @@ def paid_badge(tenant_a, settings):
     with tenant_context(tenant_a):
         event = EventFactory(is_active=True, start_date=dt.date(2031, 7, 1))
         event_generate_properties(event=event)
-        reg_settings = registration_settings(event=event)
-        reg_settings.transfers_allowed = True
-        reg_settings.save(update_fields=["transfers_allowed"])
+        registration_settings_update(event=event, transfers_allowed=True)
         basic = BadgeLevelFactory(event=event, name="Attendee", price=Decimal("60.00"))
         BadgeLevelFactory(event=event, name="Sponsor", price=Decimal("150.00"))
         day = BadgeLevelFactory(event=event, name="Day", price=Decimal("30.00"), capacity=1)

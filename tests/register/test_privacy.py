@@ -106,7 +106,7 @@ def _aggregates(event):
         .annotate(n=Count("pk"), revenue=Sum(F("price") - F("discount")))
         .order_by("level__name", "order__status")
     )
-    totals = report_totals(event=event, minor_cutoff=minor_cutoff_for(event))
+    totals = report_totals(event=event)
     return by_level, registration_timeline(event=event), totals
 
 

@@ -15,7 +15,7 @@ from register.services import (
     order_mark_paid,
     order_place,
     order_set_provider_reference,
-    registration_settings,
+    registration_settings_update,
     registration_upgrade,
 )
 from tests.factories.event import EventFactory
@@ -29,9 +29,7 @@ REFUNDS_URL = "https://api.stripe.com/v1/refunds"
 def paid(tenant_a):
     with tenant_context(tenant_a):
         event = EventFactory(is_active=True, start_date=dt.date(2031, 7, 1))
-        settings = registration_settings(event=event)
-        settings.self_cancel_until = dt.date(2031, 6, 1)
-        settings.save(update_fields=["self_cancel_until"])
+        registration_settings_update(event=event, self_cancel_until=dt.date(2031, 6, 1))
         level = BadgeLevelFactory(event=event, price=Decimal("60.00"), capacity=1)
         buyer = UserFactory()
         order = order_place(
@@ -68,9 +66,7 @@ def test_attendee_cancels_within_the_window_refunded_and_the_place_is_free_again
 def test_after_the_window_cancelling_answers_400_and_changes_nothing(paid, client_a, tenant_a):
     order, _, buyer = paid
     with tenant_context(tenant_a):
-        settings = registration_settings(event=order.event)
-        settings.self_cancel_until = dt.date(2020, 1, 1)
-        settings.save(update_fields=["self_cancel_until"])
+        registration_settings_update(event=order.event, self_cancel_until=dt.date(2020, 1, 1))
     _log_in(client_a, buyer)
 
     page = client_a.get(f"/register/orders/{order.reference}/")
@@ -150,9 +146,7 @@ def test_a_stripe_order_is_refunded_through_stripe(tenant_a, settings):
     responses.post(REFUNDS_URL, json={"id": "re_1", "object": "refund", "status": "succeeded"})
     with tenant_context(tenant_a):
         event = EventFactory(start_date=dt.date(2031, 7, 1))
-        cancel_settings = registration_settings(event=event)
-        cancel_settings.self_cancel_until = dt.date(2031, 6, 1)
-        cancel_settings.save(update_fields=["self_cancel_until"])
+        registration_settings_update(event=event, self_cancel_until=dt.date(2031, 6, 1))
         level = BadgeLevelFactory(event=event, price=Decimal("60.00"))
         buyer = UserFactory()
         order = order_place(
@@ -172,9 +166,7 @@ def test_a_stripe_order_is_refunded_through_stripe(tenant_a, settings):
 def test_an_unpaid_order_is_simply_cancelled(tenant_a):
     with tenant_context(tenant_a):
         event = EventFactory(start_date=dt.date(2031, 7, 1))
-        cancel_settings = registration_settings(event=event)
-        cancel_settings.self_cancel_until = dt.date(2031, 6, 1)
-        cancel_settings.save(update_fields=["self_cancel_until"])
+        registration_settings_update(event=event, self_cancel_until=dt.date(2031, 6, 1))
         level = BadgeLevelFactory(event=event)
         buyer = UserFactory()
         order = order_place(

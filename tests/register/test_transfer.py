@@ -13,7 +13,12 @@ from django_tenants.utils import tenant_context
 from event.services import event_generate_properties
 from register.models import BadgeLevel, BanEntry, Registration
 from register.selectors import registration_by_checkin_token
-from register.services import order_mark_paid, order_place, registration_settings
+from register.services import (
+    ban_entry_save,
+    order_mark_paid,
+    order_place,
+    registration_settings_update,
+)
 from tests.conftest import TENANT_HOSTS
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory, attendee
@@ -40,9 +45,7 @@ def badge(tenant_a):
     with tenant_context(tenant_a):
         event = EventFactory(is_active=True, start_date=dt.date(2031, 7, 1))
         event_generate_properties(event=event)
-        settings = registration_settings(event=event)
-        settings.transfers_allowed = True
-        settings.save(update_fields=["transfers_allowed"])
+        registration_settings_update(event=event, transfers_allowed=True)
         level = BadgeLevelFactory(
             event=event, price=Decimal("60.00"), age_rule=BadgeLevel.AgeRule.ADULTS_ONLY
         )
@@ -127,7 +130,7 @@ def test_age_rule_applies_again_to_the_recipient(offered, tenant_a):
 def test_ban_list_applies_again_to_the_recipient(offered, tenant_a):
     registration, _, _, link, _ = offered
     with tenant_context(tenant_a):
-        BanEntry.objects.create(name="Otter Sam", birthdate=dt.date(1992, 3, 4))
+        ban_entry_save(entry=BanEntry(name="Otter Sam", birthdate=dt.date(1992, 3, 4)))
     client = _logged_in(TENANT_HOSTS["alpha"], UserFactory())
 
     response = client.post(link, RECIPIENT | {"legal_name": "SAM ÖTTER"})
@@ -159,9 +162,7 @@ def test_a_guessed_link_is_not_found(offered):
 def test_transfers_closed_by_the_organizer_answer_400(badge, tenant_a):
     registration, buyer = badge
     with tenant_context(tenant_a):
-        settings = registration_settings(event=registration.event)
-        settings.transfer_until = dt.date(2020, 1, 1)
-        settings.save(update_fields=["transfer_until"])
+        registration_settings_update(event=registration.event, transfer_until=dt.date(2020, 1, 1))
     seller = _logged_in(TENANT_HOSTS["alpha"], buyer)
 
     response = seller.post(
@@ -207,9 +208,9 @@ def test_the_buyer_cannot_cancel_a_badge_someone_else_now_holds(offered, tenant_
 
     registration, buyer, _, link, _ = offered
     with tenant_context(tenant_a):
-        settings = registration_settings(event=registration.event)
-        settings.self_cancel_until = dt.date(2031, 6, 1)
-        settings.save(update_fields=["self_cancel_until"])
+        registration_settings_update(
+            event=registration.event, self_cancel_until=dt.date(2031, 6, 1)
+        )
     _logged_in(TENANT_HOSTS["alpha"], UserFactory()).post(link, RECIPIENT)
 
     with tenant_context(tenant_a), pytest.raises(ValidationError, match="belongs to someone"):
