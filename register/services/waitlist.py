@@ -21,7 +21,7 @@ from register.selectors import places_left, places_taken, secret_hash, waitlist_
 from register.services.capacity import lock_levels
 from register.services.inputs import AttendeeInput
 from register.services.purchase import order_place
-from tenant.current import site_link
+from tenant.current import current_site_url
 from tenant.tasks import queue_after_commit
 
 OFFER_FOR_ANOTHER_ACCOUNT = gettext_lazy(
@@ -66,7 +66,8 @@ def waitlist_process(*, now: dt.datetime | None = None) -> int:
 
     A constant number of statements, whatever the number of levels: the levels with people
     waiting are locked together, their places counted together, and the people offered a place
-    are chosen and updated in one statement each."""
+    are chosen and updated in one statement each; the site's address for their links is looked
+    up once."""
     now = now or timezone.now()
     WaitlistEntry.objects.filter(
         status=WaitlistEntry.Status.OFFERED, offer_expires_at__lte=now
@@ -94,6 +95,7 @@ def waitlist_process(*, now: dt.datetime | None = None) -> int:
     if not offered:
         return 0
     hours = _offer_hours(levels, {entry.level_id for entry in offered})
+    site = current_site_url()  # site_link's host, looked up once for all the links
     links = {}
     for entry in offered:
         token = secrets.token_urlsafe(32)
@@ -101,7 +103,7 @@ def waitlist_process(*, now: dt.datetime | None = None) -> int:
         entry.offer_token_hash = secret_hash(token)
         entry.offered_at = now
         entry.offer_expires_at = now + dt.timedelta(hours=hours[entry.level_id])
-        links[entry.pk] = site_link(reverse("register:waitlist-offer", kwargs={"token": token}))
+        links[entry.pk] = site + reverse("register:waitlist-offer", kwargs={"token": token})
     WaitlistEntry.objects.bulk_update(
         offered, ["status", "offer_token_hash", "offered_at", "offer_expires_at"]
     )
