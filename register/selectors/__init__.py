@@ -71,6 +71,7 @@ from register.selectors.reports import (
 from register.selectors.settings import (
     badge_name_edit_deadline,
     registration_settings,
+    registration_settings_of,
     self_cancel_deadline,
     transfer_deadline,
 )
@@ -113,6 +114,7 @@ __all__ = [
     "registration_export_rows",
     "registration_of_account",
     "registration_settings",
+    "registration_settings_of",
     "registration_timeline",
     "registration_timeline_compared",
     "registrations_of_account",

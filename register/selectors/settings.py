@@ -9,6 +9,7 @@ page and the service it calls share one query.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from event.models import Event
 from register.models import RegistrationSettings
@@ -20,6 +21,17 @@ def registration_settings(*, event: Event) -> RegistrationSettings:
         return event.registration
     except RegistrationSettings.DoesNotExist:
         return RegistrationSettings(event=event)
+
+
+def registration_settings_of(*, event_ids: Iterable[int]) -> dict[int, RegistrationSettings]:
+    """The settings of several events at once (one query): event id → its settings, or the
+    defaults (unsaved) for an event that has none."""
+    wanted = set(event_ids)
+    found = {s.event_id: s for s in RegistrationSettings.objects.filter(event__in=wanted)}
+    return {
+        event_id: found.get(event_id) or RegistrationSettings(event_id=event_id)
+        for event_id in wanted
+    }
 
 
 def _until(deadline: dt.date | None, today: dt.date) -> dt.date | None:

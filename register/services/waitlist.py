@@ -16,8 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from event.models import Event
-from register.models import BadgeLevel, Order, RegistrationSettings, WaitlistEntry
-from register.selectors import places_left, places_taken, secret_hash, waitlist_offer_by_token
+from register.models import BadgeLevel, Order, WaitlistEntry
+from register.selectors import (
+    places_left,
+    places_taken,
+    registration_settings_of,
+    secret_hash,
+    waitlist_offer_by_token,
+)
 from register.services.capacity import lock_levels
 from register.services.inputs import AttendeeInput
 from register.services.purchase import order_place
@@ -115,13 +121,10 @@ def waitlist_process(*, now: dt.datetime | None = None) -> int:
 def _offer_hours(levels: list[BadgeLevel], level_ids: set[int]) -> dict[int, int]:
     """How long an offer holds its place, per level: its event's setting (one query)."""
     event_of = {level.pk: level.event_id for level in levels if level.pk in level_ids}
-    hours = dict(
-        RegistrationSettings.objects.filter(event__in=set(event_of.values())).values_list(
-            "event", "waitlist_offer_hours"
-        )
-    )
-    default = RegistrationSettings().waitlist_offer_hours
-    return {level_id: hours.get(event_id, default) for level_id, event_id in event_of.items()}
+    settings = registration_settings_of(event_ids=event_of.values())
+    return {
+        level_id: settings[event_id].waitlist_offer_hours for level_id, event_id in event_of.items()
+    }
 
 
 @transaction.atomic
