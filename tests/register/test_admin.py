@@ -5,10 +5,9 @@ from django_tenants.utils import tenant_context
 
 from event.services import event_generate_properties
 from register.services import order_place
-from tenant.roles import Role
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory, attendee
-from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
+from tests.factories.tenant import UserFactory
 
 
 def _orders(tenant, count: int, name: str) -> None:
@@ -24,49 +23,41 @@ def _orders(tenant, count: int, name: str) -> None:
             )
 
 
-def _log_in_as_registration_lead(client, tenant) -> None:
-    lead = MembershipFactory(tenant=tenant, roles=[Role.REGISTRATION_LEAD]).user
-    client.post("/accounts/login/", {"username": lead.email, "password": PASSWORD})
-
-
-def test_registration_lead_finds_orders_of_this_tenant_only(tenant_a, tenant_b, client_a):
+def test_registration_lead_finds_orders_of_this_tenant_only(tenant_a, tenant_b, lead_client):
     _orders(tenant_a, 1, "Alpha Attendee")
     _orders(tenant_b, 1, "Beta Attendee")
-    _log_in_as_registration_lead(client_a, tenant_a)
 
-    found = client_a.get("/admin/register/order/?q=Attendee")
+    found = lead_client.get("/admin/register/order/?q=Attendee")
 
     assert found.status_code == 200
     assert found.content.count(b"/change/") == 1
-    assert client_a.get("/admin/register/order/?q=Beta").content.count(b"/change/") == 0
+    assert lead_client.get("/admin/register/order/?q=Beta").content.count(b"/change/") == 0
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_order_list_queries_do_not_grow_with_orders(tenant_a, client_a, count):
+def test_order_list_queries_do_not_grow_with_orders(tenant_a, lead_client, count):
     _orders(tenant_a, count, "Robin Fox")
-    _log_in_as_registration_lead(client_a, tenant_a)
-    client_a.get("/admin/register/order/")  # warm up session and caches
+    lead_client.get("/admin/register/order/")  # warm up session and caches
 
     with CaptureQueriesContext(connection) as captured:
-        response = client_a.get("/admin/register/order/")
+        response = lead_client.get("/admin/register/order/")
 
     assert response.status_code == 200
     assert response.content.count(b"/change/") == count
     assert len(captured) == 9  # the same for one order as for three
 
 
-def test_registration_lead_edits_badge_number_ranges_but_not_the_event(tenant_a, client_a):
+def test_registration_lead_edits_badge_number_ranges_but_not_the_event(tenant_a, lead_client):
     with tenant_context(tenant_a):
         event = EventFactory()
         event_generate_properties(event=event)
         staff_range = event.badge_ranges.get(kind="staff")
-    _log_in_as_registration_lead(client_a, tenant_a)
 
-    changed = client_a.post(
+    changed = lead_client.post(
         f"/admin/event/badgenumberrange/{staff_range.pk}/change/",
         {"event": event.pk, "kind": "staff", "first_number": 1, "last_number": 99},
     )
-    event_edit = client_a.get(f"/admin/event/event/{event.pk}/change/")
+    event_edit = lead_client.get(f"/admin/event/event/{event.pk}/change/")
 
     with tenant_context(tenant_a):
         staff_range.refresh_from_db()

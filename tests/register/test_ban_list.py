@@ -10,10 +10,9 @@ from django_tenants.utils import tenant_context
 from register.models import BanEntry
 from register.selectors import ban_matches, registration_by_checkin_token
 from register.services import ban_entry_save, order_mark_paid, order_place
-from tenant.roles import Role
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory, attendee
-from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
+from tests.factories.tenant import PASSWORD, UserFactory
 
 BIRTHDATE = dt.date(1990, 5, 17)
 
@@ -94,14 +93,6 @@ def test_buyer_sees_the_review_on_the_order_page(held, client_a):
 
     assert b"reviews this order" in page.content
     assert b"<svg" not in page.content
-
-
-@pytest.fixture
-def lead_client(tenant_a, client_a):
-    lead = MembershipFactory(tenant=tenant_a, roles=[Role.REGISTRATION_LEAD]).user
-    client_a.post("/accounts/login/", {"username": lead.email, "password": PASSWORD})
-    client_a.lead = lead
-    return client_a
 
 
 def test_registration_lead_approves_a_held_order_in_the_admin(
