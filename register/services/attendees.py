@@ -50,7 +50,8 @@ def registration_details_errors(
     errors = AttendeeRules.of(registration.event).errors(person, registration.level)
     before = {entry.pk for entry in ban_matches_any([registration])}
     if {entry.pk for entry in ban_matches_any([person])} - before:
-        errors[NON_FIELD_ERRORS] = gettext(
+        # Only organizers correct details (the admin, English like the rest of it).
+        errors[NON_FIELD_ERRORS] = (
             "These details match the ban list; ask the registration lead to review the order."
         )
     return errors

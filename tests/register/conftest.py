@@ -42,10 +42,12 @@ def buyer_client(client_a, log_in):
 
 @pytest.fixture
 def log_in():
-    """``log_in(client, user)``: log ``user`` in on ``client`` (whose host it is), and return it."""
+    """``log_in(client, user)``: log ``user`` in on ``client`` (whose host it is) and return it
+    (``client.user``)."""
 
     def log_in(client: Client, user) -> Client:
         client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
+        client.user = user
         return client
 
     return log_in
