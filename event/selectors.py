@@ -12,9 +12,10 @@ from django.utils import timezone
 from event.models import Event, EventDay
 
 
-def active_event() -> Event | None:
-    """The event of the tenant being served that attendees see now."""
-    return Event.objects.filter(is_active=True).first()
+def active_event(*, with_related: tuple[str, ...] = ()) -> Event | None:
+    """The event of the tenant being served that attendees see now; ``with_related``: one-to-one
+    relations read in the same query (an app's per-event settings, e.g. ``"registration"``)."""
+    return Event.objects.select_related(*with_related).filter(is_active=True).first()
 
 
 def event_days(*, event: Event) -> QuerySet[EventDay]:

@@ -77,7 +77,8 @@ MAX_ATTENDEES = 6
 
 
 def _event_or_404():
-    event = active_event()
+    # The registration settings come along: the page and the service it calls read them once.
+    event = active_event(with_related=("registration",))
     if event is None:
         raise Http404("No event is open for registration.")
     return event
@@ -287,7 +288,7 @@ class MyRegistrationsView(LoginRequiredMixin, View):
             "providers": providers_for_checkout(),
             "errors": errors,
         }
-        event = active_event()
+        event = active_event(with_related=("registration",))
         if event is not None:
             # Upgrades, renaming and transfers are offered for the event on sale now, by the
             # day at the event (the same day /register/ prices by).
