@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.operations import CreateModel
+from django.db.migrations.operations import AddField, CreateModel
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
@@ -27,19 +28,50 @@ from tests.processes import ROOT, child_env, http_get, wait_for
 SCRATCH = ["mig_one", "mig_three", "mig_two"]  # also the order migrate_schemas takes them in
 
 
-def _latest_register_migration() -> tuple[str, str, str]:
-    """register's newest migration, the one before it, and a table the newest creates: the
+@dataclass(frozen=True)
+class Obstacle:
+    """Something in a schema that makes register's newest migration fail there: a table it
+    creates, or a column it adds, already present."""
+
+    block: str  # SQL, with {schema}
+    clear: str
+    error: str  # how migrate_schemas reports the failure
+
+    def put(self, schema: str) -> None:
+        _execute(self.block.format(schema=schema))
+
+    def remove(self, schema: str) -> None:
+        _execute(self.clear.format(schema=schema))
+
+
+def _latest_register_migration() -> tuple[str, str, Obstacle]:
+    """register's newest migration, the one before it, and what can be put in its way: the
     tests unapply, delete or block that migration, whatever it is today."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     (leaf,) = loader.graph.leaf_nodes("register")
     (previous,) = [p for p in loader.graph.node_map[leaf].parents if p.key[0] == "register"]
-    creates = next(
-        op for op in loader.get_migration(*leaf).operations if isinstance(op, CreateModel)
-    )
-    return leaf[1], previous.key[1], f"register_{creates.name.lower()}"
+    for op in loader.get_migration(*leaf).operations:
+        if isinstance(op, CreateModel):
+            table = f"register_{op.name.lower()}"
+            obstacle = Obstacle(
+                f"CREATE TABLE {{schema}}.{table} (id integer)",
+                f"DROP TABLE {{schema}}.{table}",
+                f'relation "{table}" already exists',
+            )
+            return leaf[1], previous.key[1], obstacle
+        if isinstance(op, AddField):
+            table = f"register_{op.model_name.lower()}"
+            column = f"{op.name}_id" if op.field.is_relation else op.name
+            obstacle = Obstacle(
+                f"ALTER TABLE {{schema}}.{table} ADD COLUMN {column} integer",
+                f"ALTER TABLE {{schema}}.{table} DROP COLUMN {column}",
+                f'column "{column}" of relation "{table}" already exists',
+            )
+            return leaf[1], previous.key[1], obstacle
+    raise LookupError(f"{leaf} neither creates a table nor adds a column: teach Obstacle how")
 
 
-LATEST, PREVIOUS, LATEST_TABLE = _latest_register_migration()
+LATEST, PREVIOUS, OBSTACLE = _latest_register_migration()
 LATEST_KEY = f"register.{LATEST}"
 
 
@@ -98,8 +130,8 @@ def test_at_head_detection_costs_the_same_queries_for_two_or_many_schemas(tenant
 
 def test_a_failing_schema_does_not_stop_the_others_and_a_rerun_resumes(scratch):
     _unapply_latest(scratch)
-    # mig_two cannot take the migration: the table it creates is in the way.
-    _execute(f"CREATE TABLE mig_two.{LATEST_TABLE} (id integer)")
+    # mig_two cannot take the migration: what it creates is in the way.
+    OBSTACLE.put("mig_two")
 
     failed_run = subprocess.run(
         [sys.executable, "manage.py", "migrate_schemas", "--tenant", "--workers", "2"],
@@ -114,15 +146,12 @@ def test_a_failing_schema_does_not_stop_the_others_and_a_rerun_resumes(scratch):
     assert failed_run.returncode == 1, failed_run.stdout + failed_run.stderr
     assert any(" mig_one: migrated (" in line for line in lines)
     assert any(" mig_three: migrated (" in line for line in lines)
-    assert any(
-        f'mig_two: FAILED ProgrammingError: relation "{LATEST_TABLE}" already exists' in line
-        for line in lines
-    )
+    assert any(f"mig_two: FAILED ProgrammingError: {OBSTACLE.error}" in line for line in lines)
     assert "Migrated 2, skipped at head 3, failed 1 in" in failed_run.stdout
     assert "1 schema(s) failed to migrate" in failed_run.stderr
     assert _pending(scratch) == {"mig_one": [], "mig_three": [], "mig_two": [LATEST_KEY]}
 
-    _execute(f"DROP TABLE mig_two.{LATEST_TABLE}")
+    OBSTACLE.remove("mig_two")
     resumed = _migrate(tenant=True)
 
     assert "Migrated 1, skipped at head 5, failed 0 in" in resumed
@@ -138,13 +167,13 @@ def test_staged_rollout_by_schemas_then_a_canary_that_stops_the_rest(scratch):
     assert "Migrated 1, skipped at head 0, failed 0" in only_one
     assert _pending(scratch) == {"mig_one": [], "mig_three": [LATEST_KEY], "mig_two": [LATEST_KEY]}
 
-    _execute(f"CREATE TABLE mig_three.{LATEST_TABLE} (id integer)")
+    OBSTACLE.put("mig_three")
     with pytest.raises(CommandError, match="1 schema.s. failed to migrate and 1 were not run"):
         _migrate(tenant=True, canary=1)
 
     assert _pending(scratch) == {"mig_one": [], "mig_three": [LATEST_KEY], "mig_two": [LATEST_KEY]}
 
-    _execute(f"DROP TABLE mig_three.{LATEST_TABLE}")
+    OBSTACLE.remove("mig_three")
     rollout = _migrate(tenant=True, canary=1)
 
     assert "Migrated 2, skipped at head 4, failed 0" in rollout
