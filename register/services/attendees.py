@@ -4,7 +4,6 @@ organizer corrects a registration in the admin. Both go through the rules of the
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -16,6 +15,7 @@ from register.selectors import badge_name_edit_deadline, ban_matches_any, regist
 from register.services.audit import audit
 from register.services.inputs import PERSON_FIELDS, PersonInput
 from register.services.rules import AttendeeRules, badge_name_error
+from tenant.models import User
 
 
 @transaction.atomic
@@ -59,7 +59,7 @@ def registration_details_errors(
 
 @transaction.atomic
 def registration_details_correct(
-    *, registration_id: int, person: PersonInput, by: Any = None
+    *, registration_id: int, person: PersonInput, by: User | None = None
 ) -> Registration:
     """An organizer corrects an attendee's details (the admin), checked as the public form
     checks them (``registration_details_errors``). Audited: who, and "corrected"."""

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from register.models import Order, OrderStatusChange
+from tenant.models import User
 
 
-def audit(instance: Any, *, by: Any = None, reason: str = "") -> None:
+def audit(instance: Any, *, by: User | None = None, reason: str = "") -> None:
     """Tell the audit trail who is acting (when not the request's user) and why, for the next
     save of ``instance``."""
     if by is not None:
@@ -18,7 +19,7 @@ def audit(instance: Any, *, by: Any = None, reason: str = "") -> None:
 
 
 def record_status(
-    order: Order, to_status: str, *, by: Any = None, note: str = "", from_status: str = ""
+    order: Order, to_status: str, *, by: User | None = None, note: str = "", from_status: str = ""
 ) -> None:
     """Add one line to the order's status history."""
     OrderStatusChange.objects.create(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -13,6 +12,7 @@ from simple_history.utils import bulk_update_with_history
 
 from event.models import BadgeNumberRange, Event
 from register.models import BadgeLevel, BadgeNumberCounter, Registration
+from tenant.models import User
 
 # One statement per kind: create the counter at the range's first number, or move it on from
 # where it is (never below the range's start); the row stays locked until commit, so payments
@@ -59,7 +59,7 @@ def badge_numbers_assign(
     *,
     event: Event,
     levels: dict[int, BadgeLevel],
-    by: Any = None,
+    by: User | None = None,
     reason: str = "",
 ) -> None:
     """Give these saved registrations (in this order) their badge numbers: one counter update

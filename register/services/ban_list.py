@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from register.models import BanEntry
 from register.selectors import normalized_email, normalized_name
 from register.services.audit import audit
+from tenant.models import User
 
 
 def ban_entry_errors(*, name: str, email: str) -> dict[str, str]:
@@ -21,7 +20,7 @@ def ban_entry_errors(*, name: str, email: str) -> dict[str, str]:
 
 
 @transaction.atomic
-def ban_entry_save(*, entry: BanEntry, by: Any = None) -> BanEntry:
+def ban_entry_save(*, entry: BanEntry, by: User | None = None) -> BanEntry:
     """Save a ban-list entry (new or changed, the admin's edits included) with its matching
     keys: the name and email normalized as orders are (``selectors.ban_matches_any``). An
     entry that would match nobody (no letters in the name, no email) is refused. Audited."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +19,7 @@ from register.services.capacity import waitlist_queue_processing
 from register.services.inputs import PaymentConflictError
 from register.services.upgrades import apply_upgrade
 from tenant.current import current_schema
+from tenant.models import User
 from tenant.tasks import queue_after_commit
 
 
@@ -29,7 +29,9 @@ def _badges_of(order: Order) -> tuple[list[Registration], dict[int, BadgeLevel]]
 
 
 @transaction.atomic
-def order_mark_paid(*, order_id: int, amount: Decimal, by: Any = None, note: str = "") -> Order:
+def order_mark_paid(
+    *, order_id: int, amount: Decimal, by: User | None = None, note: str = ""
+) -> Order:
     """Record full payment: badge numbers are assigned and the confirmation is queued.
 
     If anyone in the order matches the ban list, the order is *held for review* instead: the
@@ -75,7 +77,7 @@ def order_mark_paid(*, order_id: int, amount: Decimal, by: Any = None, note: str
 
 
 @transaction.atomic
-def order_review_approve(*, order_id: int, by: Any = None) -> Order:
+def order_review_approve(*, order_id: int, by: User | None = None) -> Order:
     """The registration lead lets an order held for review through: badge numbers are assigned
     and the confirmation is queued, as for any paid order."""
     order = Order.objects.select_for_update(of=("self",)).select_related("event").get(pk=order_id)
@@ -148,7 +150,9 @@ def stripe_event_handle(*, event_id: str, event_type: str, data: dict) -> str:
 
 
 @transaction.atomic
-def order_refund(*, order_id: int, amount: Decimal, by: Any = None, note: str = "") -> Order:
+def order_refund(
+    *, order_id: int, amount: Decimal, by: User | None = None, note: str = ""
+) -> Order:
     """Refund part or all of a paid order. In full, the order is refunded and its places free
     again (offered to the waiting lists after commit); badge numbers stay taken (never
     reused). The amount can never exceed what was paid. Stripe orders are refunded through
@@ -189,7 +193,7 @@ def order_refund(*, order_id: int, amount: Decimal, by: Any = None, note: str = 
 
 @transaction.atomic
 def order_cancel_by_attendee(
-    *, order_id: int, account: Any, now: dt.datetime | None = None
+    *, order_id: int, account: User, now: dt.datetime | None = None
 ) -> Order:
     """The buyer cancels their own order within the organizer's window (``self_cancel_until``,
     in the event's time zone): an unpaid order is cancelled, a paid one (or one held for
@@ -218,7 +222,7 @@ def order_cancel_by_attendee(
 
 
 @transaction.atomic
-def order_cancel(*, order_id: int, by: Any = None, note: str = "") -> Order:
+def order_cancel(*, order_id: int, by: User | None = None, note: str = "") -> Order:
     """Cancel an unpaid order (card or door): its places are free at once (offered to the
     waiting lists after commit)."""
     order = Order.objects.select_for_update().get(pk=order_id)

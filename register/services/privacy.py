@@ -4,7 +4,6 @@ organizer after the event — counts and revenue stay identical for the reports.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,11 +16,14 @@ from register.models import Answer, Registration, Transfer, WaitlistEntry
 from register.selectors import held_by_q
 from register.services.audit import audit
 from register.services.capacity import waitlist_queue_processing
+from tenant.models import User
 
 ANONYMIZED = "Anonymized"
 
 
-def _anonymize(registrations: QuerySet[Registration], *, by: Any = None, reason: str) -> int:
+def _anonymize(
+    registrations: QuerySet[Registration], *, by: User | None = None, reason: str
+) -> int:
     """Replace the personal details of these registrations; level, prices, order, dates and the
     year of birth stay (moved no further than keeps a minor a minor, so the age bands of the
     reports hold), and so counts and revenue do not change. Their earlier audit records, which
@@ -64,7 +66,7 @@ def _anonymize(registrations: QuerySet[Registration], *, by: Any = None, reason:
 
 
 @transaction.atomic
-def person_anonymize(*, account: Any) -> int:
+def person_anonymize(*, account: User) -> int:
     """A person asks this convention to delete their data: their badges here (held, bought for
     themselves, or carrying their email) are anonymized and they leave its waiting lists (a
     place an open offer reserved for them is offered to the next in line). Orders keep their
@@ -99,7 +101,7 @@ def registrations_anonymize_after_event(*, days: int, today: dt.date | None = No
 
 
 @transaction.atomic
-def registrations_anonymize(*, registration_ids: list[int], by: Any = None) -> int:
+def registrations_anonymize(*, registration_ids: list[int], by: User | None = None) -> int:
     """The organizer anonymizes chosen registrations (e.g. after the event); counts and revenue
     stay identical for reports. Returns how many were anonymized."""
     chosen = Registration.objects.filter(pk__in=registration_ids, anonymized_at__isnull=True)

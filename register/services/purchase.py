@@ -12,7 +12,7 @@ import datetime as dt
 import secrets
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from typing import Any
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -21,7 +21,15 @@ from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
 from event.models import Event
-from register.models import AddOn, Answer, Order, Question, Registration, RegistrationAddOn
+from register.models import (
+    AddOn,
+    Answer,
+    DiscountCode,
+    Order,
+    Question,
+    Registration,
+    RegistrationAddOn,
+)
 from register.selectors import ban_matches_any
 from register.services.audit import audit, record_status
 from register.services.badge_numbers import take_badge_numbers
@@ -36,6 +44,7 @@ from register.services.inputs import AttendeeInput, DuplicateSubmissionError
 from register.services.pricing import CodeTerms, PricedOrder, price_order
 from register.services.rules import AttendeeRules
 from register.services.throttles import CodeGuesser, discount_code_check_attempts
+from tenant.models import User
 from tenant.signals import attendee_joined
 from tenant.tasks import queue_after_commit
 
@@ -46,7 +55,7 @@ SUBMITTED_ONCE = "register_order_submitted_once"  # the constraint behind Duplic
 def order_place(
     *,
     event: Event,
-    account: Any,
+    account: User,
     attendees: list[AttendeeInput],
     provider: str,
     discount_code: str = "",
@@ -97,7 +106,7 @@ def order_place(
 def group_order_place(
     *,
     event: Event,
-    account: Any,
+    account: User,
     leader: AttendeeInput,
     quantity: int,
     provider: str,
@@ -123,7 +132,7 @@ def group_order_place(
 def _order_place(
     *,
     event: Event,
-    account: Any,
+    account: User,
     attendees: list[AttendeeInput],
     provider: str,
     now: dt.datetime,
@@ -180,7 +189,7 @@ def _check_order_form(attendees: Sequence[AttendeeInput], provider: str) -> None
         raise ValidationError({"provider": gettext("Unknown payment method.")})
 
 
-def _provider_for(total: Any, provider: str) -> str:
+def _provider_for(total: Decimal, provider: str) -> str:
     """Nothing to pay: the order is free whatever was chosen; something to pay: not free."""
     if total == 0:
         return Order.Provider.FREE
@@ -212,11 +221,11 @@ def new_order_reference() -> str:
 def _order_insert(
     *,
     event: Event,
-    account: Any,
+    account: User,
     priced: PricedOrder,
     provider: str,
     status: str,
-    code: Any,
+    code: DiscountCode | None,
     hold_minutes: int,
     currency: str,
     submission: str,
@@ -257,7 +266,7 @@ def _registrations_insert(
     *,
     numbers: dict[str, Iterator[int]],
     needs_holder: bool,
-    by: Any,
+    by: User,
 ) -> list[Registration]:
     """The order's badges and their audit records, one INSERT each."""
     registrations = [
@@ -309,7 +318,7 @@ def _choices_insert(
     )
 
 
-def _placed(order: Order, *, by: Any) -> None:
+def _placed(order: Order, *, by: User) -> None:
     """What follows a placed order: the directory learns the buyer attends, the order's first
     status record, and for an order paid at once its confirmation (or review notice)."""
     attendee_joined.send(sender=Order, account_id=order.account_id)

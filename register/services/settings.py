@@ -9,11 +9,12 @@ from django.db import transaction
 from event.models import Event
 from register.models import RegistrationSettings
 from register.services.audit import audit
+from tenant.models import User
 
 
 @transaction.atomic
 def registration_settings_update(
-    *, event: Event, by: Any = None, **changes: Any
+    *, event: Event, by: User | None = None, **changes: Any
 ) -> RegistrationSettings:
     """Change the event's registration settings (``changes``: field → value), creating its
     row with the defaults first when it has none — reading settings never creates it. Audited

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,6 +26,7 @@ from register.services.audit import audit, record_status
 from register.services.inputs import PERSON_FIELDS, ZERO, PersonInput
 from register.services.rules import AttendeeRules, free_for_age
 from tenant.current import site_link
+from tenant.models import User
 from tenant.signals import attendee_joined
 from tenant.tasks import queue_after_commit
 
@@ -35,7 +35,7 @@ TRANSFER_LINK_VALID = dt.timedelta(days=7)
 
 @transaction.atomic
 def transfer_offer(
-    *, registration_id: int, by: Any, email: str, now: dt.datetime | None = None
+    *, registration_id: int, by: User, email: str, now: dt.datetime | None = None
 ) -> Transfer:
     """The holder of a paid badge offers it to someone by email — a transfer (when the organizer
     allows them) or, for an unassigned group badge, its assignment (always). A link with a
@@ -84,7 +84,7 @@ def transfer_offer(
 
 @transaction.atomic
 def transfer_accept(
-    *, token: str, account: Any, person: PersonInput, now: dt.datetime | None = None
+    *, token: str, account: User, person: PersonInput, now: dt.datetime | None = None
 ) -> Registration:
     """The recipient takes the badge over with their own details. The level's age rules, the
     guardian rule and the ban list apply as to a new registration (a refusal changes nothing).

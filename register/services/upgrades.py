@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,13 +17,14 @@ from register.services.capacity import check_capacity, check_on_sale, lock_level
 from register.services.inputs import ZERO, AttendeeInput
 from register.services.purchase import hold_until, new_order_reference
 from register.services.rules import AttendeeRules
+from tenant.models import User
 
 
 @transaction.atomic
 def registration_upgrade(
     *,
     registration_id: int,
-    account: Any,
+    account: User,
     level_id: int,
     provider: str,
     now: dt.datetime | None = None,
@@ -104,7 +104,7 @@ def _as_person(registration: Registration, *, level_id: int) -> AttendeeInput:
     )
 
 
-def apply_upgrade(upgrade: Upgrade, *, by: Any = None) -> None:
+def apply_upgrade(upgrade: Upgrade, *, by: User | None = None) -> None:
     """Its order is paid: the badge changes level (number and check-in code stay), and the price
     paid for it grows by the difference. Audited."""
     registration = Registration.objects.select_for_update(of=("self",)).get(

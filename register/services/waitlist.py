@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,6 +27,7 @@ from register.services.capacity import lock_levels
 from register.services.inputs import AttendeeInput
 from register.services.purchase import order_place
 from tenant.current import current_site_url
+from tenant.models import User
 from tenant.tasks import queue_after_commit
 
 OFFER_FOR_ANOTHER_ACCOUNT = gettext_lazy(
@@ -37,7 +37,7 @@ OFFER_FOR_ANOTHER_ACCOUNT = gettext_lazy(
 
 @transaction.atomic
 def waitlist_join(
-    *, event: Event, level_id: int, account: Any, now: dt.datetime | None = None
+    *, event: Event, level_id: int, account: User, now: dt.datetime | None = None
 ) -> WaitlistEntry:
     """Put the account on a sold-out level's waiting list (once: joining again returns the
     entry it already has)."""
@@ -131,7 +131,7 @@ def _offer_hours(levels: list[BadgeLevel], level_ids: set[int]) -> dict[int, int
 def waitlist_offer_redeem(
     *,
     token: str,
-    account: Any,
+    account: User,
     attendee: AttendeeInput,
     provider: str,
     now: dt.datetime | None = None,
