@@ -1,14 +1,57 @@
+"""Reads of a convention's events, and the event's rules every app shares: which day it is at
+the event, and who counts as a minor there. Each rule is computed here and nowhere else."""
+
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from event.models import Event, EventDay
 
 
-def active_event() -> Event | None:
-    """The event of the tenant being served that attendees see now."""
-    return Event.objects.filter(is_active=True).first()
+def active_event(*, with_related: tuple[str, ...] = ()) -> Event | None:
+    """The event of the tenant being served that attendees see now; ``with_related``: one-to-one
+    relations read in the same query (an app's per-event settings, e.g. ``"registration"``)."""
+    return Event.objects.select_related(*with_related).filter(is_active=True).first()
 
 
 def event_days(*, event: Event) -> QuerySet[EventDay]:
     return event.days.order_by("date")
+
+
+def event_timezone(event: Event) -> zoneinfo.ZoneInfo:
+    """The event's time zone: every time and day shown to a person is in it."""
+    return zoneinfo.ZoneInfo(event.timezone)
+
+
+def event_today(event: Event, now: dt.datetime | None = None) -> dt.date:
+    """Today at the event: the calendar day ``now`` (default: this moment) falls on in the
+    event's time zone. Price tiers, deadlines ("until 14 June, inclusive") and age checks are
+    days at the event, so every page and service asks this, never the server's date: at 23:30
+    in Philadelphia it is already tomorrow in UTC."""
+    moment = now or timezone.now()
+    return moment.astimezone(event_timezone(event)).date()
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a non-leap target year
+        return day.replace(year=day.year - years, day=28)
+
+
+def minor_cutoff_for(event: Event) -> dt.date:
+    """Born after this date means under ``age_of_majority`` on the event's first day, computed
+    from the event's dates (``event_generate_properties`` stores it on the event)."""
+    return _years_before(event.start_date, event.age_of_majority)
+
+
+def minor_cutoff(event: Event) -> dt.date:
+    """The minors' cut-off of ``event``: attendees born after it are minors at the event. The
+    stored derived date, or — for an event whose properties were not generated yet — the same
+    date computed from its dates. Age rules, guardians, reports, filters and anonymization all
+    ask this function."""
+    return event.minor_cutoff_date or minor_cutoff_for(event)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from event.models import BadgeNumberRange, Event, EventDay
+from event.selectors import minor_cutoff_for
 from tenant.signals import listing_changed
 from tenant.tasks import queue_after_commit
 
@@ -22,18 +23,6 @@ class GeneratedProperties:
     days: list[dt.date]
     minor_cutoff_date: dt.date
     badge_ranges_created: int
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a non-leap target year
-        return day.replace(year=day.year - years, day=28)
-
-
-def minor_cutoff_for(event: Event) -> dt.date:
-    """Born after this date means under ``age_of_majority`` on the event's first day."""
-    return _years_before(event.start_date, event.age_of_majority)
 
 
 @transaction.atomic

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,8 +11,8 @@ from django.db.models import Count, Min, Q, QuerySet
 
 from event.models import Event
 from front.models import Page, SiteBranding
-from register.models import BadgeLevel, RegistrationSettings
-from register.selectors import level_offers
+from register.models import BadgeLevel
+from register.selectors import level_offers, registration_settings
 
 
 def site_branding() -> SiteBranding:
@@ -47,19 +46,13 @@ class RegistrationStatus:
 def registration_status(*, event: Event, now: dt.datetime) -> RegistrationStatus:
     """What the *Register* button can honestly promise now: open (from the cheapest badge on
     sale), sold out, not yet open (and when it opens, if known), or closed."""
-    day = now.astimezone(zoneinfo.ZoneInfo(event.timezone)).date()
-    offers = level_offers(event=event, now=now, day=day)
+    offers = level_offers(event=event, now=now)
     available = [offer for offer in offers if not offer.is_sold_out]
     if available:
-        currency = (
-            RegistrationSettings.objects.filter(event=event)
-            .values_list("currency", flat=True)
-            .first()
-        )
         return RegistrationStatus(
             RegistrationState.OPEN,
             from_price=min(offer.price for offer in available),
-            currency=currency or "USD",
+            currency=registration_settings(event=event).currency,
         )
     if offers:
         return RegistrationStatus(RegistrationState.SOLD_OUT)

@@ -11,8 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from event.selectors import active_event
-from event.services import minor_cutoff_for
+from event.selectors import active_event, minor_cutoff
 from midsummer.admin_sites import tenant_admin_site
 from register.charts import timeline_chart
 from register.models import (
@@ -28,7 +27,7 @@ from register.models import (
     RegistrationSettings,
     WaitlistEntry,
 )
-from register.selectors import (
+from register.selectors.reports import (
     REGISTRATION_EXPORT_COLUMNS,
     TimelinePoint,
     previous_event,
@@ -39,14 +38,20 @@ from register.selectors import (
     report_waitlist,
 )
 from register.services import (
+    PersonInput,
+    badge_level_save,
+    ban_entry_errors,
+    ban_entry_save,
     order_cancel,
     order_mark_paid,
     order_refund,
     order_resend_confirmation,
     order_review_approve,
+    registration_details_correct,
+    registration_details_errors,
     registrations_anonymize,
-    waitlist_queue_processing,
 )
+from register.services.inputs import PERSON_FIELDS
 from tenant.exports import csv_writer
 
 
@@ -63,9 +68,7 @@ class BadgeLevelAdmin(admin.ModelAdmin):
     inlines = [PriceTierInline]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "capacity" in form.changed_data:
-            waitlist_queue_processing()  # raised capacity: offer the new places to those waiting
+        badge_level_save(level=obj)  # more places are offered to the waiting lists
 
 
 @admin.register(WaitlistEntry, site=tenant_admin_site)
@@ -121,22 +124,46 @@ class RegistrationSettingsAdmin(SimpleHistoryAdmin):
     ]
 
 
+class BanEntryForm(forms.ModelForm):
+    class Meta:
+        model = BanEntry
+        fields = ["name", "email", "birthdate", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for field, message in ban_entry_errors(
+            name=self.cleaned_data.get("name") or "", email=self.cleaned_data.get("email") or ""
+        ).items():
+            self.add_error(field, message)
+        return cleaned
+
+
 @admin.register(BanEntry, site=tenant_admin_site)
 class BanEntryAdmin(SimpleHistoryAdmin):
     """People this convention does not admit; matching orders wait in *Orders → Held for review*."""
 
+    form = BanEntryForm
     list_display = ["name", "email", "birthdate", "created_at"]
     search_fields = ["name", "email"]
 
+    def save_model(self, request, obj, form, change):
+        ban_entry_save(entry=obj, by=request.user)  # with the keys it is matched by
+
 
 class RegistrationInline(admin.StackedInline):
+    """The order's badges, read-only here: details are corrected on each registration's own
+    page, where the public form's rules apply."""
+
     model = Registration
     extra = 0
     can_delete = False
-    readonly_fields = ["level", "price", "discount", "badge_number", "checkin_token"]
-    exclude = ["event"]
+    show_change_link = True
+    exclude = ["event", "checkin_token"]
 
     def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -161,8 +188,7 @@ class AgeBandFilter(admin.SimpleListFilter):
         event = active_event()
         if self.value() is None or event is None:
             return queryset
-        cutoff = event.minor_cutoff_date or minor_cutoff_for(event)
-        with_minors = queryset.filter(registrations__birthdate__gt=cutoff)
+        with_minors = queryset.filter(registrations__birthdate__gt=minor_cutoff(event))
         if self.value() == "minor":
             return with_minors.distinct()
         return queryset.exclude(pk__in=with_minors.values("pk"))
@@ -268,9 +294,7 @@ class OrderAdmin(SimpleHistoryAdmin):
         if name == "timeline":
             return registration_timeline_compared(event=event)
         if name == "totals":
-            return report_totals(
-                event=event, minor_cutoff=event.minor_cutoff_date or minor_cutoff_for(event)
-            )
+            return report_totals(event=event)
         if name == "discount-codes":
             return report_discount_usage(event=event)
         return report_waitlist(event=event)
@@ -386,10 +410,32 @@ class OrderAdmin(SimpleHistoryAdmin):
         return response
 
 
+class RegistrationForm(forms.ModelForm):
+    """An attendee's details, checked by the public form's rules (age, guardian, badge name,
+    ban list) next to their fields."""
+
+    class Meta:
+        model = Registration
+        fields = list(PERSON_FIELDS)
+
+    def person(self) -> PersonInput:
+        return PersonInput(**{name: self.cleaned_data[name] for name in PERSON_FIELDS})
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:  # the instance still holds the details as they were
+            errors = registration_details_errors(registration=self.instance, person=self.person())
+            for field, message in errors.items():
+                self.add_error(None if field not in self.fields else field, message)
+        return cleaned
+
+
 @admin.register(Registration, site=tenant_admin_site)
 class RegistrationAdmin(SimpleHistoryAdmin):
-    """One badge: attendee details may be corrected here; *History* shows every change."""
+    """One badge: attendee details may be corrected here, under the rules of the public form;
+    *History* shows every change."""
 
+    form = RegistrationForm
     list_display = ["badge_name", "legal_name", "level", "badge_number", "order"]
     search_fields = ["legal_name", "badge_name", "email", "order__reference"]
     list_select_related = ["level", "order"]
@@ -400,11 +446,15 @@ class RegistrationAdmin(SimpleHistoryAdmin):
         "price",
         "discount",
         "badge_number",
+        "holder",
+        "needs_holder",
         "anonymized_at",
     ]
-    exclude = ["checkin_token"]
     list_filter = ["level", "order__status", ("anonymized_at", admin.EmptyFieldListFilter)]
     actions = ["anonymize"]
+
+    def save_model(self, request, obj, form, change):
+        registration_details_correct(registration_id=obj.pk, person=form.person(), by=request.user)
 
     @admin.action(description="Anonymize selected registrations (keeps counts and revenue)")
     def anonymize(self, request, queryset):

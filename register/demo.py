@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from event.selectors import active_event
 from midsummer.contract import DemoConvention
-from register.models import AddOn, BadgeLevel, DiscountCode, PriceTier, RegistrationSettings
+from register.models import AddOn, BadgeLevel, DiscountCode, PriceTier
+from register.services import registration_settings_update
 
 
 def seed(demo: DemoConvention) -> None:
@@ -74,10 +75,8 @@ def seed(demo: DemoConvention) -> None:
     )
     DiscountCode.objects.create(event=event, code="FRIEND10", kind="percent", amount=10)
     # Lifecycle features on: transfers, and cancelling with a refund until two weeks before.
-    RegistrationSettings.objects.update_or_create(
+    registration_settings_update(
         event=event,
-        defaults={
-            "transfers_allowed": True,
-            "self_cancel_until": event.start_date - dt.timedelta(days=14),
-        },
+        transfers_allowed=True,
+        self_cancel_until=event.start_date - dt.timedelta(days=14),
     )

@@ -128,7 +128,6 @@ class AttendeeForm(PersonForm):
 class CheckoutForm(forms.Form):
     discount_code = forms.CharField(label=_("Discount code"), max_length=40, required=False)
     provider = forms.ChoiceField(label=_("Payment"), widget=forms.RadioSelect)
-    # The form's one-time token (Order.submission): sent again, it finds the order placed.
     submission = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, providers, **kwargs):

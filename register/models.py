@@ -252,12 +252,12 @@ class Order(models.Model):
     provider_reference = models.CharField(
         max_length=255, blank=True, help_text="The payment provider's id, e.g. a Stripe session."
     )
-    # The one-time token of the form that placed it: that form sent again (a double click, a
-    # retry after an error page) finds this order instead of placing a second one.
+    # The one-time key of the form that placed the order: the same form sent twice (a double
+    # click, a resent request) places one order, even when both arrive at once.
     submission = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
-    history = audit_trail()
+    history = audit_trail(excluded_fields=["submission"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -269,7 +269,7 @@ class Order(models.Model):
             models.UniqueConstraint(
                 fields=["account", "submission"],
                 condition=~Q(submission=""),
-                name="register_order_submission_once",
+                name="register_order_submitted_once",
             ),
         ]
 
@@ -395,7 +395,7 @@ class StripeEvent(models.Model):
 
 class BanEntry(models.Model):
     """A person this convention does not admit. A registration matching one (see
-    selectors.ban_matches: accents, case and name order do not matter) is held for review."""
+    selectors.ban_matches_any: accents, case and name order do not matter) is held for review."""
 
     name = models.CharField(max_length=200, help_text="Legal name, in any order.")
     email = models.EmailField(blank=True)
@@ -403,12 +403,23 @@ class BanEntry(models.Model):
         null=True, blank=True, help_text="Empty: the name alone matches (and is reviewed)."
     )
     reason = models.TextField(blank=True)
+    # What is matched: the name and email normalized (selectors.normalized_name / _email), set
+    # by services.ban_entry_save whenever the entry is saved. Indexed: an order is checked
+    # against the whole list in one query.
+    name_key = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
+    email_key = models.CharField(max_length=254, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = audit_trail()
+    history = audit_trail(excluded_fields=["name_key", "email_key"])
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "ban list"
+        constraints = [
+            # An entry saved around ban_entry_save (without keys) would silently match nobody.
+            models.CheckConstraint(
+                condition=~Q(name_key="") | ~Q(email_key=""), name="register_ban_entry_has_a_key"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -43,6 +43,11 @@ class Contract(TenantAppContract):
             "birthdate": "make_date(extract(year FROM birthdate)::int, (1 + {h} % 12)::int, "
             "(1 + {h} % 28)::int)",
             "reason": "CASE WHEN reason = '' THEN '' ELSE 'Reason ' || id END",
+            # The matching keys: the scrambled email's key exactly; a name key that matches no
+            # real name (the scrambled name's words come from another hash).
+            "name_key": "CASE WHEN name_key = '' THEN '' ELSE id || ' sandbox' END",
+            "email_key": "CASE WHEN email_key = '' THEN '' "
+            "ELSE 'banned' || id || '@sandbox.invalid' END",
         },
         "register_transfer": {"email": "'recipient' || id || '@sandbox.invalid'"},
         "register_waitlistentry": {"email": "'waiting' || id || '@sandbox.invalid'"},

@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-import zoneinfo
 
 import stripe
 from django.conf import settings
@@ -18,7 +17,7 @@ from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from event.selectors import active_event
+from event.selectors import active_event, event_today
 from register.forms import (
     AttendeeForm,
     BadgeNameForm,
@@ -30,14 +29,16 @@ from register.forms import (
     TransferOfferForm,
     UpgradeForm,
 )
-from register.models import AddOn, Order, Question, Registration
+from register.models import AddOn, Order, Question, WaitlistEntry
 from register.payments import SimulatedCardProvider, get_provider, providers_for_checkout
 from register.selectors import (
+    BadgeState,
     badge_name_edit_deadline,
+    badges_seen_by,
     discount_code_valid_now,
     level_offers,
-    order_for_submission,
     order_of_account,
+    order_upgrade,
     registration_of_account,
     registrations_of_account,
     self_cancel_deadline,
@@ -50,9 +51,11 @@ from register.selectors import (
 )
 from register.services import (
     OFFER_FOR_ANOTHER_ACCOUNT,
+    CodeGuesser,
+    DuplicateSubmissionError,
     PaymentConflictError,
-    discount_code_attempts_left,
-    discount_code_failure_record,
+    TooManyCodeGuessesError,
+    discount_code_look_up,
     group_order_place,
     order_cancel_by_attendee,
     order_mark_paid,
@@ -66,6 +69,7 @@ from register.services import (
     waitlist_join,
     waitlist_offer_redeem,
 )
+from tenant.throttling import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +77,8 @@ MAX_ATTENDEES = 6
 
 
 def _event_or_404():
-    event = active_event()
+    # The registration settings come along: the page and the service it calls read them once.
+    event = active_event(with_related=("registration",))
     if event is None:
         raise Http404("No event is open for registration.")
     return event
@@ -89,27 +94,18 @@ def _people_wanted(raw: str | None) -> int:
     return min(max(wanted, 1), MAX_ATTENDEES)
 
 
-def _code_guesser(request) -> dict:
+def _code_guesser(request) -> CodeGuesser:
     """Who is trying discount codes, as the throttle counts them (account and address)."""
-    return {"account_id": request.user.pk, "client_ip": request.META.get("REMOTE_ADDR", "")}
+    return CodeGuesser(account_id=request.user.pk, client_ip=client_ip(request))
 
 
-def _with_qr_codes(registrations, *, account_id: int) -> list[tuple]:
-    """Each registration with its check-in QR code, once its order is paid — unless the badge
-    was transferred to someone else (then only they see its code) — or else why there is none."""
-    badges: list[tuple[Registration, str | None, str]] = []
-    for r in registrations:
-        if r.needs_holder:
-            badges.append((r, None, "unassigned"))
-        elif r.holder_id not in (None, account_id):
-            badges.append((r, None, "transferred"))
-        elif r.order.status == Order.Status.PAID:
-            badges.append((r, qr_svg(r.checkin_token), ""))
-        elif r.order.status in (Order.Status.PENDING, Order.Status.HELD):
-            badges.append((r, None, r.order.status))
-        else:
-            badges.append((r, None, "void"))
-    return badges
+def _badges(registrations, *, account_id: int) -> list[tuple]:
+    """Each badge with what it shows this account (``BadgeState``) and, when it is theirs to
+    show, its check-in QR code."""
+    return [
+        (badge, qr_svg(badge.registration.checkin_token) if badge.shows_code else None)
+        for badge in badges_seen_by(registrations, account_id=account_id)
+    ]
 
 
 def _checkout(request, order: Order):
@@ -124,12 +120,11 @@ def _checkout(request, order: Order):
 class RegisterView(LoginRequiredMixin, View):
     """Choose badges for one or more people, fill in their details and place the order."""
 
-    def _context(self, request, event, *, formset=None, checkout=None, errors=()):
+    def _context(self, request, event, *, errors=()):
         now = timezone.now()
-        day = now.astimezone(zoneinfo.ZoneInfo(event.timezone)).date()
         code_text = (request.POST.get("discount_code") or request.GET.get("code") or "").strip()
         code, code_message = self._look_up_code(request, event, code_text, now)
-        offers = level_offers(event=event, now=now, day=day, code=code)
+        offers = level_offers(event=event, now=now, code=code)
         people = _people_wanted(request.GET.get("people"))
         form_kwargs = {
             "levels": [
@@ -145,10 +140,8 @@ class RegisterView(LoginRequiredMixin, View):
             "sold_out": frozenset(o.level.pk for o in offers if o.is_sold_out),
         }
         attendee_formset = formset_factory(AttendeeForm, extra=people, max_num=MAX_ATTENDEES)
-        formset = formset or attendee_formset(
-            request.POST or None, prefix="attendee", form_kwargs=form_kwargs
-        )
-        checkout = checkout or CheckoutForm(
+        formset = attendee_formset(request.POST or None, prefix="attendee", form_kwargs=form_kwargs)
+        checkout = CheckoutForm(
             request.POST or None,
             providers=providers_for_checkout(),
             initial={"submission": secrets.token_urlsafe(16), "discount_code": code_text},
@@ -167,17 +160,14 @@ class RegisterView(LoginRequiredMixin, View):
 
     @staticmethod
     def _look_up_code(request, event, code_text: str, now):
-        """A code typed on the page, checked under the same throttle as placing an order."""
-        if not code_text or request.method != "GET":
+        """A code typed on the page (GET) is looked up under the discount-code throttle; the
+        one sent with the order is checked (and counted) by the purchase."""
+        if request.method != "GET":
             return discount_code_valid_now(event=event, code=code_text, now=now), ""
-        who = _code_guesser(request)
-        if not discount_code_attempts_left(**who):
-            return None, gettext("Too many wrong discount codes. Try again in 15 minutes.")
-        code = discount_code_valid_now(event=event, code=code_text, now=now)
-        if code is None:
-            discount_code_failure_record(**who)
-            return None, gettext("That code is not valid for this event now.")
-        return code, gettext("Code %(code)s applied.") % {"code": code.code}
+        found = discount_code_look_up(
+            event=event, code=code_text, guesser=_code_guesser(request), now=now
+        )
+        return found.code, found.message
 
     def get(self, request):
         event = _event_or_404()
@@ -187,33 +177,25 @@ class RegisterView(LoginRequiredMixin, View):
         event = _event_or_404()
         context = self._context(request, event)
         formset, checkout = context["formset"], context["checkout"]
-        # Sent again (a double click, a retry after an error page): before the form is checked,
-        # which would refuse a level the first sending took the last place of.
-        submission = request.POST.get("submission", "")
-        placed = order_for_submission(account_id=request.user.pk, submission=submission)
-        if placed is not None:
-            context["already_placed"] = placed.reference
-            return render(request, "register/register.html", context, status=409)
         if not (formset.is_valid() and checkout.is_valid()):
             return render(request, "register/register.html", context, status=400)
-        attendees = [form.to_input() for form in formset if form.has_changed()]
-        code = checkout.cleaned_data["discount_code"].strip()
-        who = _code_guesser(request)
-        if code and not discount_code_attempts_left(**who):
-            context["errors"] = [gettext("Too many wrong discount codes. Try again in 15 minutes.")]
-            return render(request, "register/register.html", context, status=429)
         try:
             order = order_place(
                 event=event,
                 account=request.user,
-                attendees=attendees,
+                attendees=[form.to_input() for form in formset if form.has_changed()],
                 provider=checkout.cleaned_data["provider"],
                 discount_code=checkout.cleaned_data["discount_code"],
                 submission=checkout.cleaned_data["submission"],
+                guesser=_code_guesser(request),
             )
+        except DuplicateSubmissionError as placed:
+            context["already_placed"] = placed.reference
+            return render(request, "register/register.html", context, status=409)
+        except TooManyCodeGuessesError as error:
+            context["errors"] = [str(error)]
+            return render(request, "register/register.html", context, status=429)
         except ValidationError as error:
-            if code and "discount_code" in getattr(error, "error_dict", {}):
-                discount_code_failure_record(**who)
             context["errors"] = error.messages
             return render(request, "register/register.html", context, status=400)
         return _checkout(request, order)
@@ -265,12 +247,15 @@ class OrderView(LoginRequiredMixin, View):
         order = order_of_account(reference=reference, account_id=request.user.pk)
         if order is None:
             raise Http404
-        badges = _with_qr_codes(order.registrations.all(), account_id=request.user.pk)
-        today = timezone.now().astimezone(zoneinfo.ZoneInfo(order.event.timezone)).date()
+        today = event_today(order.event)
         refusal = self_cancel_refusal(order=order, account_id=request.user.pk, today=today)
         context = {
             "order": order,
-            "badges": badges,
+            "upgrade": order_upgrade(order=order),
+            "badges": _badges(order.registrations.all(), account_id=request.user.pk),
+            "BadgeState": BadgeState,
+            "OrderStatus": Order.Status,
+            "Provider": Order.Provider,
             "errors": errors,
             "cancel_until": self_cancel_deadline(event=order.event, today=today)
             if refusal is None
@@ -296,30 +281,30 @@ class OrderCancelView(LoginRequiredMixin, View):
 class MyRegistrationsView(LoginRequiredMixin, View):
     def get(self, request, *, errors=None, status=200):
         registrations = list(registrations_of_account(account_id=request.user.pk))
-        badges = _with_qr_codes(registrations, account_id=request.user.pk)
-        event = active_event()
-        now = timezone.now()
-        offers = level_offers(event=event, now=now, day=timezone.localdate()) if event else []
-        upgrades = {
-            r.pk: upgrade_offers(registration=r, offers=offers)
-            for r in registrations
-            if event and r.event_id == event.pk and r.order.status == Order.Status.PAID
-        }
-        edit_until = (
-            badge_name_edit_deadline(event=event, today=timezone.localdate()) if event else None
-        )
-        transfer_until = (
-            transfer_deadline(event=event, today=timezone.localdate()) if event else None
-        )
         context = {
-            "badges": badges,
-            "edit_until": edit_until,
-            "transfer_until": transfer_until,
+            "badges": _badges(registrations, account_id=request.user.pk),
+            "BadgeState": BadgeState,
             "no_transfer_limit": dt.date.max,
-            "upgrades": upgrades,
             "providers": providers_for_checkout(),
+            "errors": errors,
         }
-        return render(request, "register/mine.html", context | {"errors": errors}, status=status)
+        event = active_event(with_related=("registration",))
+        if event is not None:
+            # Upgrades, renaming and transfers are offered for the event on sale now, by the
+            # day at the event (the same day /register/ prices by).
+            now = timezone.now()
+            today = event_today(event, now)
+            offers = level_offers(event=event, now=now)
+            context |= {
+                "edit_until": badge_name_edit_deadline(event=event, today=today),
+                "transfer_until": transfer_deadline(event=event, today=today),
+                "upgrades": {
+                    r.pk: upgrade_offers(registration=r, offers=offers)
+                    for r in registrations
+                    if r.event_id == event.pk and r.order.status == Order.Status.PAID
+                },
+            }
+        return render(request, "register/mine.html", context, status=status)
 
 
 class BadgeNameChangeView(LoginRequiredMixin, View):
@@ -394,9 +379,7 @@ class UpgradeView(LoginRequiredMixin, View):
 
     def post(self, request, registration_id):
         event = _event_or_404()
-        levels = [
-            o.level for o in level_offers(event=event, now=timezone.now(), day=timezone.localdate())
-        ]
+        levels = [o.level for o in level_offers(event=event, now=timezone.now())]
         form = UpgradeForm(request.POST, levels=levels, providers=providers_for_checkout())
         try:
             if not form.is_valid():
@@ -417,7 +400,7 @@ class WaitlistView(LoginRequiredMixin, View):
 
     def get(self, request, *, errors=(), status=200):
         entries = waitlist_of_account(account_id=request.user.pk)
-        context = {"entries": entries, "errors": errors}
+        context = {"entries": entries, "errors": errors, "WaitlistStatus": WaitlistEntry.Status}
         return render(request, "register/waitlist.html", context, status=status)
 
 
@@ -484,8 +467,7 @@ class GroupOrderView(LoginRequiredMixin, View):
     """A group leader buys several badges of one level, to assign to their holders later."""
 
     def _context(self, request, event):
-        now = timezone.now()
-        offers = level_offers(event=event, now=now, day=timezone.localdate())
+        offers = level_offers(event=event, now=timezone.now())
         leader = AttendeeForm(
             request.POST or None,
             prefix="leader",

@@ -1,15 +1,19 @@
-"""Fixtures shared by the registration tests."""
+"""Fixtures shared by the registration tests. A fixture two test modules need lives here, never
+in one module for another to import."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django_tenants.utils import tenant_context
 
 from event.services import event_generate_properties
+from tenant.roles import Role
+from tests.conftest import TENANT_HOSTS
 from tests.factories.event import EventFactory
 from tests.factories.register import AddOnFactory, BadgeLevelFactory
-from tests.factories.tenant import PASSWORD, UserFactory
+from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
 
 
 @pytest.fixture
@@ -28,8 +32,42 @@ def sale(tenant_a, settings):
 
 
 @pytest.fixture
-def buyer_client(client_a):
+def buyer_client(client_a, log_in):
+    """``client_a`` logged in as a new buyer (``buyer_client.buyer``)."""
     buyer = UserFactory()
-    client_a.post("/accounts/login/", {"username": buyer.email, "password": PASSWORD})
+    log_in(client_a, buyer)
     client_a.buyer = buyer
+    return client_a
+
+
+@pytest.fixture
+def log_in():
+    """``log_in(client, user)``: log ``user`` in on ``client`` (whose host it is) and return it
+    (``client.user``)."""
+
+    def log_in(client: Client, user) -> Client:
+        client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
+        client.user = user
+        return client
+
+    return log_in
+
+
+@pytest.fixture
+def logged_in(db, log_in):
+    """``logged_in(user, tenant="alpha", **headers)``: a new client on that tenant's host,
+    logged in as ``user``; ``headers`` go with every request (``HTTP_ACCEPT_LANGUAGE="de"``)."""
+
+    def logged_in(user, *, tenant: str = "alpha", **headers) -> Client:
+        return log_in(Client(HTTP_HOST=TENANT_HOSTS[tenant], **headers), user)
+
+    return logged_in
+
+
+@pytest.fixture
+def lead_client(tenant_a, client_a, log_in):
+    """``client_a`` logged in as a new registration lead of alpha (``lead_client.lead``)."""
+    lead = MembershipFactory(tenant=tenant_a, roles=[Role.REGISTRATION_LEAD]).user
+    log_in(client_a, lead)
+    client_a.lead = lead
     return client_a

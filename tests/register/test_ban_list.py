@@ -9,11 +9,10 @@ from django_tenants.utils import tenant_context
 
 from register.models import BanEntry
 from register.selectors import ban_matches, registration_by_checkin_token
-from register.services import order_mark_paid, order_place
-from tenant.roles import Role
+from register.services import ban_entry_save, order_mark_paid, order_place
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory, attendee
-from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
+from tests.factories.tenant import PASSWORD, UserFactory
 
 BIRTHDATE = dt.date(1990, 5, 17)
 
@@ -32,7 +31,9 @@ BIRTHDATE = dt.date(1990, 5, 17)
 )
 def test_ban_matching_variants(tenant_a, legal_name, email, birthdate, matches):
     with tenant_context(tenant_a):
-        BanEntry.objects.create(name="José García", email="Troll@Example.org", birthdate=BIRTHDATE)
+        ban_entry_save(
+            entry=BanEntry(name="José García", email="Troll@Example.org", birthdate=BIRTHDATE)
+        )
 
         found = ban_matches(legal_name=legal_name, email=email, birthdate=birthdate)
 
@@ -41,7 +42,7 @@ def test_ban_matching_variants(tenant_a, legal_name, email, birthdate, matches):
 
 def test_entry_without_birthdate_matches_the_name_alone(tenant_a):
     with tenant_context(tenant_a):
-        BanEntry.objects.create(name="Zoë Ångström")
+        ban_entry_save(entry=BanEntry(name="Zoë Ångström"))
 
         assert ban_matches(legal_name="angstrom zoe", email="z@example.org", birthdate=BIRTHDATE)
 
@@ -49,7 +50,7 @@ def test_entry_without_birthdate_matches_the_name_alone(tenant_a):
 @pytest.fixture
 def held(tenant_a, django_capture_on_commit_callbacks):
     with tenant_context(tenant_a):
-        BanEntry.objects.create(name="Robin Fox", birthdate=BIRTHDATE)
+        ban_entry_save(entry=BanEntry(name="Robin Fox", birthdate=BIRTHDATE))
         level = BadgeLevelFactory(event=EventFactory(), price=Decimal("60.00"), capacity=1)
         buyer = UserFactory()
         order = order_place(
@@ -94,14 +95,6 @@ def test_buyer_sees_the_review_on_the_order_page(held, client_a):
     assert b"<svg" not in page.content
 
 
-@pytest.fixture
-def lead_client(tenant_a, client_a):
-    lead = MembershipFactory(tenant=tenant_a, roles=[Role.REGISTRATION_LEAD]).user
-    client_a.post("/accounts/login/", {"username": lead.email, "password": PASSWORD})
-    client_a.lead = lead
-    return client_a
-
-
 def test_registration_lead_approves_a_held_order_in_the_admin(
     held, lead_client, django_capture_on_commit_callbacks
 ):
@@ -135,7 +128,7 @@ def test_registration_lead_refunds_a_held_order(held, lead_client):
 
 def test_another_tenants_ban_list_does_not_hold_this_tenants_orders(tenant_a, tenant_b):
     with tenant_context(tenant_b):
-        BanEntry.objects.create(name="Robin Fox", email="robin@example.org")
+        ban_entry_save(entry=BanEntry(name="Robin Fox", email="robin@example.org"))
     with tenant_context(tenant_a):
         level = BadgeLevelFactory(event=EventFactory())
         order = order_place(

@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context, tenant_context
 from event.models import Event
 from event.services import event_generate_properties
 from register.models import BadgeLevel, Order, Registration
-from register.services import order_mark_paid, order_place
+from register.services import DuplicateSubmissionError, order_mark_paid, order_place
 from tenant.models import Tenant, User
 from tests.concurrency import run_at_once
 from tests.factories.register import attendee
@@ -91,3 +91,47 @@ def test_badge_numbers_stay_unique_when_orders_are_paid_at_once(rush):
         )
     assert all(isinstance(result, Order) for result in results), results
     assert numbers == list(range(200, 200 + BUYERS))
+
+
+def test_free_orders_placed_at_once_take_unique_badge_numbers(rush):
+    alpha, event, level, buyers = rush
+    with tenant_context(alpha):
+        BadgeLevel.objects.filter(pk=level.pk).update(capacity=None, price=Decimal("0"))
+
+    def buy(buyer):
+        with tenant_context(alpha):
+            return order_place(
+                event=event, account=buyer, attendees=[attendee(level)], provider="simulated"
+            )
+
+    results = run_at_once(buy, buyers)
+
+    with tenant_context(alpha):
+        numbers = sorted(
+            Registration.objects.filter(event=event).values_list("badge_number", flat=True)
+        )
+    assert [getattr(result, "status", result) for result in results] == ["paid"] * BUYERS
+    assert numbers == list(range(200, 200 + BUYERS))
+
+
+def test_the_same_form_sent_twice_at_once_places_one_order(rush):
+    alpha, event, level, buyers = rush
+
+    def send(_):
+        with tenant_context(alpha):
+            return order_place(
+                event=event,
+                account=buyers[0],
+                attendees=[attendee(level)],
+                provider="simulated",
+                submission="double-click",
+            )
+
+    results = run_at_once(send, ["first click", "second click"])
+
+    placed = [r for r in results if isinstance(r, Order)]
+    refused = [r for r in results if isinstance(r, DuplicateSubmissionError)]
+    with tenant_context(alpha):
+        orders = Order.objects.filter(event=event).count()
+    assert (len(placed), len(refused), orders) == (1, 1, 1)
+    assert refused[0].reference == placed[0].reference

@@ -11,7 +11,6 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.template.loader import render_to_string
-from django.test import Client
 from django.utils import translation
 from django_tenants.utils import tenant_context
 
@@ -21,22 +20,15 @@ from register.services import (
     order_mark_paid,
     order_place,
     order_refund,
-    registration_settings,
+    registration_settings_update,
     waitlist_join,
 )
 from tests.catalogs import ROOT, po_entries
-from tests.conftest import TENANT_HOSTS
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory, attendee
-from tests.factories.tenant import PASSWORD, UserFactory
+from tests.factories.tenant import UserFactory
 
 BASE = Path(settings.BASE_DIR)
-
-
-def _german(user) -> Client:
-    client = Client(HTTP_HOST=TENANT_HOSTS["alpha"], HTTP_ACCEPT_LANGUAGE="de")
-    client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
-    return client
 
 
 @pytest.fixture
@@ -47,9 +39,7 @@ def paid_badge(tenant_a, settings):
     with tenant_context(tenant_a):
         event = EventFactory(is_active=True, start_date=dt.date(2031, 7, 1))
         event_generate_properties(event=event)
-        reg_settings = registration_settings(event=event)
-        reg_settings.transfers_allowed = True
-        reg_settings.save(update_fields=["transfers_allowed"])
+        registration_settings_update(event=event, transfers_allowed=True)
         basic = BadgeLevelFactory(event=event, name="Attendee", price=Decimal("60.00"))
         BadgeLevelFactory(event=event, name="Sponsor", price=Decimal("150.00"))
         day = BadgeLevelFactory(event=event, name="Day", price=Decimal("30.00"), capacity=1)
@@ -65,10 +55,10 @@ def paid_badge(tenant_a, settings):
         yield event, buyer, order
 
 
-def test_registration_form_is_german(paid_badge):
+def test_registration_form_is_german(paid_badge, logged_in):
     event, buyer, _ = paid_badge
 
-    html = _german(buyer).get("/register/?people=1").content.decode()
+    html = logged_in(buyer, HTTP_ACCEPT_LANGUAGE="de").get("/register/?people=1").content.decode()
 
     for label in (
         "Badge-Stufe",
@@ -87,7 +77,7 @@ def test_registration_form_is_german(paid_badge):
     assert "Legal name" not in html and "Emergency contact" not in html
 
 
-def test_registration_errors_are_german(paid_badge, tenant_a):
+def test_registration_errors_are_german(paid_badge, tenant_a, logged_in):
     event, buyer, _ = paid_badge
     data = {
         "attendee-TOTAL_FORMS": 1,
@@ -102,7 +92,7 @@ def test_registration_errors_are_german(paid_badge, tenant_a):
         "attendee-0-phone": "+49 30 1234",
         "attendee-0-emergency_contact": "Sam +49 30 5678",
     }
-    client = _german(buyer)
+    client = logged_in(buyer, HTTP_ACCEPT_LANGUAGE="de")
     with tenant_context(tenant_a):
         day = BadgeLevel.objects.get(name="Day")
 
@@ -115,10 +105,10 @@ def test_registration_errors_are_german(paid_badge, tenant_a):
     assert "Dieses Feld ist zwingend erforderlich." in missing.content.decode()
 
 
-def test_my_registrations_with_a_paid_badge_is_german(paid_badge):
+def test_my_registrations_with_a_paid_badge_is_german(paid_badge, logged_in):
     event, buyer, _ = paid_badge
 
-    html = _german(buyer).get("/register/mine/").content.decode()
+    html = logged_in(buyer, HTTP_ACCEPT_LANGUAGE="de").get("/register/mine/").content.decode()
 
     for text in (
         "Meine Anmeldungen",
@@ -136,10 +126,10 @@ def test_my_registrations_with_a_paid_badge_is_german(paid_badge):
 
 
 def test_waiting_list_and_offer_pages_are_german(
-    paid_badge, tenant_a, django_capture_on_commit_callbacks
+    paid_badge, tenant_a, django_capture_on_commit_callbacks, logged_in
 ):
     event, buyer, order = paid_badge
-    client = _german(buyer)
+    client = logged_in(buyer, HTTP_ACCEPT_LANGUAGE="de")
 
     waiting = client.get("/register/waitlist/").content.decode()
     with tenant_context(tenant_a), django_capture_on_commit_callbacks(execute=True):
@@ -154,9 +144,7 @@ def test_waiting_list_and_offer_pages_are_german(
 
 
 def test_password_reset_pages_are_german(client_a):
-    client = Client(HTTP_HOST=TENANT_HOSTS["alpha"], HTTP_ACCEPT_LANGUAGE="de")
-
-    html = client.get("/accounts/password/reset/").content.decode()
+    html = client_a.get("/accounts/password/reset/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
 
     assert "Passwort zurücksetzen" in html and "Link senden" in html
 

@@ -7,16 +7,14 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django_tenants.utils import tenant_context
 
 from event.services import event_generate_properties
 from register.models import BadgeLevel, Order
 from register.selectors import registration_by_checkin_token
-from tests.conftest import TENANT_HOSTS
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory
-from tests.factories.tenant import PASSWORD, UserFactory
+from tests.factories.tenant import UserFactory
 
 APPROVED_CARD = "4242 4242 4242 4242"
 HOLDER = {
@@ -27,12 +25,6 @@ HOLDER = {
     "phone": "+1 555 0150",
     "emergency_contact": "Lee +1 555 0151",
 }
-
-
-def _logged_in(user) -> Client:
-    client = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
-    client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
-    return client
 
 
 @pytest.fixture
@@ -66,9 +58,9 @@ def _group_form(level, quantity) -> dict:
 
 
 @pytest.fixture
-def group(level, tenant_a, django_capture_on_commit_callbacks):
+def group(level, tenant_a, django_capture_on_commit_callbacks, logged_in):
     leader = UserFactory()
-    client = _logged_in(leader)
+    client = logged_in(leader)
     placed = client.post("/register/group/", _group_form(level, 3))
     client.post(placed["Location"], {"card_number": APPROVED_CARD})
     with tenant_context(tenant_a):
@@ -92,8 +84,8 @@ def test_leader_buys_n_badges_waiting_for_holders(group, tenant_a):
     assert mine.content.count(b"Assign this group badge") == 3
 
 
-def test_group_of_one_answers_400(level):
-    client = _logged_in(UserFactory())
+def test_group_of_one_answers_400(level, logged_in):
+    client = logged_in(UserFactory())
 
     response = client.post("/register/group/", _group_form(level, 1))
 
@@ -102,7 +94,7 @@ def test_group_of_one_answers_400(level):
 
 
 def test_assigned_holder_accepts_with_own_details(
-    group, tenant_a, django_capture_on_commit_callbacks
+    group, tenant_a, django_capture_on_commit_callbacks, logged_in
 ):
     client, order, registrations = group
     with django_capture_on_commit_callbacks(execute=True):
@@ -114,7 +106,7 @@ def test_assigned_holder_accepts_with_own_details(
         r"https?://alpha\.localhost(?::\d+)?(/register/transfer/[\w-]+/)", message.body
     )[1]
     holder = UserFactory()
-    holder_client = _logged_in(holder)
+    holder_client = logged_in(holder)
 
     minor = holder_client.post(link, HOLDER | {"birthdate": "2020-01-01"})
     accepted = holder_client.post(link, HOLDER)

@@ -9,14 +9,13 @@ from django_tenants.utils import tenant_context
 
 from register.models import Order
 from register.services import order_cancel, order_mark_paid, order_place, order_refund
-from tenant.roles import Role
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory, attendee
-from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
+from tests.factories.tenant import UserFactory
 
 
 @pytest.fixture
-def paid(tenant_a):
+def paid_with_one_place(tenant_a):
     with tenant_context(tenant_a):
         level = BadgeLevelFactory(event=EventFactory(), price=Decimal("60.00"), capacity=1)
         order = order_place(
@@ -29,8 +28,8 @@ def paid(tenant_a):
         yield order, level
 
 
-def test_partial_then_full_refund_frees_the_place_but_not_the_number(paid):
-    order, level = paid
+def test_partial_then_full_refund_frees_the_place_but_not_the_number(paid_with_one_place):
+    order, level = paid_with_one_place
     refunded_number = order.registrations.get().badge_number
 
     order_refund(order_id=order.pk, amount=Decimal("20.00"))
@@ -54,22 +53,15 @@ def test_partial_then_full_refund_frees_the_place_but_not_the_number(paid):
     ]
 
 
-def test_only_unpaid_orders_are_cancelled(paid):
-    order, level = paid
+def test_only_unpaid_orders_are_cancelled(paid_with_one_place):
+    order, level = paid_with_one_place
 
     with pytest.raises(ValidationError, match="Only unpaid orders"):
         order_cancel(order_id=order.pk)
 
 
-@pytest.fixture
-def lead_client(tenant_a, client_a):
-    lead = MembershipFactory(tenant=tenant_a, roles=[Role.REGISTRATION_LEAD]).user
-    client_a.post("/accounts/login/", {"username": lead.email, "password": PASSWORD})
-    return client_a
-
-
-def test_registration_lead_refunds_part_of_an_order_in_the_admin(paid, lead_client):
-    order, _ = paid
+def test_registration_lead_refunds_part_of_an_order_in_the_admin(paid_with_one_place, lead_client):
+    order, _ = paid_with_one_place
 
     page = lead_client.get(f"/admin/register/order/{order.pk}/refund/")
     done = lead_client.post(
@@ -84,8 +76,10 @@ def test_registration_lead_refunds_part_of_an_order_in_the_admin(paid, lead_clie
     assert (order.status, order.refunded_total) == ("paid", Decimal("15.00"))
 
 
-def test_csv_export_lists_the_selected_orders_registrations(paid, lead_client, tenant_b):
-    order, _ = paid
+def test_csv_export_lists_the_selected_orders_registrations(
+    paid_with_one_place, lead_client, tenant_b
+):
+    order, _ = paid_with_one_place
     with tenant_context(tenant_b):
         other_level = BadgeLevelFactory(event=EventFactory())
         order_place(
@@ -106,8 +100,10 @@ def test_csv_export_lists_the_selected_orders_registrations(paid, lead_client, t
     assert [row[4] for row in rows[1:]] == ["Robin Fox"]
 
 
-def test_resend_confirmation_mails_again(paid, lead_client, django_capture_on_commit_callbacks):
-    order, _ = paid
+def test_resend_confirmation_mails_again(
+    paid_with_one_place, lead_client, django_capture_on_commit_callbacks
+):
+    order, _ = paid_with_one_place
 
     with django_capture_on_commit_callbacks(execute=True):
         lead_client.post(

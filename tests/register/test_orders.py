@@ -13,7 +13,7 @@ from register.services import (
     order_mark_paid,
     order_place,
     orders_release_expired_holds,
-    registration_settings,
+    registration_settings_update,
 )
 from tests.factories.event import EventFactory
 from tests.factories.register import (
@@ -117,9 +117,7 @@ def test_child_under_the_age_is_free_and_needs_a_guardian(event, buyer):
 
 def test_badge_name_blocklist_and_length(event, buyer):
     level = BadgeLevelFactory(event=event)
-    settings = registration_settings(event=event)
-    settings.badge_name_blocklist = "rude\nworse"
-    settings.save(update_fields=["badge_name_blocklist"])
+    registration_settings_update(event=event, badge_name_blocklist="rude\nworse")
 
     with pytest.raises(ValidationError, match="choose another badge name"):
         _place(event, buyer, [attendee(level, badge_name="Very RUDE fox")])

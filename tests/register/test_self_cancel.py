@@ -15,23 +15,21 @@ from register.services import (
     order_mark_paid,
     order_place,
     order_set_provider_reference,
-    registration_settings,
+    registration_settings_update,
     registration_upgrade,
 )
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory, attendee
-from tests.factories.tenant import PASSWORD, UserFactory
+from tests.factories.tenant import UserFactory
 
 REFUNDS_URL = "https://api.stripe.com/v1/refunds"
 
 
 @pytest.fixture
-def paid(tenant_a):
+def cancellable_order(tenant_a):
     with tenant_context(tenant_a):
         event = EventFactory(is_active=True, start_date=dt.date(2031, 7, 1))
-        settings = registration_settings(event=event)
-        settings.self_cancel_until = dt.date(2031, 6, 1)
-        settings.save(update_fields=["self_cancel_until"])
+        registration_settings_update(event=event, self_cancel_until=dt.date(2031, 6, 1))
         level = BadgeLevelFactory(event=event, price=Decimal("60.00"), capacity=1)
         buyer = UserFactory()
         order = order_place(
@@ -41,14 +39,11 @@ def paid(tenant_a):
         yield order, level, buyer
 
 
-def _log_in(client, user):
-    client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
-    return client
-
-
-def test_attendee_cancels_within_the_window_refunded_and_the_place_is_free_again(paid, client_a):
-    order, level, buyer = paid
-    _log_in(client_a, buyer)
+def test_attendee_cancels_within_the_window_refunded_and_the_place_is_free_again(
+    cancellable_order, client_a, log_in
+):
+    order, level, buyer = cancellable_order
+    log_in(client_a, buyer)
 
     page = client_a.get(f"/register/orders/{order.reference}/")
     response = client_a.post(f"/register/orders/{order.reference}/cancel/")
@@ -65,13 +60,13 @@ def test_attendee_cancels_within_the_window_refunded_and_the_place_is_free_again
     assert again.status == "pending"
 
 
-def test_after_the_window_cancelling_answers_400_and_changes_nothing(paid, client_a, tenant_a):
-    order, _, buyer = paid
+def test_after_the_window_cancelling_answers_400_and_changes_nothing(
+    cancellable_order, client_a, tenant_a, log_in
+):
+    order, _, buyer = cancellable_order
     with tenant_context(tenant_a):
-        settings = registration_settings(event=order.event)
-        settings.self_cancel_until = dt.date(2020, 1, 1)
-        settings.save(update_fields=["self_cancel_until"])
-    _log_in(client_a, buyer)
+        registration_settings_update(event=order.event, self_cancel_until=dt.date(2020, 1, 1))
+    log_in(client_a, buyer)
 
     page = client_a.get(f"/register/orders/{order.reference}/")
     response = client_a.post(f"/register/orders/{order.reference}/cancel/")
@@ -83,8 +78,10 @@ def test_after_the_window_cancelling_answers_400_and_changes_nothing(paid, clien
     assert order.status == "paid"
 
 
-def test_a_paid_upgrade_is_not_offered_for_cancelling(paid, client_a, tenant_a):
-    order, level, buyer = paid
+def test_a_paid_upgrade_is_not_offered_for_cancelling(
+    cancellable_order, client_a, tenant_a, log_in
+):
+    order, level, buyer = cancellable_order
     with tenant_context(tenant_a):
         higher = BadgeLevelFactory(event=level.event, price=Decimal("100.00"))
         upgrade = registration_upgrade(
@@ -94,7 +91,7 @@ def test_a_paid_upgrade_is_not_offered_for_cancelling(paid, client_a, tenant_a):
             provider="simulated",
         )
         order_mark_paid(order_id=upgrade.pk, amount=upgrade.total)
-    _log_in(client_a, buyer)
+    log_in(client_a, buyer)
 
     page = client_a.get(f"/register/orders/{upgrade.reference}/")
     response = client_a.post(f"/register/orders/{upgrade.reference}/cancel/")
@@ -108,12 +105,12 @@ def test_a_paid_upgrade_is_not_offered_for_cancelling(paid, client_a, tenant_a):
 
 
 def test_an_order_whose_badge_was_handed_over_is_not_offered_for_cancelling(
-    paid, client_a, tenant_a
+    cancellable_order, client_a, tenant_a, log_in
 ):
-    order, _, buyer = paid
+    order, _, buyer = cancellable_order
     with tenant_context(tenant_a):
         Registration.objects.filter(order=order).update(holder=UserFactory())
-    _log_in(client_a, buyer)
+    log_in(client_a, buyer)
 
     page = client_a.get(f"/register/orders/{order.reference}/")
     response = client_a.post(f"/register/orders/{order.reference}/cancel/")
@@ -125,16 +122,18 @@ def test_an_order_whose_badge_was_handed_over_is_not_offered_for_cancelling(
     assert order.status == "paid"
 
 
-def test_someone_else_cannot_cancel_the_order(paid):
-    order, _, _ = paid
+def test_someone_else_cannot_cancel_the_order(cancellable_order):
+    order, _, _ = cancellable_order
 
     with pytest.raises(ValidationError, match="not your order"):
         order_cancel_by_attendee(order_id=order.pk, account=UserFactory())
 
 
-def test_another_tenants_host_cannot_cancel_the_order(paid, client_b, tenant_a):
-    order, _, buyer = paid
-    _log_in(client_b, buyer)
+def test_another_tenants_host_cannot_cancel_the_order(
+    cancellable_order, client_b, tenant_a, log_in
+):
+    order, _, buyer = cancellable_order
+    log_in(client_b, buyer)
 
     response = client_b.post(f"/register/orders/{order.reference}/cancel/")
 
@@ -150,9 +149,7 @@ def test_a_stripe_order_is_refunded_through_stripe(tenant_a, settings):
     responses.post(REFUNDS_URL, json={"id": "re_1", "object": "refund", "status": "succeeded"})
     with tenant_context(tenant_a):
         event = EventFactory(start_date=dt.date(2031, 7, 1))
-        cancel_settings = registration_settings(event=event)
-        cancel_settings.self_cancel_until = dt.date(2031, 6, 1)
-        cancel_settings.save(update_fields=["self_cancel_until"])
+        registration_settings_update(event=event, self_cancel_until=dt.date(2031, 6, 1))
         level = BadgeLevelFactory(event=event, price=Decimal("60.00"))
         buyer = UserFactory()
         order = order_place(
@@ -172,9 +169,7 @@ def test_a_stripe_order_is_refunded_through_stripe(tenant_a, settings):
 def test_an_unpaid_order_is_simply_cancelled(tenant_a):
     with tenant_context(tenant_a):
         event = EventFactory(start_date=dt.date(2031, 7, 1))
-        cancel_settings = registration_settings(event=event)
-        cancel_settings.self_cancel_until = dt.date(2031, 6, 1)
-        cancel_settings.save(update_fields=["self_cancel_until"])
+        registration_settings_update(event=event, self_cancel_until=dt.date(2031, 6, 1))
         level = BadgeLevelFactory(event=event)
         buyer = UserFactory()
         order = order_place(
@@ -186,9 +181,9 @@ def test_an_unpaid_order_is_simply_cancelled(tenant_a):
     assert (cancelled.status, cancelled.refunded_total) == ("cancelled", Decimal("0"))
 
 
-def test_a_badge_without_a_code_says_why(paid, client_a, tenant_a):
-    order, _, buyer = paid
-    _log_in(client_a, buyer)
+def test_a_badge_without_a_code_says_why(cancellable_order, client_a, tenant_a, log_in):
+    order, _, buyer = cancellable_order
+    log_in(client_a, buyer)
     paid_page = client_a.get(f"/register/orders/{order.reference}/")
     with tenant_context(tenant_a):
         Registration.objects.filter(order=order).update(holder=UserFactory())

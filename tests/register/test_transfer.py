@@ -7,17 +7,20 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django_tenants.utils import tenant_context
 
 from event.services import event_generate_properties
 from register.models import BadgeLevel, BanEntry, Registration
 from register.selectors import registration_by_checkin_token
-from register.services import order_mark_paid, order_place, registration_settings
-from tests.conftest import TENANT_HOSTS
+from register.services import (
+    ban_entry_save,
+    order_mark_paid,
+    order_place,
+    registration_settings_update,
+)
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory, attendee
-from tests.factories.tenant import PASSWORD, UserFactory
+from tests.factories.tenant import UserFactory
 
 RECIPIENT = {
     "legal_name": "Sam Otter",
@@ -29,20 +32,12 @@ RECIPIENT = {
 }
 
 
-def _logged_in(host: str, user) -> Client:
-    client = Client(HTTP_HOST=host)
-    client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
-    return client
-
-
 @pytest.fixture
-def badge(tenant_a):
+def transferable_badge(tenant_a):
     with tenant_context(tenant_a):
         event = EventFactory(is_active=True, start_date=dt.date(2031, 7, 1))
         event_generate_properties(event=event)
-        settings = registration_settings(event=event)
-        settings.transfers_allowed = True
-        settings.save(update_fields=["transfers_allowed"])
+        registration_settings_update(event=event, transfers_allowed=True)
         level = BadgeLevelFactory(
             event=event, price=Decimal("60.00"), age_rule=BadgeLevel.AgeRule.ADULTS_ONLY
         )
@@ -55,9 +50,9 @@ def badge(tenant_a):
 
 
 @pytest.fixture
-def offered(badge, django_capture_on_commit_callbacks):
-    registration, buyer = badge
-    seller = _logged_in(TENANT_HOSTS["alpha"], buyer)
+def offered(transferable_badge, django_capture_on_commit_callbacks, logged_in):
+    registration, buyer = transferable_badge
+    seller = logged_in(buyer)
     with django_capture_on_commit_callbacks(execute=True):
         response = seller.post(
             f"/register/mine/{registration.pk}/transfer/", {"email": "Sam@Example.org"}
@@ -78,11 +73,11 @@ def test_transfer_offer_mails_an_unguessable_link_to_the_recipient(offered):
     assert registration.transfers.get().token_hash not in link
 
 
-def test_accepting_moves_the_badge_and_kills_the_old_check_in_code(offered, tenant_a):
+def test_accepting_moves_the_badge_and_kills_the_old_check_in_code(offered, tenant_a, logged_in):
     registration, buyer, seller, link, _ = offered
     old_token = registration.checkin_token
     recipient = UserFactory()
-    client = _logged_in(TENANT_HOSTS["alpha"], recipient)
+    client = logged_in(recipient)
 
     form = client.get(link)
     accepted = client.post(link, RECIPIENT)
@@ -108,9 +103,9 @@ def test_accepting_moves_the_badge_and_kills_the_old_check_in_code(offered, tena
     )
 
 
-def test_age_rule_applies_again_to_the_recipient(offered, tenant_a):
+def test_age_rule_applies_again_to_the_recipient(offered, tenant_a, logged_in):
     registration, _, _, link, _ = offered
-    client = _logged_in(TENANT_HOSTS["alpha"], UserFactory())
+    client = logged_in(UserFactory())
 
     response = client.post(link, RECIPIENT | {"birthdate": "2020-01-01"})
 
@@ -124,11 +119,11 @@ def test_age_rule_applies_again_to_the_recipient(offered, tenant_a):
     )
 
 
-def test_ban_list_applies_again_to_the_recipient(offered, tenant_a):
+def test_ban_list_applies_again_to_the_recipient(offered, tenant_a, logged_in):
     registration, _, _, link, _ = offered
     with tenant_context(tenant_a):
-        BanEntry.objects.create(name="Otter Sam", birthdate=dt.date(1992, 3, 4))
-    client = _logged_in(TENANT_HOSTS["alpha"], UserFactory())
+        ban_entry_save(entry=BanEntry(name="Otter Sam", birthdate=dt.date(1992, 3, 4)))
+    client = logged_in(UserFactory())
 
     response = client.post(link, RECIPIENT | {"legal_name": "SAM ÖTTER"})
 
@@ -139,9 +134,9 @@ def test_ban_list_applies_again_to_the_recipient(offered, tenant_a):
     assert unchanged.checkin_token == registration.checkin_token
 
 
-def test_another_tenants_host_cannot_use_the_link(offered, tenant_a, tenant_b):
+def test_another_tenants_host_cannot_use_the_link(offered, tenant_a, tenant_b, logged_in):
     registration, _, _, link, _ = offered
-    client = _logged_in(TENANT_HOSTS["beta"], UserFactory())
+    client = logged_in(UserFactory(), tenant="beta")
 
     assert client.get(link).status_code == 404
     assert client.post(link, RECIPIENT).status_code == 404
@@ -149,20 +144,18 @@ def test_another_tenants_host_cannot_use_the_link(offered, tenant_a, tenant_b):
         assert Registration.objects.get(pk=registration.pk).legal_name == "Robin Fox"
 
 
-def test_a_guessed_link_is_not_found(offered):
+def test_a_guessed_link_is_not_found(offered, logged_in):
     _, _, _, link, _ = offered
-    client = _logged_in(TENANT_HOSTS["alpha"], UserFactory())
+    client = logged_in(UserFactory())
 
     assert client.get(link[:-3] + "xx/").status_code == 404
 
 
-def test_transfers_closed_by_the_organizer_answer_400(badge, tenant_a):
-    registration, buyer = badge
+def test_transfers_closed_by_the_organizer_answer_400(transferable_badge, tenant_a, logged_in):
+    registration, buyer = transferable_badge
     with tenant_context(tenant_a):
-        settings = registration_settings(event=registration.event)
-        settings.transfer_until = dt.date(2020, 1, 1)
-        settings.save(update_fields=["transfer_until"])
-    seller = _logged_in(TENANT_HOSTS["alpha"], buyer)
+        registration_settings_update(event=registration.event, transfer_until=dt.date(2020, 1, 1))
+    seller = logged_in(buyer)
 
     response = seller.post(
         f"/register/mine/{registration.pk}/transfer/", {"email": "x@example.org"}
@@ -173,9 +166,9 @@ def test_transfers_closed_by_the_organizer_answer_400(badge, tenant_a):
     assert mail.outbox == []
 
 
-def test_only_the_holder_can_offer_a_badge(badge):
-    registration, _ = badge
-    stranger = _logged_in(TENANT_HOSTS["alpha"], UserFactory())
+def test_only_the_holder_can_offer_a_badge(transferable_badge, logged_in):
+    registration, _ = transferable_badge
+    stranger = logged_in(UserFactory())
 
     response = stranger.post(f"/register/mine/{registration.pk}/transfer/", {"email": "x@e.org"})
 
@@ -184,10 +177,10 @@ def test_only_the_holder_can_offer_a_badge(badge):
 
 
 def test_the_new_holder_is_mailed_the_badge_with_its_new_code(
-    offered, tenant_a, django_capture_on_commit_callbacks
+    offered, tenant_a, django_capture_on_commit_callbacks, logged_in
 ):
     registration, _, _, link, _ = offered
-    client = _logged_in(TENANT_HOSTS["alpha"], UserFactory())
+    client = logged_in(UserFactory())
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -200,17 +193,17 @@ def test_the_new_holder_is_mailed_the_badge_with_its_new_code(
     assert message.attachments[0][0] == f"badge-{registration.badge_number}.png"
 
 
-def test_the_buyer_cannot_cancel_a_badge_someone_else_now_holds(offered, tenant_a):
+def test_the_buyer_cannot_cancel_a_badge_someone_else_now_holds(offered, tenant_a, logged_in):
     from django.core.exceptions import ValidationError
 
     from register.services import order_cancel_by_attendee
 
     registration, buyer, _, link, _ = offered
     with tenant_context(tenant_a):
-        settings = registration_settings(event=registration.event)
-        settings.self_cancel_until = dt.date(2031, 6, 1)
-        settings.save(update_fields=["self_cancel_until"])
-    _logged_in(TENANT_HOSTS["alpha"], UserFactory()).post(link, RECIPIENT)
+        registration_settings_update(
+            event=registration.event, self_cancel_until=dt.date(2031, 6, 1)
+        )
+    logged_in(UserFactory()).post(link, RECIPIENT)
 
     with tenant_context(tenant_a), pytest.raises(ValidationError, match="belongs to someone"):
         order_cancel_by_attendee(order_id=registration.order_id, account=buyer)

@@ -24,7 +24,7 @@ APPROVED_CARD = "4242 4242 4242 4242"
 
 
 @pytest.fixture
-def badge(tenant_a, settings):
+def upgradable_badge(tenant_a, settings):
     settings.DEBUG = True  # the simulated card
     with tenant_context(tenant_a):
         event = EventFactory(is_active=True, start_date=dt.date(2031, 7, 1))
@@ -47,9 +47,9 @@ def badge(tenant_a, settings):
 
 
 def test_upgrade_charges_only_the_difference_and_moves_the_badge_once_paid(
-    badge, client_a, tenant_a
+    upgradable_badge, client_a, tenant_a
 ):
-    registration, buyer, basic, sponsor = badge
+    registration, buyer, basic, sponsor = upgradable_badge
     client_a.post("/accounts/login/", {"username": buyer.email, "password": PASSWORD})
 
     mine = client_a.get("/register/mine/")
@@ -76,8 +76,8 @@ def test_upgrade_charges_only_the_difference_and_moves_the_badge_once_paid(
     assert registration.history.latest("history_id").history_change_reason == "upgraded to Sponsor"
 
 
-def test_upgrade_to_a_cheaper_level_is_refused(badge, tenant_a):
-    registration, buyer, basic, _ = badge
+def test_upgrade_to_a_cheaper_level_is_refused(upgradable_badge, tenant_a):
+    registration, buyer, basic, _ = upgradable_badge
     with tenant_context(tenant_a):
         cheap = BadgeLevelFactory(event=basic.event, name="Day", price=Decimal("30.00"))
 
@@ -90,8 +90,10 @@ def test_upgrade_to_a_cheaper_level_is_refused(badge, tenant_a):
             )
 
 
-def test_a_pending_upgrade_holds_the_place_and_a_full_level_refuses_upgrades(badge, tenant_a):
-    registration, buyer, basic, sponsor = badge
+def test_a_pending_upgrade_holds_the_place_and_a_full_level_refuses_upgrades(
+    upgradable_badge, tenant_a
+):
+    registration, buyer, basic, sponsor = upgradable_badge
     with tenant_context(tenant_a):
         registration_upgrade(
             registration_id=registration.pk,
@@ -109,8 +111,8 @@ def test_a_pending_upgrade_holds_the_place_and_a_full_level_refuses_upgrades(bad
             )
 
 
-def test_someone_else_cannot_upgrade_the_badge(badge, tenant_a):
-    registration, _, _, sponsor = badge
+def test_someone_else_cannot_upgrade_the_badge(upgradable_badge, tenant_a):
+    registration, _, _, sponsor = upgradable_badge
     with tenant_context(tenant_a), pytest.raises(ValidationError, match="paid badge you hold"):
         registration_upgrade(
             registration_id=registration.pk,
@@ -120,8 +122,8 @@ def test_someone_else_cannot_upgrade_the_badge(badge, tenant_a):
         )
 
 
-def test_another_tenants_host_cannot_upgrade_the_badge(badge, client_b, tenant_a):
-    registration, buyer, _, sponsor = badge
+def test_another_tenants_host_cannot_upgrade_the_badge(upgradable_badge, client_b, tenant_a):
+    registration, buyer, _, sponsor = upgradable_badge
     client_b.post("/accounts/login/", {"username": buyer.email, "password": PASSWORD})
 
     response = client_b.post(

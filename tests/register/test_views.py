@@ -7,7 +7,7 @@ from django.core import mail
 from django_tenants.utils import tenant_context
 
 from register.models import Order, Registration
-from register.services import registration_settings
+from register.services import registration_settings_update
 from tests.factories.register import BadgeLevelFactory, DiscountCodeFactory
 from tests.factories.tenant import PASSWORD, UserFactory
 from tests.register.form_data import person_fields, post_order
@@ -161,9 +161,7 @@ def test_attendee_renames_a_badge_until_the_cut_off(
     event, level, _ = sale
     registration = _paid_registration(buyer_client, level, tenant_a)
     with tenant_context(tenant_a):
-        settings_ = registration_settings(event=event)
-        settings_.badge_name_edit_until = edit_until
-        settings_.save(update_fields=["badge_name_edit_until"])
+        registration_settings_update(event=event, badge_name_edit_until=edit_until)
 
     response = buyer_client.post(
         f"/register/mine/{registration.pk}/badge-name/", {"badge_name": new_name}

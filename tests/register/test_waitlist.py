@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -22,16 +21,9 @@ from register.services import (
     waitlist_join,
     waitlist_process,
 )
-from tests.conftest import TENANT_HOSTS
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory, attendee
 from tests.factories.tenant import PASSWORD, UserFactory
-
-
-def _logged_in(host: str, user) -> Client:
-    client = Client(HTTP_HOST=host)
-    client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
-    return client
 
 
 def _links() -> dict[str, str]:
@@ -102,15 +94,15 @@ def test_an_unused_offer_expires_and_passes_to_the_next(
 
 
 def test_offer_link_is_personal_single_use_and_unguessable(
-    sold_out, tenant_a, django_capture_on_commit_callbacks
+    sold_out, tenant_a, django_capture_on_commit_callbacks, logged_in
 ):
     event, level, order, waiting = sold_out
     with django_capture_on_commit_callbacks(execute=True):
         order_refund(order_id=order.pk, amount=order.total)
     link = _links()["wait0@example.org"]
     token = link.split("/")[-2]
-    owner = _logged_in(TENANT_HOSTS["alpha"], waiting[0])
-    other = _logged_in(TENANT_HOSTS["alpha"], waiting[1])
+    owner = logged_in(waiting[0])
+    other = logged_in(waiting[1])
     form = {
         "attendee-TOTAL_FORMS": 1,
         "attendee-INITIAL_FORMS": 0,
@@ -144,22 +136,22 @@ def test_offer_link_is_personal_single_use_and_unguessable(
 
 
 def test_another_tenants_host_cannot_use_the_offer(
-    sold_out, tenant_a, django_capture_on_commit_callbacks
+    sold_out, tenant_a, django_capture_on_commit_callbacks, logged_in
 ):
     event, level, order, waiting = sold_out
     with django_capture_on_commit_callbacks(execute=True):
         order_refund(order_id=order.pk, amount=order.total)
     link = _links()["wait0@example.org"]
 
-    response = _logged_in(TENANT_HOSTS["beta"], waiting[0]).get(link)
+    response = logged_in(waiting[0], tenant="beta").get(link)
 
     assert response.status_code == 404
 
 
-def test_joining_is_one_click_and_only_when_sold_out(sold_out, tenant_a):
+def test_joining_is_one_click_and_only_when_sold_out(sold_out, tenant_a, logged_in):
     event, level, order, waiting = sold_out
     newcomer = UserFactory()
-    client = _logged_in(TENANT_HOSTS["alpha"], newcomer)
+    client = logged_in(newcomer)
 
     page = client.get("/register/")
     joined = client.post(f"/register/waitlist/{level.pk}/join/")

@@ -13,7 +13,7 @@ from django.db import connection
 from django_tenants.utils import schema_context, tenant_context
 
 from register.models import BanEntry, WaitlistEntry
-from register.services import order_place
+from register.services import ban_entry_save, order_place
 from tenant.models import Tenant, User
 from tenant.services import custom_domain_add, custom_domain_verify, tenant_create
 from tests.factories.event import EventFactory
@@ -68,8 +68,10 @@ def populate(schema_a: str, schema_b: str) -> Populated:
                     )
                 ],
             )
-        BanEntry.objects.create(
-            name="Alex Actual Banned", email="banned@real-people.example", reason="215 555 call"
+        ban_entry_save(
+            entry=BanEntry(
+                name="Alex Actual Banned", email="banned@real-people.example", reason="215 555 call"
+            )
         )
         WaitlistEntry.objects.create(
             level=level, account_id=users["member"].pk, email="waiting@real-people.example"

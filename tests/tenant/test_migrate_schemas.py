@@ -29,49 +29,49 @@ SCRATCH = ["mig_one", "mig_three", "mig_two"]  # also the order migrate_schemas 
 
 
 @dataclass(frozen=True)
-class Blocker:
-    """What stands in the way of a migration's first table or column, put there by hand."""
+class Obstacle:
+    """Something in a schema that makes register's newest migration fail there: a table it
+    creates, or a column it adds, already present."""
 
-    table: str
-    column: str | None
+    block: str  # SQL, with {schema}
+    clear: str
+    error: str  # how migrate_schemas reports the failure
 
-    def block(self, schema: str) -> str:
-        if self.column is None:
-            return f"CREATE TABLE {schema}.{self.table} (id integer)"
-        return f"ALTER TABLE {schema}.{self.table} ADD COLUMN {self.column} integer"
+    def put(self, schema: str) -> None:
+        _execute(self.block.format(schema=schema))
 
-    def unblock(self, schema: str) -> str:
-        if self.column is None:
-            return f"DROP TABLE {schema}.{self.table}"
-        return f"ALTER TABLE {schema}.{self.table} DROP COLUMN {self.column}"
-
-    @property
-    def error(self) -> str:
-        if self.column is None:
-            return f'relation "{self.table}" already exists'
-        return f'column "{self.column}" of relation "{self.table}" already exists'
+    def remove(self, schema: str) -> None:
+        _execute(self.clear.format(schema=schema))
 
 
-def _latest_register_migration() -> tuple[str, str, Blocker]:
-    """register's newest migration, the one before it, and what blocks the first table or
-    column the newest creates: the tests unapply, delete or block that migration, whatever it
-    is today."""
+def _latest_register_migration() -> tuple[str, str, Obstacle]:
+    """register's newest migration, the one before it, and what can be put in its way: the
+    tests unapply, delete or block that migration, whatever it is today."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     (leaf,) = loader.graph.leaf_nodes("register")
     (previous,) = [p for p in loader.graph.node_map[leaf].parents if p.key[0] == "register"]
-    creates = next(
-        op
-        for op in loader.get_migration(*leaf).operations
-        if isinstance(op, CreateModel | AddField)
-    )
-    if isinstance(creates, CreateModel):
-        blocker = Blocker(f"register_{creates.name.lower()}", None)
-    else:
-        blocker = Blocker(f"register_{creates.model_name.lower()}", creates.name)
-    return leaf[1], previous.key[1], blocker
+    for op in loader.get_migration(*leaf).operations:
+        if isinstance(op, CreateModel):
+            table = f"register_{op.name.lower()}"
+            obstacle = Obstacle(
+                f"CREATE TABLE {{schema}}.{table} (id integer)",
+                f"DROP TABLE {{schema}}.{table}",
+                f'relation "{table}" already exists',
+            )
+            return leaf[1], previous.key[1], obstacle
+        if isinstance(op, AddField):
+            table = f"register_{op.model_name.lower()}"
+            column = f"{op.name}_id" if op.field.is_relation else op.name
+            obstacle = Obstacle(
+                f"ALTER TABLE {{schema}}.{table} ADD COLUMN {column} integer",
+                f"ALTER TABLE {{schema}}.{table} DROP COLUMN {column}",
+                f'column "{column}" of relation "{table}" already exists',
+            )
+            return leaf[1], previous.key[1], obstacle
+    raise LookupError(f"{leaf} neither creates a table nor adds a column: teach Obstacle how")
 
 
-LATEST, PREVIOUS, LATEST_BLOCKER = _latest_register_migration()
+LATEST, PREVIOUS, OBSTACLE = _latest_register_migration()
 LATEST_KEY = f"register.{LATEST}"
 
 
@@ -130,8 +130,8 @@ def test_at_head_detection_costs_the_same_queries_for_two_or_many_schemas(tenant
 
 def test_a_failing_schema_does_not_stop_the_others_and_a_rerun_resumes(scratch):
     _unapply_latest(scratch)
-    # mig_two cannot take the migration: the table (or column) it creates is in the way.
-    _execute(LATEST_BLOCKER.block("mig_two"))
+    # mig_two cannot take the migration: what it creates is in the way.
+    OBSTACLE.put("mig_two")
 
     failed_run = subprocess.run(
         [sys.executable, "manage.py", "migrate_schemas", "--tenant", "--workers", "2"],
@@ -146,14 +146,12 @@ def test_a_failing_schema_does_not_stop_the_others_and_a_rerun_resumes(scratch):
     assert failed_run.returncode == 1, failed_run.stdout + failed_run.stderr
     assert any(" mig_one: migrated (" in line for line in lines)
     assert any(" mig_three: migrated (" in line for line in lines)
-    assert any(
-        f"mig_two: FAILED ProgrammingError: {LATEST_BLOCKER.error}" in line for line in lines
-    )
+    assert any(f"mig_two: FAILED ProgrammingError: {OBSTACLE.error}" in line for line in lines)
     assert "Migrated 2, skipped at head 3, failed 1 in" in failed_run.stdout
     assert "1 schema(s) failed to migrate" in failed_run.stderr
     assert _pending(scratch) == {"mig_one": [], "mig_three": [], "mig_two": [LATEST_KEY]}
 
-    _execute(LATEST_BLOCKER.unblock("mig_two"))
+    OBSTACLE.remove("mig_two")
     resumed = _migrate(tenant=True)
 
     assert "Migrated 1, skipped at head 5, failed 0 in" in resumed
@@ -169,13 +167,13 @@ def test_staged_rollout_by_schemas_then_a_canary_that_stops_the_rest(scratch):
     assert "Migrated 1, skipped at head 0, failed 0" in only_one
     assert _pending(scratch) == {"mig_one": [], "mig_three": [LATEST_KEY], "mig_two": [LATEST_KEY]}
 
-    _execute(LATEST_BLOCKER.block("mig_three"))
+    OBSTACLE.put("mig_three")
     with pytest.raises(CommandError, match="1 schema.s. failed to migrate and 1 were not run"):
         _migrate(tenant=True, canary=1)
 
     assert _pending(scratch) == {"mig_one": [], "mig_three": [LATEST_KEY], "mig_two": [LATEST_KEY]}
 
-    _execute(LATEST_BLOCKER.unblock("mig_three"))
+    OBSTACLE.remove("mig_three")
     rollout = _migrate(tenant=True, canary=1)
 
     assert "Migrated 2, skipped at head 4, failed 0" in rollout

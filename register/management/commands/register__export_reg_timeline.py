@@ -5,7 +5,7 @@ from django_tenants.utils import get_public_schema_name
 
 from event.selectors import active_event
 from register.charts import timeline_chart
-from register.selectors import registration_timeline
+from register.selectors.reports import registration_timeline
 from tenant.current import current_schema
 from tenant.exports import csv_writer
 

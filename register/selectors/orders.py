@@ -1,0 +1,113 @@
+"""Reads of orders and badges: which orders hold places, whose badges are whose."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
+
+from register.models import Order, Registration, Upgrade
+from register.selectors.settings import self_cancel_deadline
+
+
+def active_order_q(*, now: dt.datetime, prefix: str = "") -> Q:
+    """Orders that hold places: paid (held for review too), or pending with a hold that has not
+    run out (or no expiry at all: pay at the door)."""
+    status, hold = f"{prefix}status", f"{prefix}hold_expires_at"
+    return Q(**{f"{status}__in": [Order.Status.PAID, Order.Status.HELD]}) | (
+        Q(**{status: Order.Status.PENDING})
+        & (Q(**{f"{hold}__isnull": True}) | Q(**{f"{hold}__gt": now}))
+    )
+
+
+def held_by_q(*, account_id: int) -> Q:
+    """Badges this account holds: accepted transfers, and what it bought and did not hand on."""
+    return Q(holder_id=account_id) | Q(holder__isnull=True, order__account_id=account_id)
+
+
+def about_person_q(*, account_id: int, proven_email: str) -> Q:
+    """Badges that are this person's data: those they hold, and — only once they proved they
+    read that mailbox — badges someone else bought for their address."""
+    email_key = proven_email.strip().lower()
+    mine = held_by_q(account_id=account_id)
+    return mine | Q(email__iexact=email_key) if email_key else mine
+
+
+def registrations_of_account(*, account_id: int) -> QuerySet[Registration]:
+    """The badges this account holds, in the order they were bought (not expired or cancelled),
+    with their order and level."""
+    return (
+        Registration.objects.filter(held_by_q(account_id=account_id))
+        .exclude(order__status__in=[Order.Status.EXPIRED, Order.Status.CANCELLED])
+        .select_related("order", "level")
+        .order_by("order__created_at", "pk")
+    )
+
+
+def registration_of_account(*, registration_id: int, account_id: int) -> Registration | None:
+    """One paid badge this account holds, else None."""
+    return (
+        registrations_of_account(account_id=account_id)
+        .filter(pk=registration_id, order__status=Order.Status.PAID)
+        .select_related("event")
+        .first()
+    )
+
+
+def registration_by_checkin_token(*, token: str) -> Registration | None:
+    """The badge a check-in code belongs to, if it may check in: paid and assigned."""
+    return (
+        Registration.objects.filter(
+            checkin_token=token, order__status=Order.Status.PAID, needs_holder=False
+        )
+        .select_related("level", "order")
+        .first()
+    )
+
+
+def order_of_account(*, reference: str, account_id: int) -> Order | None:
+    """The account's order with this reference, with its event, upgrade and badges."""
+    return (
+        Order.objects.filter(reference=reference, account_id=account_id)
+        .select_related("event")
+        .prefetch_related("registrations__level")
+        .first()
+    )
+
+
+def order_upgrade(*, order: Order) -> Upgrade | None:
+    """The upgrade this order pays for, if it is an upgrade's order."""
+    return (
+        Upgrade.objects.filter(order=order)
+        .select_related("registration", "from_level", "to_level")
+        .first()
+    )
+
+
+def self_cancel_refusal(*, order: Order, account_id: int, today: dt.date) -> str | None:
+    """Why ``account_id`` cannot cancel ``order`` themselves on ``today`` (the event's day), or
+    None when they can. The order page offers *Cancel this order* only when this is None, and
+    ``order_cancel_by_attendee`` refuses with this message."""
+    if order.account_id != account_id:
+        return gettext("This is not your order.")
+    if self_cancel_deadline(event=order.event, today=today) is None:
+        return gettext("This order can no longer be cancelled here; please ask the team.")
+    if order.registrations.filter(holder__isnull=False).exclude(holder_id=account_id).exists():
+        return gettext("A badge of this order now belongs to someone else; ask the team.")
+    if Upgrade.objects.filter(order=order, applied_at__isnull=False).exists():
+        return gettext("A paid upgrade cannot be cancelled here; please ask the team.")
+    if order.status not in (Order.Status.PENDING, Order.Status.PAID, Order.Status.HELD):
+        return gettext("This order is %(status)s.") % {"status": order.get_status_display().lower()}
+    return None
+
+
+def attendee_account_ids() -> set[int]:
+    """Accounts that placed an order here or hold a badge handed to them."""
+    buyers = Order.objects.values_list("account_id", flat=True).distinct()
+    holders = Registration.objects.filter(holder__isnull=False).values_list("holder_id", flat=True)
+    return set(buyers) | set(holders)
+
+
+def account_has_paid_registration(*, account_id: int) -> bool:
+    return Order.objects.filter(account_id=account_id, status=Order.Status.PAID).exists()

@@ -1,0 +1,114 @@
+"""Mails to attendees and buyers (sent by Celery tasks after commit, in ``LANGUAGE_CODE``), and
+the check-in QR code they and the pages carry. Every link in them was built by ``site_link``."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils.translation import gettext
+
+from register.models import Order, Registration, Transfer, WaitlistEntry
+
+
+def order_send_review_notice(*, order_id: int) -> int:
+    """Tell the buyer their paid order is being reviewed (without saying why)."""
+    order = Order.objects.select_related("event", "account").get(pk=order_id)
+    if order.status != Order.Status.HELD:
+        return 0
+    context = {"order": order, "event": order.event}
+    return EmailMultiAlternatives(
+        subject=gettext("Your %(event)s registration is being reviewed")
+        % {"event": order.event.name},
+        body=render_to_string("register/email/review.txt", context),
+        to=[order.account.email],
+    ).send()
+
+
+def qr_svg(token: str) -> str:
+    """The check-in QR code as inline SVG, for pages and mails alike."""
+    return segno.make(token, error="m").svg_inline(scale=4, title="Check-in code")
+
+
+def qr_png(token: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(token, error="m").save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()
+
+
+def _send_badge_mail(order: Order, registration: Registration) -> int:
+    context = {"order": order, "registration": registration, "event": order.event}
+    message = EmailMultiAlternatives(
+        subject=gettext("Your %(event)s badge: %(level)s #%(number)s")
+        % {
+            "event": order.event.name,
+            "level": registration.level.name,
+            "number": registration.badge_number,
+        },
+        body=render_to_string("register/email/confirmation.txt", context),
+        to=[registration.email],
+    )
+    message.attach_alternative(
+        render_to_string(
+            "register/email/confirmation.html",
+            context | {"qr_svg": qr_svg(registration.checkin_token)},
+        ),
+        "text/html",
+    )
+    message.attach(
+        f"badge-{registration.badge_number}.png",
+        qr_png(registration.checkin_token),
+        "image/png",
+    )
+    return message.send()
+
+
+def order_send_confirmation(*, order_id: int) -> int:
+    """Email every attendee of a paid order: level, badge number and the check-in QR code.
+    Group badges not yet assigned get none (their holder gets it on accepting)."""
+    order = Order.objects.select_related("event").get(pk=order_id)
+    if order.status != Order.Status.PAID:
+        return 0
+    registrations = order.registrations.filter(needs_holder=False).select_related("level")
+    return sum(_send_badge_mail(order, registration) for registration in registrations)
+
+
+def registration_send_confirmation(*, registration_id: int) -> int:
+    """Email one badge (after a transfer or group assignment) to its holder, with its new code."""
+    registration = Registration.objects.select_related("order__event", "level").get(
+        pk=registration_id
+    )
+    if registration.order.status != Order.Status.PAID or registration.needs_holder:
+        return 0
+    return _send_badge_mail(registration.order, registration)
+
+
+def transfer_send_offer(*, transfer_id: int, link: str) -> int:
+    """Mail the recipient of an open transfer its link."""
+    transfer = Transfer.objects.select_related("registration__level", "registration__event").get(
+        pk=transfer_id
+    )
+    if transfer.accepted_at or transfer.withdrawn_at:
+        return 0
+    context = {"transfer": transfer, "event": transfer.registration.event, "link": link}
+    return EmailMultiAlternatives(
+        subject=gettext("A %(event)s badge for you") % {"event": transfer.registration.event.name},
+        body=render_to_string("register/email/transfer.txt", context),
+        to=[transfer.email],
+    ).send()
+
+
+def waitlist_send_offer(*, entry_id: int, link: str) -> int:
+    """Mail one waiting person their offer link."""
+    entry = WaitlistEntry.objects.select_related("level__event").get(pk=entry_id)
+    if entry.status != WaitlistEntry.Status.OFFERED:
+        return 0
+    context = {"entry": entry, "event": entry.level.event, "link": link}
+    return EmailMultiAlternatives(
+        subject=gettext("A %(level)s place for %(event)s is yours to take")
+        % {"level": entry.level.name, "event": entry.level.event.name},
+        body=render_to_string("register/email/waitlist_offer.txt", context),
+        to=[entry.email],
+    ).send()

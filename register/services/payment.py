@@ -1,0 +1,264 @@
+"""Money and an order's life after it is placed: payment (badge numbers, or review), Stripe's
+webhook, refunds, cancellations and holds that run out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from event.selectors import event_today
+from register.models import BadgeLevel, Order, Registration, StripeEvent, Upgrade
+from register.selectors import ban_matches_any, self_cancel_refusal
+from register.services.audit import audit, record_status
+from register.services.badge_numbers import badge_numbers_assign
+from register.services.capacity import waitlist_queue_processing
+from register.services.inputs import PaymentConflictError
+from register.services.upgrades import apply_upgrade
+from tenant.current import current_schema
+from tenant.models import User
+from tenant.tasks import queue_after_commit
+
+
+def _badges_of(order: Order) -> tuple[list[Registration], dict[int, BadgeLevel]]:
+    registrations = list(order.registrations.select_related("level").order_by("pk"))
+    return registrations, {r.level_id: r.level for r in registrations}
+
+
+@transaction.atomic
+def order_mark_paid(
+    *, order_id: int, amount: Decimal, by: User | None = None, note: str = ""
+) -> Order:
+    """Record full payment: badge numbers are assigned and the confirmation is queued.
+
+    If anyone in the order matches the ban list, the order is *held for review* instead: the
+    money is taken and the places stay held, but there are no badge numbers and no check-in
+    code until the registration lead approves it (``order_review_approve``) or refunds it; the
+    buyer is told by mail.
+
+    Idempotent: paying a paid order again changes nothing. A payment for an order that expired
+    or was cancelled raises PaymentConflictError for the caller to refund or flag — never ignored.
+    """
+    # The event comes along (badge numbers need it); only the order's row is locked.
+    order = Order.objects.select_for_update(of=("self",)).select_related("event").get(pk=order_id)
+    if order.status in (Order.Status.PAID, Order.Status.HELD):
+        return order
+    if order.status != Order.Status.PENDING:
+        raise PaymentConflictError(f"Order {order.reference} is {order.status}; it cannot be paid.")
+    if amount != order.total:
+        raise ValidationError(f"Payment of {amount} does not match the total {order.total}.")
+    reason = f"paid: {note}" if note else "paid"
+    upgrade = Upgrade.objects.select_related("to_level").filter(order=order).first()
+    held = False
+    if upgrade is not None:
+        apply_upgrade(upgrade, by=by)
+    else:
+        registrations, levels = _badges_of(order)
+        held = bool(ban_matches_any(registrations))
+        if not held:
+            badge_numbers_assign(
+                registrations, event=order.event, levels=levels, by=by, reason=reason
+            )
+    order.status = Order.Status.HELD if held else Order.Status.PAID
+    order.paid_at = timezone.now()
+    order.hold_expires_at = None
+    audit(order, by=by, reason=reason + (", held for review" if held else ""))
+    order.save(update_fields=["status", "paid_at", "hold_expires_at"])
+    record_status(order, order.status, from_status=Order.Status.PENDING, by=by, note=note)
+    order_id = order.pk
+    if held:
+        queue_after_commit("register.send_review_notice", order_id)
+    else:
+        queue_after_commit("register.send_order_confirmation", order_id)
+    return order
+
+
+@transaction.atomic
+def order_review_approve(*, order_id: int, by: User | None = None) -> Order:
+    """The registration lead lets an order held for review through: badge numbers are assigned
+    and the confirmation is queued, as for any paid order."""
+    order = Order.objects.select_for_update(of=("self",)).select_related("event").get(pk=order_id)
+    if order.status != Order.Status.HELD:
+        raise ValidationError(f"Order {order.reference} is not held for review.")
+    registrations, levels = _badges_of(order)
+    badge_numbers_assign(
+        registrations, event=order.event, levels=levels, by=by, reason="approved after review"
+    )
+    order.status = Order.Status.PAID
+    audit(order, by=by, reason="approved after review")
+    order.save(update_fields=["status"])
+    record_status(order, order.status, from_status=Order.Status.HELD, by=by, note="approved")
+    queue_after_commit("register.send_order_confirmation", order_id)
+    return order
+
+
+def order_set_provider_reference(*, order: Order, reference: str) -> Order:
+    """Remember the payment provider's id for the order (e.g. a Stripe Checkout session)."""
+    order.provider_reference = reference
+    order.save(update_fields=["provider_reference"])
+    return order
+
+
+@transaction.atomic
+def stripe_event_handle(*, event_id: str, event_type: str, data: dict) -> str:
+    """Apply one verified Stripe webhook event, once. Returns what happened.
+
+    A completed Checkout pays its order. A payment for an order that expired or was cancelled
+    is refunded through Stripe and recorded on the order — never dropped. If the refund call
+    fails, the whole event is rolled back so Stripe delivers it again.
+    """
+    from register.payments import stripe_client
+
+    marker, created = StripeEvent.objects.get_or_create(
+        event_id=event_id, defaults={"type": event_type, "outcome": "received"}
+    )
+    if not created:
+        return "duplicate"
+    outcome = "ignored"
+    metadata = data.get("metadata") or {}
+    is_paid_checkout = (
+        event_type == "checkout.session.completed" and data.get("payment_status") == "paid"
+    )
+    if is_paid_checkout and metadata.get("schema") == current_schema():
+        order = Order.objects.filter(reference=data.get("client_reference_id")).first()
+        amount = Decimal(data.get("amount_total") or 0) / 100
+        if order is None:
+            outcome = "unknown order"
+        else:
+            try:
+                order_mark_paid(order_id=order.pk, amount=amount, note=f"stripe {data.get('id')}")
+                order_set_provider_reference(order=order, reference=data["payment_intent"])
+                outcome = "paid"
+            except PaymentConflictError:
+                stripe_client().v1.refunds.create(
+                    params={"payment_intent": data["payment_intent"]},
+                    options={"idempotency_key": f"late-{event_id}"},
+                )
+                note = f"late Stripe payment {amount} refunded"
+                record_status(order, order.status, from_status=order.status, note=note)
+                outcome = "late payment refunded"
+            except ValidationError:
+                note = f"Stripe paid {amount}, expected {order.total}: check"
+                record_status(order, order.status, from_status=order.status, note=note)
+                outcome = "flagged: amount mismatch"
+    marker.outcome = outcome
+    marker.save(update_fields=["outcome"])
+    return outcome
+
+
+@transaction.atomic
+def order_refund(
+    *, order_id: int, amount: Decimal, by: User | None = None, note: str = ""
+) -> Order:
+    """Refund part or all of a paid order. In full, the order is refunded and its places free
+    again (offered to the waiting lists after commit); badge numbers stay taken (never
+    reused). The amount can never exceed what was paid. Stripe orders are refunded through
+    Stripe first: if Stripe refuses, nothing here changes.
+    """
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status not in (Order.Status.PAID, Order.Status.HELD):
+        raise ValidationError(f"Order {order.reference} is {order.get_status_display().lower()}.")
+    from_status = order.status
+    refundable = order.total - order.refunded_total
+    if amount <= 0 or amount > refundable:
+        raise ValidationError(f"Refund between 0.01 and {refundable} {order.currency}.")
+    if order.provider == Order.Provider.STRIPE:
+        from register.payments import stripe_client
+
+        stripe_client().v1.refunds.create(
+            params={"payment_intent": order.provider_reference, "amount": int(amount * 100)},
+            options={"idempotency_key": f"refund-{order.reference}-{order.refunded_total}"},
+        )
+    order.refunded_total += amount
+    fields = ["refunded_total"]
+    if order.refunded_total == order.total:
+        order.status = Order.Status.REFUNDED
+        fields.append("status")
+    audit(order, by=by, reason=f"refunded {amount}" + (f": {note}" if note else ""))
+    order.save(update_fields=fields)
+    if order.status == Order.Status.REFUNDED:
+        waitlist_queue_processing()
+    record_status(
+        order,
+        order.status,
+        from_status=from_status,
+        by=by,
+        note=f"refunded {amount} {order.currency}" + (f": {note}" if note else ""),
+    )
+    return order
+
+
+@transaction.atomic
+def order_cancel_by_attendee(
+    *, order_id: int, account: User, now: dt.datetime | None = None
+) -> Order:
+    """The buyer cancels their own order within the organizer's window (``self_cancel_until``,
+    in the event's time zone): an unpaid order is cancelled, a paid one (or one held for
+    review) refunded in full through the provider it was paid with (``order_refund``). Either
+    way its places are free again at once. Not once a badge of the order was handed to someone
+    else, nor for a paid upgrade (the team refunds those in the admin)."""
+    order = Order.objects.select_for_update(of=("self",)).select_related("event").get(pk=order_id)
+    today = event_today(order.event, now)
+    refusal = self_cancel_refusal(order=order, account_id=account.pk, today=today)
+    if refusal is not None:
+        raise ValidationError(refusal)
+    if order.status == Order.Status.PENDING:
+        return order_cancel(order_id=order.pk, by=account, note="by the attendee")
+    refundable = order.total - order.refunded_total
+    if refundable > 0:
+        return order_refund(
+            order_id=order.pk, amount=refundable, by=account, note="cancelled by the attendee"
+        )
+    from_status = order.status
+    order.status = Order.Status.CANCELLED
+    audit(order, by=account, reason="cancelled by the attendee")
+    order.save(update_fields=["status"])
+    waitlist_queue_processing()
+    record_status(order, order.status, from_status=from_status, by=account, note="by the attendee")
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, order_id: int, by: User | None = None, note: str = "") -> Order:
+    """Cancel an unpaid order (card or door): its places are free at once (offered to the
+    waiting lists after commit)."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status != Order.Status.PENDING:
+        raise ValidationError(f"Only unpaid orders can be cancelled; {order.reference} is not.")
+    order.status = Order.Status.CANCELLED
+    audit(order, by=by, reason=f"cancelled: {note}" if note else "cancelled")
+    order.save(update_fields=["status"])
+    waitlist_queue_processing()
+    record_status(order, Order.Status.CANCELLED, from_status=Order.Status.PENDING, by=by, note=note)
+    return order
+
+
+def order_resend_confirmation(*, order: Order) -> None:
+    """Queue the confirmation mails of a paid order again (after commit)."""
+    if order.status != Order.Status.PAID:
+        raise ValidationError(f"Order {order.reference} is not paid.")
+    order_id = order.pk
+    queue_after_commit("register.send_order_confirmation", order_id)
+
+
+@transaction.atomic
+def orders_release_expired_holds(*, now: dt.datetime | None = None) -> int:
+    """Expire pending orders whose hold ran out (their places are free again, offered to the
+    waiting lists after commit). Returns how many."""
+    now = now or timezone.now()
+    expired = list(
+        Order.objects.select_for_update(skip_locked=True).filter(
+            status=Order.Status.PENDING, hold_expires_at__lte=now
+        )
+    )
+    for order in expired:
+        order.status = Order.Status.EXPIRED
+        audit(order, reason="hold expired")
+        order.save(update_fields=["status"])
+        record_status(order, Order.Status.EXPIRED, from_status=Order.Status.PENDING, note="hold")
+    if expired:
+        waitlist_queue_processing()
+    return len(expired)

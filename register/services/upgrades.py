@@ -1,0 +1,118 @@
+"""Upgrades: a paid badge moves to a higher level, paying the difference as an order of its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from register.models import Order, Registration, Upgrade
+from register.selectors import active_order_q, held_by_q, level_price_on
+from register.services.audit import audit, record_status
+from register.services.capacity import check_capacity, check_on_sale, lock_levels
+from register.services.inputs import ZERO, AttendeeInput
+from register.services.purchase import hold_until, new_order_reference
+from register.services.rules import AttendeeRules
+from tenant.models import User
+
+
+@transaction.atomic
+def registration_upgrade(
+    *,
+    registration_id: int,
+    account: User,
+    level_id: int,
+    provider: str,
+    now: dt.datetime | None = None,
+) -> Order:
+    """Move a paid badge to a higher level, paying only the difference between today's price of
+    the new level and what was paid for the badge. The difference is an order of its own, paid
+    like any order; the new level's place is taken under the same row locks as a purchase
+    (levels locked by id) and held while that order is pending. When it is paid the badge
+    changes level (``order_mark_paid`` → ``apply_upgrade``); until then nothing changes."""
+    now = now or timezone.now()
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("order", "event", "level")
+        .filter(held_by_q(account_id=account.pk), pk=registration_id)
+        .first()
+    )
+    if registration is None or registration.order.status != Order.Status.PAID:
+        raise ValidationError(gettext("Only a paid badge you hold can be upgraded."))
+    event = registration.event
+    levels = lock_levels(event=event, ids={registration.level_id, level_id}, with_price_tiers=True)
+    target = levels[level_id]
+    check_on_sale([target], now=now)
+    if Upgrade.objects.filter(
+        active_order_q(now=now, prefix="order__"),
+        registration=registration,
+        applied_at__isnull=True,
+    ).exists():
+        raise ValidationError(gettext("This badge already has an upgrade waiting for payment."))
+    rules = AttendeeRules.of(event, now=now)
+    difference = level_price_on(level=target, day=rules.today) - (
+        registration.price - registration.discount
+    )
+    if target.pk == registration.level_id or difference <= 0:
+        raise ValidationError({"level": gettext("Please choose a higher level than your badge's.")})
+    rules.check(_as_person(registration, level_id=target.pk), target)
+    check_capacity({target.pk: target}, Counter({target.pk: 1}), now=now)
+    if provider == Order.Provider.FREE:
+        raise ValidationError({"provider": gettext("This upgrade needs a payment.")})
+    order = Order(
+        event=event,
+        reference=new_order_reference(),
+        account=account,
+        provider=provider,
+        currency=rules.settings.currency,
+        subtotal=difference,
+        discount_total=ZERO,
+        total=difference,
+        hold_expires_at=hold_until(
+            provider=provider, hold_minutes=rules.settings.hold_minutes, now=now
+        ),
+    )
+    audit(order, by=account, reason=f"upgrade to {target.name}")
+    order.save(force_insert=True)
+    Upgrade.objects.create(
+        order=order,
+        registration=registration,
+        from_level=registration.level,
+        to_level=target,
+        difference=difference,
+    )
+    record_status(order, Order.Status.PENDING, by=account, note=f"upgrade to {target.name}")
+    return order
+
+
+def _as_person(registration: Registration, *, level_id: int) -> AttendeeInput:
+    return AttendeeInput(
+        level_id=level_id,
+        legal_name=registration.legal_name,
+        badge_name=registration.badge_name,
+        birthdate=registration.birthdate,
+        email=registration.email,
+        phone=registration.phone,
+        emergency_contact=registration.emergency_contact,
+        guardian_name=registration.guardian_name,
+        guardian_contact=registration.guardian_contact,
+        guardian_consent=registration.guardian_consent,
+    )
+
+
+def apply_upgrade(upgrade: Upgrade, *, by: User | None = None) -> None:
+    """Its order is paid: the badge changes level (number and check-in code stay), and the price
+    paid for it grows by the difference. Audited."""
+    registration = Registration.objects.select_for_update(of=("self",)).get(
+        pk=upgrade.registration_id
+    )
+    registration.level_id = upgrade.to_level_id
+    registration.price += upgrade.difference
+    audit(registration, by=by, reason=f"upgraded to {upgrade.to_level.name}")
+    registration.save(update_fields=["level", "price"])
+    upgrade.applied_at = timezone.now()
+    upgrade.save(update_fields=["applied_at"])
