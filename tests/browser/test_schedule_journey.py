@@ -15,7 +15,7 @@ from event.services import event_create, event_delete
 from schedule.models import Room, Slot, Track
 from tenant.models import Membership, Tenant, User
 from tenant.roles import Role
-from tests.browser.test_attendee_journey import _axe
+from tests.browser.axe import assert_axe_clean
 from tests.factories.tenant import PASSWORD
 from tests.processes import http_get
 
@@ -85,7 +85,7 @@ def test_submit_accept_place_release_and_see_it_in_the_programme_and_ical(
     fan.select_option("#id_track", label="Fursuiting")
     fan.fill("#id_availability", f"{START:%Y-%m-%d} 10:00-18:00")
     shot(fan, "submit")
-    _axe(fan, axe_path, "submit form")
+    assert_axe_clean(fan, axe_path, "submit form")
     fan.get_by_role("button", name="Submit").click()
     fan.wait_for_url("**/schedule/submissions/*/")
     assert "Submitted" in fan.locator("main").inner_text()
@@ -107,7 +107,7 @@ def test_submit_accept_place_release_and_see_it_in_the_programme_and_ical(
     lead.wait_for_url(f"**/schedule/manage/plan/?day={START:%Y-%m-%d}")
     assert lead.locator(".sgrid__session").count() == 1
     shot(lead, "plan")
-    _axe(lead, axe_path, "planning grid")
+    assert_axe_clean(lead, axe_path, "planning grid")
     lead.goto(f"{base}/schedule/manage/release/")
     lead.get_by_role("button", name="Release", exact=True).click()
     assert "Version 1 is public." in lead.locator("main").inner_text()
@@ -119,7 +119,7 @@ def test_submit_accept_place_release_and_see_it_in_the_programme_and_ical(
     assert session.count() == 1
     assert "14:00–15:00 · Main Stage · Fursuiting" in session.inner_text()
     shot(public, "programme")
-    _axe(public, axe_path, "programme grid")
+    assert_axe_clean(public, axe_path, "programme grid")
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
     phone.goto(f"{base}/schedule/?day={START:%Y-%m-%d}")
     assert phone.locator(".sgrid__room").first.is_hidden()
