@@ -79,6 +79,7 @@ TENANT_APPS = [
     "register",
     "schedule",
     "front",
+    "kiosk",
     # Audit trail: each audited model's history table lives next to it, in the tenant's schema.
     "simple_history",
 ]
