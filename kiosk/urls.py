@@ -6,4 +6,6 @@ app_name = "kiosk"
 
 urlpatterns = [
     path("", views.DeskView.as_view(), name="desk"),
+    path("scan/", views.DeskScanView.as_view(), name="desk-scan"),
+    path("undo/", views.DeskUndoView.as_view(), name="desk-undo"),
 ]

@@ -1,0 +1,42 @@
+"""Input validation of the door's pages and API (no rules: those are the services')."""
+
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kiosk.models import CheckIn
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class ScanForm(forms.Form):
+    secret = forms.CharField(
+        label=_("Badge code"),
+        max_length=300,
+        help_text=_("Scan the QR code, or type the code under it."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "off"}),
+    )
+    # The form's one-time key: the same form sent twice checks in once.
+    nonce = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        label=_("Direction"), choices=CheckIn.Kind.choices, initial=CheckIn.Kind.ENTRY
+    )
+    desk = forms.CharField(label=_("Desk"), max_length=100, required=False)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find a badge"),
+        max_length=100,
+        required=False,
+        help_text=_("Name, badge name, badge number, order reference or e-mail."),
+    )
+
+
+class UndoForm(forms.Form):
+    checkin = forms.IntegerField(widget=forms.HiddenInput)
