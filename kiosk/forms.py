@@ -40,3 +40,24 @@ class SearchForm(forms.Form):
 
 class UndoForm(forms.Form):
     checkin = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ApiScanForm(forms.Form):
+    """One scan sent by a device (pretix's redeem: secret, nonce, type, datetime)."""
+
+    secret = forms.CharField(max_length=300)
+    nonce = forms.CharField(max_length=64)
+    type = forms.ChoiceField(choices=CheckIn.Kind.choices, required=False)
+    datetime = forms.DateTimeField(required=False)
+
+    def clean_type(self) -> str:
+        return self.cleaned_data.get("type") or CheckIn.Kind.ENTRY
+
+
+def form_errors_text(form: forms.Form) -> str:
+    return "; ".join(
+        f"{name}: {' '.join(str(e) for e in errors)}"
+        if name != "__all__"
+        else " ".join(str(e) for e in errors)
+        for name, errors in form.errors.items()
+    )

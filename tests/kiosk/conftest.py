@@ -98,3 +98,34 @@ def operator_client(tenant_a) -> Callable[..., Client]:
 
 def order_status(registration: Registration, status: str) -> None:
     Order.objects.filter(pk=registration.order_id).update(status=status)
+
+
+def basic_auth(app) -> str:
+    import base64
+
+    return "Basic " + base64.b64encode(f"{app.client_id}:{app.plain_secret}".encode()).decode()
+
+
+@pytest.fixture
+def device_client(tenant_a):
+    """``device_client(tenant="alpha", enrolled=True)``: a client on that tenant's host whose
+    requests carry a bearer token of a new OAuth client of alpha, enrolled as a kiosk Device
+    of alpha unless ``enrolled`` is false (``client.device``, ``client.app``)."""
+    from kiosk.models import Device
+    from tests.factories.tenant import ApplicationFactory
+
+    def make(*, tenant: str = "alpha", enrolled: bool = True) -> Client:
+        app = ApplicationFactory(tenant=tenant_a)
+        with tenant_context(tenant_a):
+            device = (
+                Device.objects.create(name="Door 1", application_id=app.pk) if enrolled else None
+            )
+        token_client = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
+        token = token_client.post(
+            "/o/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=basic_auth(app)
+        ).json()["access_token"]
+        client = Client(HTTP_HOST=TENANT_HOSTS[tenant], HTTP_AUTHORIZATION=f"Bearer {token}")
+        client.device, client.app = device, app
+        return client
+
+    return make
