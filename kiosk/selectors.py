@@ -170,17 +170,17 @@ def device_of_application(*, application_id: int) -> Device | None:
 
 def revocation_list(*, event: Event) -> dict[str, object]:
     """For offline devices: badges that must not get in (their order is not paid, or they are
-    group badges without a holder), and for badges that were handed over the one version a
-    signed code may carry (older codes are revoked)."""
+    group badges without a holder), and for every valid badge the one version its signed code
+    carries (a code printed before the badge was handed over carries another: revoked)."""
     void = Registration.objects.filter(event=event).filter(
         ~Q(order__status=Order.Status.PAID) | Q(needs_holder=True)
     )
-    handed_over = Registration.objects.filter(
-        event=event, holder__isnull=False, order__status=Order.Status.PAID
+    valid = Registration.objects.filter(
+        event=event, order__status=Order.Status.PAID, needs_holder=False
     ).values_list("pk", "checkin_token")
     return {
         "revoked": sorted(void.values_list("pk", flat=True)),
-        "versions": {str(pk): signing.token_version(token) for pk, token in handed_over},
+        "versions": {str(pk): signing.token_version(token) for pk, token in valid},
     }
 
 
