@@ -61,3 +61,27 @@ def form_errors_text(form: forms.Form) -> str:
         else " ".join(str(e) for e in errors)
         for name, errors in form.errors.items()
     )
+
+
+class PrintRequestForm(forms.Form):
+    registration = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for a reprint"), max_length=200, required=False)
+
+
+class PrintOrderForm(forms.Form):
+    order = forms.CharField(max_length=16, widget=forms.HiddenInput)
+
+
+class PrintFinishForm(forms.Form):
+    job = forms.IntegerField(widget=forms.HiddenInput)
+    printed = forms.TypedChoiceField(
+        choices=[("1", _("Printed")), ("0", _("Failed"))], coerce=lambda v: v == "1"
+    )
+    failure = forms.CharField(max_length=200, required=False)
+
+
+class PrintTakeForm(forms.Form):
+    station = forms.CharField(label=_("Print station"), max_length=100)
+
+
+BADGE_STOCK = [("cr80", _("CR80 card")), ("a6", "A6"), ("a4x4", _("A4, 4 × A6"))]

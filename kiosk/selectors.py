@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncHour
 
 from event.models import Event
-from event.selectors import minor_cutoff
+from event.selectors import event_timezone, minor_cutoff
 from kiosk import signing
 from kiosk.models import CheckIn, Device, PrintJob, SigningKey
 from register.models import Order, Registration
@@ -214,7 +214,7 @@ def dashboard(*, event: Event, now: dt.datetime, window: dt.timedelta) -> Dashbo
     ``now``, and minors let in — a fixed number of queries whatever the figures."""
     entries = CheckIn.objects.filter(event=event, kind=CheckIn.Kind.ENTRY, undone_at__isnull=True)
     per_hour = list(
-        entries.annotate(hour=TruncHour("created_at"))
+        entries.annotate(hour=TruncHour("created_at", tzinfo=event_timezone(event)))
         .values_list("hour")
         .annotate(n=Count("pk"))
         .order_by("hour")
@@ -252,3 +252,15 @@ def checkins_of_account(*, account_id: int) -> QuerySet[CheckIn]:
         .select_related("registration")
         .order_by("scanned_at")
     )
+
+
+def print_job(*, job_id: int) -> PrintJob | None:
+    return (
+        PrintJob.objects.select_related("registration", "registration__level")
+        .filter(pk=job_id)
+        .first()
+    )
+
+
+def order_for_desk(*, reference: str, event: Event) -> Order | None:
+    return Order.objects.filter(reference=reference, event=event).first()

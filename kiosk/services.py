@@ -15,9 +15,12 @@ from django.utils.translation import gettext_lazy
 
 from event.models import Event
 from kiosk import selectors, signing
-from kiosk.models import CheckIn, Device, PrintJob, SigningKey
+from kiosk.models import BadgeLayout, CheckIn, Device, PrintJob, SigningKey
+from kiosk.printing import BadgeFace
 from kiosk.selectors import Essentials
 from register.models import Order, Registration
+
+DEFAULT_COLOUR = "#1d4ed8"
 
 # The fixed list of reasons a scan is refused, and what the desk is told for each.
 REASONS: dict[str, object] = {
@@ -354,3 +357,27 @@ def print_job_finish(
         job.status, job.failure = PrintJob.Status.FAILED, failure[:200]
     job.save(update_fields=["status", "printed_at", "failure"])
     return job
+
+
+def badge_faces(*, registrations: list[Registration], convention: str) -> list[BadgeFace]:
+    """What each badge shows when printed (the signing key is made on first use)."""
+    layouts = {
+        layout.level_id: layout
+        for layout in BadgeLayout.objects.filter(level_id__in={r.level_id for r in registrations})
+    }
+    faces = []
+    for registration in registrations:
+        layout = layouts.get(registration.level_id)
+        faces.append(
+            BadgeFace(
+                convention=convention,
+                badge_name=registration.badge_name,
+                legal_name=registration.legal_name,
+                number=str(registration.badge_number or "—"),
+                level=registration.level.name,
+                ribbon=(layout.ribbon if layout and layout.ribbon else registration.level.name),
+                colour=layout.colour if layout else DEFAULT_COLOUR,
+                code=signed_secret(registration=registration),
+            )
+        )
+    return faces

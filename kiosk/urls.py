@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kiosk import api, views
+from kiosk import api, print_views, views
 
 app_name = "kiosk"
 
@@ -8,6 +8,14 @@ urlpatterns = [
     path("", views.DeskView.as_view(), name="desk"),
     path("scan/", views.DeskScanView.as_view(), name="desk-scan"),
     path("undo/", views.DeskUndoView.as_view(), name="desk-undo"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    # Badge printing.
+    path("print/", print_views.PrintQueueView.as_view(), name="print-queue"),
+    path("print/take/", print_views.PrintTakeView.as_view(), name="print-take"),
+    path("print/finish/", print_views.PrintFinishView.as_view(), name="print-finish"),
+    path("print/request/", print_views.PrintRequestView.as_view(), name="print-request"),
+    path("print/order/", print_views.PrintOrderView.as_view(), name="print-order"),
+    path("print/<int:job_id>/badge.pdf", print_views.PrintJobPdfView.as_view(), name="print-pdf"),
     # Devices (JSON, bearer token of an enrolled OAuth client).
     path("api/redeem/", api.RedeemApiView.as_view(), name="api-redeem"),
     path("api/offline/", api.OfflineDataApiView.as_view(), name="api-offline"),

@@ -3,6 +3,7 @@ Thin: each checks permission, validates a form, calls a selector or one service,
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -10,11 +11,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from event.models import Event
-from event.selectors import active_event
+from event.selectors import active_event, event_timezone
 from kiosk import selectors
 from kiosk.forms import ScanForm, SearchForm, UndoForm, new_nonce
 from kiosk.services import RedeemResult, checkin_redeem, checkin_undo
@@ -110,3 +112,18 @@ class DeskUndoView(DeskMixin, View):
             return _desk_page(request, event=event, error=" ".join(error.messages), status=400)
         messages.success(request, _("Check-in undone."))
         return redirect("kiosk:desk")
+
+
+class DashboardView(DeskMixin, View):
+    """Entries per hour and level, each desk's rate over the last 15 minutes, minors let in."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        event = _event()
+        figures = selectors.dashboard(
+            event=event, now=timezone.now(), window=dt.timedelta(minutes=15)
+        )
+        return render(
+            request,
+            "kiosk/dashboard.html",
+            {"event": event, "figures": figures, "tz": event_timezone(event)},
+        )
