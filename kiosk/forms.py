@@ -85,3 +85,12 @@ class PrintTakeForm(forms.Form):
 
 
 BADGE_STOCK = [("cr80", _("CR80 card")), ("a6", "A6"), ("a4x4", _("A4, 4 × A6"))]
+
+
+class SelfLookupForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    reference = forms.CharField(
+        label=_("Confirmation code"),
+        max_length=16,
+        help_text=_("The order reference in your confirmation e-mail."),
+    )

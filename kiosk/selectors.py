@@ -264,3 +264,25 @@ def print_job(*, job_id: int) -> PrintJob | None:
 
 def order_for_desk(*, reference: str, event: Event) -> Order | None:
     return Order.objects.filter(reference=reference, event=event).first()
+
+
+def order_for_self_service(*, event: Event, email: str, reference: str) -> Order | None:
+    """A paid order of ``event`` with this reference that has a badge for this e-mail."""
+    return (
+        Order.objects.filter(
+            event=event,
+            reference__iexact=reference.strip(),
+            status=Order.Status.PAID,
+            registrations__email__iexact=email.strip(),
+        )
+        .distinct()
+        .first()
+    )
+
+
+def self_service_badges(*, order_id: int) -> list[Registration]:
+    return list(
+        Registration.objects.filter(order_id=order_id, needs_holder=False)
+        .select_related("level")
+        .order_by("pk")
+    )

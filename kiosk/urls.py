@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kiosk import api, print_views, views
+from kiosk import api, print_views, self_service, views
 
 app_name = "kiosk"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path("print/request/", print_views.PrintRequestView.as_view(), name="print-request"),
     path("print/order/", print_views.PrintOrderView.as_view(), name="print-order"),
     path("print/<int:job_id>/badge.pdf", print_views.PrintJobPdfView.as_view(), name="print-pdf"),
+    # The self-service kiosk.
+    path("self/start/", self_service.SelfServiceStartView.as_view(), name="self-start"),
+    path("self/", self_service.SelfServiceView.as_view(), name="self"),
+    path("self/print/", self_service.SelfServicePrintView.as_view(), name="self-print"),
+    path("self/done/", self_service.SelfServiceCancelView.as_view(), name="self-cancel"),
     # Devices (JSON, bearer token of an enrolled OAuth client).
     path("api/redeem/", api.RedeemApiView.as_view(), name="api-redeem"),
     path("api/offline/", api.OfflineDataApiView.as_view(), name="api-offline"),
