@@ -286,3 +286,17 @@ def self_service_badges(*, order_id: int) -> list[Registration]:
         .select_related("level")
         .order_by("pk")
     )
+
+
+def door_counts(*, event: Event) -> tuple[int, int]:
+    """Badges checked in at ``event``, and print jobs waiting."""
+    checked_in = (
+        CheckIn.objects.filter(event=event, kind=CheckIn.Kind.ENTRY, undone_at__isnull=True)
+        .values("registration")
+        .distinct()
+        .count()
+    )
+    waiting = PrintJob.objects.filter(
+        registration__event=event, status=PrintJob.Status.QUEUED
+    ).count()
+    return checked_in, waiting

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from event.models import Event
 from kiosk import selectors, signing
-from kiosk.models import BadgeLayout, CheckIn, Device, PrintJob, SigningKey
+from kiosk.models import BadgeLayout, CheckIn, Device, DoorNote, PrintJob, SigningKey
 from kiosk.printing import BadgeFace
 from kiosk.selectors import Essentials
 from register.models import Order, Registration
@@ -381,3 +382,17 @@ def badge_faces(*, registrations: list[Registration], convention: str) -> list[B
             )
         )
     return faces
+
+
+@transaction.atomic
+def person_erase(*, account_id: int) -> int:
+    """Erase the door's records of the badges this account holds: their check-ins, print jobs
+    and desk notes. Returns how many rows went."""
+    registrations = Registration.objects.filter(
+        Q(holder_id=account_id) | Q(holder__isnull=True, order__account_id=account_id)
+    ).values("pk")
+    removed = 0
+    for model in (CheckIn, PrintJob, DoorNote):
+        count, _rows = model.objects.filter(registration__in=registrations).delete()
+        removed += count
+    return removed
