@@ -66,6 +66,7 @@ def _desk_page(
         if result and result.checkin and not result.duplicate
         else None,
         "recent": selectors.recent_checkins(event=event),
+        "tz": event_timezone(event),
     }
     return render(request, "kiosk/desk.html", context, status=status)
 
