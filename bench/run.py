@@ -896,6 +896,10 @@ def build_rows(results: dict, args) -> list[Row]:
         from bench import schedule
 
         rows += schedule.rows(results["schedule"])
+    if "kiosk" in results:
+        from bench import kiosk
+
+        rows += kiosk.rows(results["kiosk"])
     if results.get("rush"):
         runs = results["rush"]
         correct = all(
@@ -1019,7 +1023,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=["rush", "tenant-count", "schedule"],
+        choices=["rush", "tenant-count", "schedule", "kiosk"],
         help="run only this scenario (after the setup it needs); the full run is the default",
     )
     parser.add_argument("--no-wrk", dest="wrk", action="store_false", default=None)
@@ -1144,6 +1148,46 @@ def _scenario_7(servers: dict[str, Server], args, results, phases) -> None:
     phases.mark("scenario 7: programme")
 
 
+def _scenario_8(servers: dict[str, Server], args, results, phases) -> None:
+    from django.db import connections
+
+    from bench import kiosk
+
+    log(f"scenario 8: door rush, {kiosk.DEVICES} devices × {kiosk.PER_DEVICE} badges")
+    server = servers["ours"]
+
+    def load(path: str) -> dict:
+        if args.wrk:
+            return run_wrk(
+                port=server.port,
+                host=PAGE_HOST,
+                path=path,
+                connections=args.connections,
+                seconds=args.seconds,
+            )
+        return python_load(
+            server,
+            connections=args.connections,
+            seconds=args.seconds,
+            max_requests=100_000,
+            path=path,
+        )
+
+    try:
+        results["kiosk"] = kiosk.scenario(
+            schema=PAGE_SCHEMA,
+            port=server.port,
+            host=PAGE_HOST,
+            page_path=PAGE_PATH,
+            load=load,
+            repeats=max(1, args.repeats - 1),
+            log=log,
+        )
+    finally:
+        connections.close_all()
+    phases.mark("scenario 8: door rush")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
@@ -1191,13 +1235,15 @@ def main(argv: list[str] | None = None) -> int:
             f"scenarios 1+3: page load, {tool}, {args.connections} connections, "
             f"{args.repeats}×{args.seconds:g} s each, gunicorn {args.workers} workers"
         )
-        only_ours = args.only in ("rush", "schedule")
+        only_ours = args.only in ("rush", "schedule", "kiosk")
         for stack in ("ours",) if only_ours else ("plain", "ours", "stock"):
             servers[stack] = Server(stack, env, logs, workers=args.workers)
         if args.only is None or args.only == "tenant-count":
             _scenarios_1_to_5(servers, env, logs, args, results, phases)
         if args.only is None or args.only == "schedule":
             _scenario_7(servers, args, results, phases)
+        if args.only is None or args.only == "kiosk":
+            _scenario_8(servers, args, results, phases)
         if args.only is None or args.only == "rush":
             _scenario_6(servers, args, results, phases)
     except Exception:  # report what was measured before the failure, then fail

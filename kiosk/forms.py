@@ -24,9 +24,15 @@ class ScanForm(forms.Form):
     # The form's one-time key: the same form sent twice checks in once.
     nonce = forms.CharField(max_length=64, widget=forms.HiddenInput)
     kind = forms.ChoiceField(
-        label=_("Direction"), choices=CheckIn.Kind.choices, initial=CheckIn.Kind.ENTRY
+        label=_("Direction"),
+        choices=CheckIn.Kind.choices,
+        initial=CheckIn.Kind.ENTRY,
+        required=False,
     )
     desk = forms.CharField(label=_("Desk"), max_length=100, required=False)
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or CheckIn.Kind.ENTRY
 
 
 class SearchForm(forms.Form):
