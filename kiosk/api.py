@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -21,10 +22,20 @@ from oauth2_provider.oauth2_backends import get_oauthlib_core
 from event.models import Event
 from event.selectors import active_event
 from kiosk import selectors
-from kiosk.forms import ApiScanForm, form_errors_text
+from kiosk.forms import BADGE_STOCK, ApiScanForm, form_errors_text
 from kiosk.models import CheckIn, Device
-from kiosk.services import OfflineScan, checkin_redeem, offline_sync, signing_key_of
+from kiosk.printing import badges_pdf
+from kiosk.services import (
+    OfflineScan,
+    badge_faces,
+    checkin_redeem,
+    offline_sync,
+    print_job_finish,
+    print_job_take,
+    signing_key_of,
+)
 from kiosk.signing import public_key_text
+from tenant.current import current_tenant
 
 MAX_UPLOAD = 1000
 
@@ -124,3 +135,53 @@ class OfflineSyncApiView(DeviceApiView):
             scans.append(OfflineScan(data["secret"], data["nonce"], data["type"], data["datetime"]))
         report = offline_sync(event=self.event, device=self.device, scans=scans)
         return JsonResponse({"status": "ok", **report.as_json()})
+
+
+class PrintNextApiView(DeviceApiView):
+    """A print station polling for work: takes the oldest queued badge, or answers 204."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        job = print_job_take(station=self.device.name)
+        if job is None:
+            return HttpResponse(status=204)
+        return JsonResponse(
+            {
+                "job": job.pk,
+                "badge_name": job.registration.badge_name,
+                "reason": job.reason,
+                "pdf": {
+                    size: reverse("kiosk:api-print-pdf", args=[job.pk]) + f"?size={size}"
+                    for size, _label in BADGE_STOCK
+                },
+            },
+            status=201,
+        )
+
+
+class PrintPdfApiView(DeviceApiView):
+    def get(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        job = selectors.print_job(job_id=job_id)
+        size = request.GET.get("size", "cr80")
+        if job is None or size not in dict(BADGE_STOCK):
+            return _error(404, "not_found", _("There is no such print job or badge stock."))
+        tenant = current_tenant()
+        pdf = badges_pdf(
+            badge_faces(registrations=[job.registration], convention=tenant.name if tenant else ""),
+            size=size,
+        )
+        return HttpResponse(pdf, content_type="application/pdf")
+
+
+class PrintDoneApiView(DeviceApiView):
+    def post(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        body = self.json_body()
+        printed = body.get("printed") if isinstance(body, dict) else None
+        if not isinstance(printed, bool):
+            return _error(400, "bad_request", _('Send {"printed": true} or {"printed": false}.'))
+        try:
+            job = print_job_finish(
+                job_id=job_id, printed=printed, failure=str(body.get("failure", ""))[:200]
+            )
+        except ValidationError as error:
+            return _error(409, "conflict", " ".join(error.messages))
+        return JsonResponse({"status": "ok", "job": job.pk, "state": job.status})

@@ -25,4 +25,7 @@ urlpatterns = [
     path("api/redeem/", api.RedeemApiView.as_view(), name="api-redeem"),
     path("api/offline/", api.OfflineDataApiView.as_view(), name="api-offline"),
     path("api/sync/", api.OfflineSyncApiView.as_view(), name="api-sync"),
+    path("api/print/next/", api.PrintNextApiView.as_view(), name="api-print-next"),
+    path("api/print/<int:job_id>/badge.pdf", api.PrintPdfApiView.as_view(), name="api-print-pdf"),
+    path("api/print/<int:job_id>/done/", api.PrintDoneApiView.as_view(), name="api-print-done"),
 ]

@@ -7,7 +7,8 @@ import json
 from django.test import Client
 from django_tenants.utils import tenant_context
 
-from kiosk.models import CheckIn
+from kiosk.models import CheckIn, PrintJob
+from kiosk.services import print_job_request
 from tests.conftest import TENANT_HOSTS
 from tests.kiosk.conftest import make_event, paid_badges
 
@@ -91,3 +92,38 @@ def test_a_device_of_alpha_is_refused_at_beta(door, device_client, tenant_b):
     assert (answer.status_code, offline.status_code) == (401, 401)
     with tenant_context(tenant_b):
         assert CheckIn.objects.count() == 0
+
+
+def test_a_print_station_polls_takes_prints_and_reports(door, device_client):
+    event, level = door
+    (badge,) = paid_badges(event, level, badge_name="Printme")
+    print_job_request(registration=badge, requested_by_id=None)
+    station = device_client()
+
+    taken = station.post("/kiosk/api/print/next/")
+    empty = station.post("/kiosk/api/print/next/")
+    pdf = station.get(taken.json()["pdf"]["a4x4"])
+    done = station.post(
+        f"/kiosk/api/print/{taken.json()['job']}/done/",
+        json.dumps({"printed": True}),
+        content_type="application/json",
+    )
+    again = station.post(
+        f"/kiosk/api/print/{taken.json()['job']}/done/",
+        json.dumps({"printed": True}),
+        content_type="application/json",
+    )
+    vague = station.post(
+        f"/kiosk/api/print/{taken.json()['job']}/done/", "{}", content_type="application/json"
+    )
+
+    assert (taken.status_code, taken.json()["badge_name"]) == (201, "Printme")
+    assert empty.status_code == 204
+    assert (pdf.status_code, pdf["Content-Type"], pdf.content[:5]) == (
+        200,
+        "application/pdf",
+        b"%PDF-",
+    )
+    assert (done.status_code, done.json()["state"]) == (200, "printed")
+    assert (again.status_code, vague.status_code) == (409, 400)
+    assert PrintJob.objects.get().station == "Door 1"
