@@ -109,3 +109,24 @@ def test_print_jobs_and_pdfs_of_alpha_are_not_reachable_from_beta(door, operator
     )
     with tenant_context(tenant_b):
         assert PrintJob.objects.count() == 0
+
+
+def test_the_print_queue_page_costs_the_same_queries_for_one_or_many_jobs(
+    door, operator_client, django_assert_max_num_queries, warm_routes
+):
+    event, level = door
+    desk = operator_client()
+    warm_routes(desk)
+    first, *others = paid_badges(event, level, count=4)
+    print_job_request(registration=first, requested_by_id=None)
+    print_job_take(station="S")
+
+    with django_assert_max_num_queries(30) as one:
+        page = desk.get("/kiosk/print/")
+    for badge in others:
+        print_job_request(registration=badge, requested_by_id=None)
+    with django_assert_max_num_queries(30) as many:
+        more = desk.get("/kiosk/print/")
+
+    assert page.text.count("data-job=") == 1 and more.text.count("data-job=") == 4
+    assert len(many.captured_queries) == len(one.captured_queries)
