@@ -94,6 +94,8 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 MIDDLEWARE = [
     # Outermost: the database or Redis gone anywhere below answers 503 with Retry-After.
     "midsummer.outage.ServiceUnavailableMiddleware",
+    # The reverse proxy's on-demand TLS question, asked by path before any host is resolved.
+    "midsummer.tls.TlsAskMiddleware",
     "midsummer.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "midsummer.security.ContentSecurityPolicyMiddleware",
