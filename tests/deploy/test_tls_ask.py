@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from tenant.models import Domain
+from tenant.routing import resolver
 from tenant.services import custom_domain_add, custom_domain_verify, tenant_set_active
 from tests.conftest import PUBLIC_HOST, TENANT_HOSTS
 
@@ -90,8 +91,6 @@ def test_tls_ask_answers_a_new_host_at_once_and_a_removed_one_no(tenant_b):
     domain = Domain.objects.create(domain="beta-two.localhost", tenant=tenant_b)
     assert ask("beta-two.localhost")[0] == 200
     domain.delete()
-    from tenant.routing import resolver
-
     resolver.invalidate()  # what the NOTIFY does in a running process (committed tests cover it)
     assert ask("beta-two.localhost")[0] == 404
 
