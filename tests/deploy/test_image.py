@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import tarfile
 import tempfile
 import tomllib
 from fnmatch import fnmatch
@@ -24,6 +25,7 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from tenant.models import Tenant
 from tests.processes import (
     BIN,
     PRODUCTION_ENV,
@@ -314,7 +316,9 @@ def image(django_db_setup, tmp_path):
 
 
 @pytest.mark.slow
-def test_image_commands_run_from_env_alone_as_a_non_root_user_where_possible(image, tmp_path):
+def test_image_commands_run_from_env_alone_as_a_non_root_user_where_possible(
+    image, committed, tmp_path
+):
     run, app = image
 
     # manage.py, as `docker compose run --rm web python manage.py …` runs it.
@@ -336,6 +340,20 @@ def test_image_commands_run_from_env_alone_as_a_non_root_user_where_possible(ima
     assert saved.returncode == 0, saved.stderr
     assert (app / ".data/media/public/probe.txt").read_bytes() == b"x"
     assert not (app / ".data/static").exists()
+
+    # A convention's export (pg_dump found as the image finds it: PG_BIN_DIR, else searched).
+    alpha = Tenant.objects.get(schema_name="alpha")
+    archive = app / ".data" / "alpha.tar.gz"
+    try:
+        exported = run(["python", "manage.py", "export_tenant", "alpha", str(archive)])
+        assert exported.returncode == 0, exported.stderr
+        with tarfile.open(archive) as contents:
+            assert "schema.dump" in contents.getnames()
+    finally:
+        # Exporting records the archive on the (session-wide) tenant: as it was.
+        Tenant.objects.filter(pk=alpha.pk).update(
+            last_export_at=alpha.last_export_at, last_export_file=alpha.last_export_file
+        )
 
     # Celery finds its app from /app (PYTHONPATH), as the worker and beat services start it.
     report = run(["celery", "-A", "midsummer", "report"])
@@ -380,3 +398,16 @@ def test_build_time_collectstatic_environment_satisfies_production_settings(tmp_
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def test_media_volume_is_where_the_image_keeps_uploads_and_owned_by_its_user():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    env = dockerfile_env(Path("/app"))
+    user = re.search(r"^USER (\w+)$", dockerfile, re.MULTILINE)
+    assert user is not None
+
+    assert env["DJANGO_MEDIA_ROOT"] == "/app/.data/media"
+    assert f"install -d -o {user.group(1)} -g {user.group(1)} /app/.data /app/.data/media" in (
+        dockerfile
+    )
+    assert "- media:/app/.data/media" in (ROOT / "docker-compose.yml").read_text()
