@@ -38,6 +38,7 @@ Edge cases:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Sequence
 
@@ -88,6 +89,8 @@ def outbox_add_many(
     """``outbox_add`` for several runs of one task, in one INSERT: a write that owes a mail to
     each of many people (the waiting lists' offers) costs one statement, not one per person."""
     _task(task_name)
+    for args in args_list:
+        json.dumps(list(args))  # a model instance fails here, before the INSERT spoils the write
     publish_after = timezone.now() + _republish_after()
     tenant_id = current_tenant_id()
     messages = OutboxMessage.objects.bulk_create(
