@@ -1,1 +1,1 @@
-"""Benchmarks: ``make bench`` (or ``python -m bench``) runs every scenario; see docs/BENCHMARKS.md."""
+"""Benchmarks: ``make bench`` (or ``python -m bench``) runs every scenario (docs/BENCHMARKS.md)."""
