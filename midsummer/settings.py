@@ -153,6 +153,14 @@ DATABASES["default"].update(
         "CONN_HEALTH_CHECKS": env.bool("DATABASE_CONN_HEALTH_CHECKS", default=False),
     }
 )
+# Behind PgBouncer with pool_mode = transaction (docs/OPERATIONS.md): each transaction may get
+# another server connection, so the backend sets the tenant's search_path (and read-only mode)
+# per transaction, and server-side cursors (which outlive a transaction) are off.
+if env.bool("DATABASE_TRANSACTION_POOLING", default=False):
+    DATABASES["default"].update({"TRANSACTION_POOLING": True, "DISABLE_SERVER_SIDE_CURSORS": True})
+# A direct (non-pooled) connection for what needs a session of its own: the route cache's
+# LISTEN, pg_dump/pg_restore. Unset: the same as DATABASE_URL.
+DATABASE_DIRECT_URL = env.str("DATABASE_DIRECT_URL", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Identity ---------------------------------------------------------------------------------
