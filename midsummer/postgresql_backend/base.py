@@ -9,11 +9,20 @@ path is made whatever ``TENANT_LIMIT_SET_CALLS`` says: that setting may save sta
 skip a switch.
 """
 
+import re
+
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.db.backends import utils as backend_utils
 from django_tenants.postgresql_backend import base as tenants_base
 from django_tenants.utils import quote_schema_name
+
+# Statements PostgreSQL refuses inside a transaction block; none of them reads a tenant's table
+# through the search_path (run migrations over a direct connection, see docs/OPERATIONS.md).
+_OUTSIDE_TRANSACTION = re.compile(
+    r"^\s*(?:(?:CREATE|DROP|ALTER)\s+DATABASE|VACUUM|ALTER\s+SYSTEM|CLUSTER|REINDEX)\b"
+    r"|\bCONCURRENTLY\b",
+    re.IGNORECASE,
+)
 
 
 class _PinnedCursorMixin:
@@ -29,18 +38,33 @@ class _PinnedCursorMixin:
     def _executemany(self, sql, param_list, *ignored_wrapper_args):
         return self._pinned(super()._executemany, sql, param_list, *ignored_wrapper_args)  # type: ignore[misc]
 
-    def _pinned(self, executor, *args):
+    def _pinned(self, executor, sql, *args):
         db = self.db
         if not db.transaction_pooling:
-            return executor(*args)
-        if db.get_autocommit():
-            # A statement outside any transaction would run in whichever server connection the
-            # pooler hands out, with whatever search_path that one has: give it a transaction.
-            with transaction.atomic(using=db.alias):
-                db.pin_transaction(self.cursor)
-                return executor(*args)
-        db.pin_transaction(self.cursor)
-        return executor(*args)
+            return executor(sql, *args)
+        if not db.get_autocommit():
+            db.pin_transaction(self.cursor)
+            return executor(sql, *args)
+        if isinstance(sql, str) and _OUTSIDE_TRANSACTION.search(sql):
+            return executor(sql, *args)  # cannot run in a transaction, reads no tenant table
+        # A statement outside any transaction would run in whichever server connection the
+        # pooler hands out, with whatever search_path that one has: give it a transaction.
+        db.set_autocommit(False)
+        try:
+            db.pin_transaction(self.cursor)
+            result = executor(sql, *args)
+        except BaseException:
+            try:
+                db.rollback()
+            except Exception:
+                db.close()  # in no known state: never reused (the next query reconnects)
+            raise
+        else:
+            db.commit()
+        finally:
+            if db.connection is not None:
+                db.set_autocommit(True)
+        return result
 
 
 class PinnedCursorWrapper(_PinnedCursorMixin, backend_utils.CursorWrapper):
