@@ -94,6 +94,8 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 MIDDLEWARE = [
     # Outermost: the database or Redis gone anywhere below answers 503 with Retry-After.
     "midsummer.outage.ServiceUnavailableMiddleware",
+    # Per-tenant request metrics (Redis-backed) and the internal /-/metrics endpoint.
+    "midsummer.observability.MetricsMiddleware",
     "midsummer.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "midsummer.security.ContentSecurityPolicyMiddleware",
@@ -303,6 +305,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The internal Prometheus endpoint /-/metrics answers only with "Authorization: Bearer <token>";
+# empty: 404 (midsummer/observability.py).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
 # --- Internationalisation, static, media --------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
@@ -377,13 +383,28 @@ LOGGING = {
         "tenant": {
             "format": "%(asctime)s %(levelname)s [%(schema_name)s:%(domain_url)s] "
             "%(name)s: %(message)s"
-        }
+        },
+        # One JSON object a line, the tenant tagged: `tenant` (schema) and `host`.
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(schema_name)s %(domain_url)s",
+            "rename_fields": {
+                "asctime": "time",
+                "levelname": "level",
+                "name": "logger",
+                "schema_name": "tenant",
+                "domain_url": "host",
+            },
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["tenant_context"],
-            "formatter": "tenant",
+            # JSON in production, the readable line in dev mode; LOG_FORMAT=json|text chooses.
+            "formatter": "json"
+            if env.str("LOG_FORMAT", default="text" if DEV_MODE else "json") == "json"
+            else "tenant",
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
