@@ -11,7 +11,8 @@
   for all; without Redis (dev mode) each process counts its own.
 
 Recording a request costs one pipelined Redis round-trip; Redis gone, the request is served and
-the sample dropped.
+the sample dropped (and no sample is tried for the next few seconds, so requests don't each wait
+for Redis's timeout).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ METRICS_PATH = "/-/metrics"
 PROBE_PATHS = frozenset({"/healthz", READINESS_PATH})  # not counted as requests
 BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, float("inf"))
 KEY = "midsummer:metrics:"
+SKIP_AFTER_FAILURE_SECONDS = 5.0
+_skip_until = 0.0
 QUEUE_SCAN_LIMIT = 10_000  # messages read to split the queue's depth by tenant
 
 
@@ -92,10 +95,13 @@ def record_request(*, tenant: str, status: int, seconds: float) -> None:
     ]
     if status >= 500:
         increments.append((KEY + "errors", tenant, 1))
+    global _skip_until
     client = _redis()
     if client is None:
         _local.add(increments)
         return
+    if time.monotonic() < _skip_until:
+        return  # Redis failed a moment ago: don't make every request wait for its timeout
     try:
         with client.pipeline(transaction=False) as pipe:
             for key, field, amount in increments:
@@ -105,6 +111,7 @@ def record_request(*, tenant: str, status: int, seconds: float) -> None:
                     pipe.hincrby(key, field, int(amount))
             pipe.execute()
     except redis.RedisError:
+        _skip_until = time.monotonic() + SKIP_AFTER_FAILURE_SECONDS
         logger.debug("metrics sample dropped: Redis unavailable", exc_info=True)
 
 
