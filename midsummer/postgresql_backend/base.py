@@ -7,6 +7,11 @@ when the wanted path differs. Anything that can undo a SET (a rollback, a savepo
 new connection) makes it forget, exactly as django-tenants does. The comparison with the wanted
 path is made whatever ``TENANT_LIMIT_SET_CALLS`` says: that setting may save statements, never
 skip a switch.
+
+With ``DATABASES[...]["TRANSACTION_POOLING"]`` (``DATABASE_TRANSACTION_POOLING=1``, for PgBouncer
+in ``pool_mode = transaction``) nothing is set per session: every statement runs in a
+transaction whose first statement pins the search_path (and an archived tenant's read-only
+mode) with ``set_config(..., true)``, which ends with the transaction. See docs/OPERATIONS.md.
 """
 
 import re
@@ -43,6 +48,7 @@ class _PinnedCursorMixin:
         if not db.transaction_pooling:
             return executor(sql, *args)
         if not db.get_autocommit():
+            db.validate_no_broken_transaction()  # Django's error, not the pin's "aborted"
             db.pin_transaction(self.cursor)
             return executor(sql, *args)
         if isinstance(sql, str) and _OUTSIDE_TRANSACTION.search(sql):
