@@ -219,3 +219,20 @@ def test_route_change_through_pgbouncer_reaches_the_server_within_a_second(
 
     assert elapsed < 1
     assert "got packet" not in pgbouncer.log
+
+
+def test_statements_refused_inside_a_transaction_still_run_when_pinning(
+    one_server_connection, committed
+):
+    pooled = _pooled_wrapper(one_server_connection, pinned=True)
+    try:
+        pooled.set_schema("alpha")
+        with pooled.cursor() as cursor:
+            cursor.execute("VACUUM alpha.sample_app_volunteer")  # not wrapped in a transaction
+            cursor.execute("SELECT count(*) FROM sample_app_volunteer")  # wrapped and pinned
+            counted = cursor.fetchone()
+    finally:
+        pooled.close()
+        del connections[pooled.alias]
+
+    assert counted is not None
