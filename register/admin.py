@@ -27,9 +27,14 @@ from register.models import (
     RegistrationSettings,
     WaitlistEntry,
 )
+from register.selectors import registration_settings
 from register.selectors.reports import (
     REGISTRATION_EXPORT_COLUMNS,
     TimelinePoint,
+    add_on_pick_list,
+    add_on_pick_list_people,
+    add_ons_text,
+    money_columns,
     previous_event,
     registration_export_rows,
     registration_timeline_compared,
@@ -159,6 +164,14 @@ class RegistrationInline(admin.StackedInline):
     can_delete = False
     show_change_link = True
     exclude = ["event", "checkin_token"]
+    readonly_fields = ["add_ons_bought"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("add_ons__add_on")
+
+    @admin.display(description="Add-ons")
+    def add_ons_bought(self, obj: Registration) -> str:
+        return add_ons_text(obj) or "—"
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -288,6 +301,15 @@ class OrderAdmin(SimpleHistoryAdmin):
         "totals": ["level", "status", "age_band", "registrations", "value"],
         "discount-codes": ["code", "paid_orders", "discounted_badges", "discount_total"],
         "waiting-list": ["level", "waiting", "offered"],
+        "pick-list": ["add_on", "option", "count"],
+        "pick-list-people": [
+            "add_on",
+            "option",
+            "badge_number",
+            "badge_name",
+            "legal_name",
+            "order",
+        ],
     }
 
     def _report_rows(self, event, name: str) -> list:
@@ -297,6 +319,10 @@ class OrderAdmin(SimpleHistoryAdmin):
             return report_totals(event=event)
         if name == "discount-codes":
             return report_discount_usage(event=event)
+        if name == "pick-list":
+            return add_on_pick_list(event=event)
+        if name == "pick-list-people":
+            return add_on_pick_list_people(event=event)
         return report_waitlist(event=event)
 
     def reports_view(self, request):
@@ -328,7 +354,10 @@ class OrderAdmin(SimpleHistoryAdmin):
                     ],
                 ),
                 "reports": {
-                    name: (columns, [astuple(row) for row in self._report_rows(event, name)])
+                    name: (
+                        money_columns(columns, registration_settings(event=event).currency),
+                        [astuple(row) for row in self._report_rows(event, name)],
+                    )
                     for name, columns in self.REPORTS.items()
                 },
             }
@@ -343,7 +372,9 @@ class OrderAdmin(SimpleHistoryAdmin):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         writer = csv_writer(response)
-        writer.writerow(self.REPORTS[name])
+        writer.writerow(
+            money_columns(self.REPORTS[name], registration_settings(event=event).currency)
+        )
         writer.writerows(astuple(row) for row in self._report_rows(event, name))
         return response
 
@@ -405,7 +436,13 @@ class OrderAdmin(SimpleHistoryAdmin):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="registrations.csv"'
         writer = csv_writer(response)
-        writer.writerow(REGISTRATION_EXPORT_COLUMNS)
+        event = active_event()
+        currency = registration_settings(event=event).currency if event else ""
+        writer.writerow(
+            money_columns(REGISTRATION_EXPORT_COLUMNS, currency)
+            if currency
+            else REGISTRATION_EXPORT_COLUMNS
+        )
         writer.writerows(registration_export_rows(orders=queryset))
         return response
 
@@ -445,6 +482,7 @@ class RegistrationAdmin(SimpleHistoryAdmin):
         "level",
         "price",
         "discount",
+        "add_ons_bought",
         "badge_number",
         "holder",
         "needs_holder",
@@ -452,6 +490,13 @@ class RegistrationAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["level", "order__status", ("anonymized_at", admin.EmptyFieldListFilter)]
     actions = ["anonymize"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("add_ons__add_on")
+
+    @admin.display(description="Add-ons")
+    def add_ons_bought(self, obj: Registration) -> str:
+        return add_ons_text(obj) or "—"
 
     def save_model(self, request, obj, form, change):
         registration_details_correct(registration_id=obj.pk, person=form.person(), by=request.user)

@@ -9,12 +9,36 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 
 from event.models import Event
 from event.selectors import event_timezone, minor_cutoff
-from register.models import BadgeLevel, DiscountCode, Order, Registration, WaitlistEntry
+from register.models import (
+    AddOn,
+    BadgeLevel,
+    DiscountCode,
+    Order,
+    Registration,
+    RegistrationAddOn,
+    WaitlistEntry,
+)
+
+MONEY: DecimalField = DecimalField(max_digits=12, decimal_places=2)
+ZERO = Decimal("0.00")
 
 REGISTRATION_EXPORT_COLUMNS = [
     "order",
@@ -28,18 +52,60 @@ REGISTRATION_EXPORT_COLUMNS = [
     "phone",
     "price",
     "discount",
+    "add_ons",
+    "add_ons_price",
     "paid_at",
 ]
+MONEY_COLUMNS = {"price", "discount", "add_ons_price", "value", "revenue", "discount_total"}
+
+
+def money_columns(columns: list[str], currency: str) -> list[str]:
+    """CSV headers naming the currency of their amounts: ``price (USD)``."""
+    return [f"{c} ({currency})" if c in MONEY_COLUMNS else c for c in columns]
+
+
+def add_ons_value() -> Coalesce:
+    """The price of a registration's add-ons (0 without any), for ``Registration`` queries:
+    one correlated subquery, so summing it never multiplies the badge's own price by a join."""
+    return Coalesce(
+        Subquery(
+            RegistrationAddOn.objects.filter(registration=OuterRef("pk"))
+            .order_by()
+            .values("registration")
+            .annotate(total=Sum("price"))
+            .values("total"),
+            output_field=MONEY,
+        ),
+        Value(ZERO),
+        output_field=MONEY,
+    )
+
+
+def add_ons_text(registration: Registration) -> str:
+    """``T-shirt (M); Dinner`` — from prefetched ``add_ons`` (with their add-on)."""
+    return "; ".join(
+        f"{a.add_on.name} ({a.option})" if a.option else a.add_on.name
+        for a in registration.add_ons.all()
+    )
 
 
 def registration_export_rows(*, orders: QuerySet[Order]) -> Iterator[list]:
-    """One row per registration of these orders, in REGISTRATION_EXPORT_COLUMNS order."""
+    """One row per registration of these orders, in REGISTRATION_EXPORT_COLUMNS order: its
+    add-ons (with their option) and their price too."""
     registrations = (
         Registration.objects.filter(order__in=orders)
         .select_related("order", "level")
+        .prefetch_related(
+            Prefetch(
+                "add_ons",
+                RegistrationAddOn.objects.select_related("add_on").order_by(
+                    "add_on__sort_order", "add_on__name", "pk"
+                ),
+            )
+        )
         .order_by("order__created_at", "pk")
     )
-    for r in registrations.iterator():
+    for r in registrations.iterator(chunk_size=500):
         yield [
             r.order.reference,
             r.order.status,
@@ -52,6 +118,8 @@ def registration_export_rows(*, orders: QuerySet[Order]) -> Iterator[list]:
             r.phone,
             r.price,
             r.discount,
+            add_ons_text(r),
+            sum((a.price for a in r.add_ons.all()), ZERO),
             r.order.paid_at.isoformat() if r.order.paid_at else "",
         ]
 
@@ -65,12 +133,16 @@ class TimelinePoint:
 
 
 def registration_timeline(*, event: Event) -> list[TimelinePoint]:
-    """Paid registrations and their revenue per day (in the event's time zone) and level."""
+    """Paid registrations and their revenue (badge less discount, with its add-ons) per day
+    (in the event's time zone) and level."""
     rows = (
         Registration.objects.filter(event=event, order__status=Order.Status.PAID)
-        .annotate(day=TruncDate("order__paid_at", tzinfo=event_timezone(event)))
+        .annotate(
+            day=TruncDate("order__paid_at", tzinfo=event_timezone(event)),
+            add_ons_value=add_ons_value(),
+        )
         .values("day", "level__name")
-        .annotate(n=Count("pk"), revenue=Sum(F("price") - F("discount")))
+        .annotate(n=Count("pk"), revenue=Sum(F("price") - F("discount") + F("add_ons_value")))
         .order_by("day", "level__name")
     )
     return [
@@ -87,20 +159,21 @@ class TotalsRow:
     status: str
     age_band: str
     registrations: int
-    value: Decimal  # price less discount of these badges
+    value: Decimal  # price less discount of these badges, with their add-ons
 
 
 def report_totals(*, event: Event) -> list[TotalsRow]:
     """Badges of the event by level, order status and age band (minor: born after the event's
-    minors' cut-off), with their value (price less discount) — summed in the database."""
+    minors' cut-off), with their value (price less discount, plus their add-ons) — summed in the
+    database. The paid rows add up to what the paid orders were paid."""
     band = Case(
         When(birthdate__gt=minor_cutoff(event), then=Value("minor")), default=Value("adult")
     )
     rows = (
         Registration.objects.filter(event=event)
-        .annotate(band=band)
+        .annotate(band=band, add_ons_value=add_ons_value())
         .values("level__name", "order__status", "band")
-        .annotate(n=Count("pk"), value=Sum(F("price") - F("discount")))
+        .annotate(n=Count("pk"), value=Sum(F("price") - F("discount") + F("add_ons_value")))
         .order_by("level__name", "order__status", "band")
     )
     return [
@@ -180,3 +253,73 @@ def registration_timeline_compared(*, event: Event) -> list[ComparedPoint]:
             for p in registration_timeline(event=shown)
         )
     return points
+
+
+@dataclass(frozen=True)
+class PickListRow:
+    add_on: str
+    option: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PickListPerson:
+    add_on: str
+    option: str
+    badge_number: int | None
+    badge_name: str
+    legal_name: str
+    order: str
+
+
+def _picked(event: Event) -> QuerySet[RegistrationAddOn]:
+    """Add-ons of paid orders that will be handed out: the badge is assigned."""
+    return RegistrationAddOn.objects.filter(
+        registration__event=event,
+        registration__order__status=Order.Status.PAID,
+        registration__needs_holder=False,
+    )
+
+
+def add_on_pick_list(*, event: Event) -> list[PickListRow]:
+    """How many of each add-on and option to hand out (paid orders), every add-on listed —
+    none sold reads 0."""
+    counts = {
+        (r["add_on_id"], r["option"]): r["n"]
+        for r in _picked(event).values("add_on_id", "option").annotate(n=Count("pk")).order_by()
+    }
+    rows: list[PickListRow] = []
+    for add_on in AddOn.objects.filter(event=event).order_by("sort_order", "name"):
+        options = list(add_on.options) or [""]
+        sold_options = {o for (i, o) in counts if i == add_on.pk and o not in options}
+        rows.extend(
+            PickListRow(add_on.name, option, counts.get((add_on.pk, option), 0))
+            for option in [*options, *sorted(sold_options)]
+        )
+    return rows
+
+
+def add_on_pick_list_people(*, event: Event) -> list[PickListPerson]:
+    """Who gets which add-on and option, by add-on, option and badge number."""
+    rows = (
+        _picked(event)
+        .select_related("add_on", "registration__order")
+        .order_by(
+            "add_on__sort_order",
+            "add_on__name",
+            "option",
+            "registration__badge_number",
+            "registration__pk",
+        )
+    )
+    return [
+        PickListPerson(
+            r.add_on.name,
+            r.option,
+            r.registration.badge_number,
+            r.registration.badge_name,
+            r.registration.legal_name,
+            r.registration.order.reference,
+        )
+        for r in rows
+    ]

@@ -71,14 +71,20 @@ def order_send_confirmation(*, order_id: int) -> int:
     order = Order.objects.select_related("event").get(pk=order_id)
     if order.status != Order.Status.PAID:
         return 0
-    registrations = order.registrations.filter(needs_holder=False).select_related("level")
+    registrations = (
+        order.registrations.filter(needs_holder=False)
+        .select_related("level")
+        .prefetch_related("add_ons__add_on")
+    )
     return sum(_send_badge_mail(order, registration) for registration in registrations)
 
 
 def registration_send_confirmation(*, registration_id: int) -> int:
     """Email one badge (after a transfer or group assignment) to its holder, with its new code."""
-    registration = Registration.objects.select_related("order__event", "level").get(
-        pk=registration_id
+    registration = (
+        Registration.objects.select_related("order__event", "level")
+        .prefetch_related("add_ons__add_on")
+        .get(pk=registration_id)
     )
     if registration.order.status != Order.Status.PAID or registration.needs_holder:
         return 0

@@ -137,7 +137,7 @@ def test_admin_reports_page_and_csv_match_the_selectors(sales, lead_of_both, cli
         expected = report_totals(event=event)
     assert page.status_code == 200
     assert b"<svg" in page.content and b"Con 2030" in page.content
-    assert rows[0] == ["level", "status", "age_band", "registrations", "value"]
+    assert rows[0] == ["level", "status", "age_band", "registrations", "value (USD)"]
     assert rows[1:] == [
         [t.level, t.status, t.age_band, str(t.registrations), str(t.value)] for t in expected
     ]
@@ -156,4 +156,6 @@ def test_another_tenants_reports_show_none_of_this_tenants_data(
 
     assert page.status_code == 200
     assert b"Beta Con" in page.content and b"Con 2031" not in page.content
-    assert totals_csv.content.decode().strip() == "level,status,age_band,registrations,value"
+    assert totals_csv.content.decode().strip() == (
+        "level,status,age_band,registrations,value (USD)"
+    )
