@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from event.selectors import active_event, minor_cutoff
 from midsummer.admin_sites import tenant_admin_site
+from midsummer.formats import format_money
 from register.charts import timeline_chart
 from register.models import (
     AddOn,
@@ -283,7 +284,10 @@ class OrderAdmin(SimpleHistoryAdmin):
             except ValidationError as error:
                 form.add_error("amount", error.messages)
             else:
-                self.message_user(request, f"Refunded {form.cleaned_data['amount']}.")
+                self.message_user(
+                    request,
+                    f"Refunded {format_money(form.cleaned_data['amount'], order.currency)}.",
+                )
                 return redirect("admin:register_order_change", order.pk)
         context = {
             **self.admin_site.each_context(request),

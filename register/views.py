@@ -18,6 +18,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from event.selectors import active_event, event_today
+from midsummer.formats import format_money
 from register.forms import (
     AttendeeForm,
     BadgeNameForm,
@@ -40,6 +41,7 @@ from register.selectors import (
     order_of_account,
     order_upgrade,
     registration_of_account,
+    registration_settings,
     registrations_of_account,
     self_cancel_deadline,
     self_cancel_refusal,
@@ -126,16 +128,18 @@ class RegisterView(LoginRequiredMixin, View):
         code, code_message = self._look_up_code(request, event, code_text, now)
         offers = level_offers(event=event, now=now, code=code)
         people = _people_wanted(request.GET.get("people"))
+        currency = registration_settings(event=event).currency
         form_kwargs = {
             "levels": [
                 (
                     o.level,
-                    f"{o.level.name} — {o.price}"
+                    f"{o.level.name} — {format_money(o.price, currency)}"
                     + (f" ({gettext('sold out')})" if o.is_sold_out else ""),
                 )
                 for o in offers
             ],
             "add_ons": list(AddOn.objects.filter(event=event)),
+            "currency": currency,
             "questions": list(Question.objects.filter(event=event)),
             "sold_out": frozenset(o.level.pk for o in offers if o.is_sold_out),
         }
@@ -148,6 +152,7 @@ class RegisterView(LoginRequiredMixin, View):
         )
         return {
             "event": event,
+            "currency": currency,
             "offers": offers,
             "formset": formset,
             "checkout": checkout,
@@ -430,6 +435,7 @@ class WaitlistOfferView(LoginRequiredMixin, View):
             form_kwargs={
                 "levels": [(entry.level, entry.level.name)],
                 "add_ons": list(AddOn.objects.filter(event=event)),
+                "currency": registration_settings(event=event).currency,
                 "questions": list(Question.objects.filter(event=event)),
             },
         )
@@ -468,10 +474,15 @@ class GroupOrderView(LoginRequiredMixin, View):
 
     def _context(self, request, event):
         offers = level_offers(event=event, now=timezone.now())
+        currency = registration_settings(event=event).currency
         leader = AttendeeForm(
             request.POST or None,
             prefix="leader",
-            levels=[(o.level, f"{o.level.name} — {o.price}") for o in offers if not o.is_sold_out],
+            levels=[
+                (o.level, f"{o.level.name} — {format_money(o.price, currency)}")
+                for o in offers
+                if not o.is_sold_out
+            ],
             add_ons=[],
             questions=list(Question.objects.filter(event=event)),
         )
