@@ -343,10 +343,11 @@ class OrderAdmin(SimpleHistoryAdmin):
         }
         if event is not None:
             compared = registration_timeline_compared(event=event)
+            previous = previous_event(event=event)
             context |= {
-                "previous": previous_event(event=event),
+                "previous": previous,
                 "chart": timeline_chart(
-                    f"{event.name} vs. the previous event",
+                    f"{event.name} vs. {previous.name}" if previous else event.name,
                     [
                         TimelinePoint(
                             day=event.start_date + dt.timedelta(days=p.days_before_opening),
@@ -356,6 +357,7 @@ class OrderAdmin(SimpleHistoryAdmin):
                         )
                         for p in compared
                     ],
+                    nonce=getattr(request, "csp_nonce", ""),
                 ),
                 "reports": {
                     name: (
