@@ -72,6 +72,10 @@ class RegistrationSettings(models.Model):
     )
     history = audit_trail()
 
+    class Meta:
+        verbose_name = "registration settings"
+        verbose_name_plural = "registration settings"
+
     def __str__(self) -> str:
         return f"Registration settings of {self.event}"
 
@@ -154,6 +158,8 @@ class AddOn(models.Model):
 
     class Meta:
         ordering = ["sort_order", "name"]
+        verbose_name = "add-on"
+        verbose_name_plural = "add-ons"
 
     def __str__(self) -> str:
         return self.name
@@ -413,7 +419,8 @@ class BanEntry(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "ban list"
+        verbose_name = "ban-list entry"
+        verbose_name_plural = "ban-list entries"
         constraints = [
             # An entry saved around ban_entry_save (without keys) would silently match nobody.
             models.CheckConstraint(
@@ -514,7 +521,8 @@ class WaitlistEntry(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        verbose_name_plural = "waiting list"
+        verbose_name = "waiting-list entry"
+        verbose_name_plural = "waiting-list entries"
         constraints = [
             models.UniqueConstraint(
                 # Spelled as OR, not IN: the schema clone re-creates indexes from their

@@ -26,7 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 
 from event.models import Event
-from event.selectors import event_timezone, minor_cutoff
+from event.selectors import event_timezone, event_today, minor_cutoff
 from register.models import (
     AddOn,
     BadgeLevel,
@@ -36,6 +36,9 @@ from register.models import (
     RegistrationAddOn,
     WaitlistEntry,
 )
+from register.selectors.orders import active_order_q
+from register.selectors.places import places_left, places_taken
+from register.selectors.settings import registration_settings
 
 MONEY: DecimalField = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Decimal("0.00")
@@ -323,3 +326,63 @@ def add_on_pick_list_people(*, event: Event) -> list[PickListPerson]:
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class LevelPlaces:
+    level: str
+    capacity: int | None
+    left: int | None  # None: no limit
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What an organizer reads at a glance on the admin's index."""
+
+    currency: str
+    registrations_today: int  # paid badges whose order was paid today at the event
+    registrations_total: int  # paid badges
+    revenue: Decimal  # what paid orders (upgrades too) were paid, less their refunds
+    waiting: int  # people on the waiting lists
+    held_orders: int  # paid, held for review
+    pending_orders: int  # unpaid orders still holding places
+    places: list[LevelPlaces]
+    last_days: list[tuple[dt.date, int]]  # paid badges per day, the last 14 days at the event
+
+
+def registration_dashboard(*, event: Event, now: dt.datetime, days: int = 14) -> Dashboard:
+    """The figures of the admin index's dashboard, each counted in the database; days are days
+    at the event (its time zone)."""
+    today = event_today(event, now)
+    paid = Registration.objects.filter(event=event, order__status=Order.Status.PAID)
+    per_day = dict(
+        paid.annotate(day=TruncDate("order__paid_at", tzinfo=event_timezone(event)))
+        .filter(day__gt=today - dt.timedelta(days=days))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("day", "n")
+    )
+    orders = Order.objects.filter(event=event).aggregate(
+        revenue=Sum(F("total") - F("refunded_total"), filter=Q(status=Order.Status.PAID)),
+        held=Count("pk", filter=Q(status=Order.Status.HELD)),
+        pending=Count("pk", filter=Q(status=Order.Status.PENDING) & active_order_q(now=now)),
+    )
+    levels = list(BadgeLevel.objects.filter(event=event).order_by("sort_order", "name"))
+    taken = places_taken(level_ids=[level.pk for level in levels], now=now)
+    return Dashboard(
+        currency=registration_settings(event=event).currency,
+        registrations_today=per_day.get(today, 0),
+        registrations_total=paid.count(),
+        revenue=orders["revenue"] or ZERO,
+        waiting=WaitlistEntry.objects.filter(
+            level__event=event, status=WaitlistEntry.Status.WAITING
+        ).count(),
+        held_orders=orders["held"],
+        pending_orders=orders["pending"],
+        places=[LevelPlaces(lv.name, lv.capacity, places_left(lv, taken)) for lv in levels],
+        last_days=[
+            (day, per_day.get(day, 0))
+            for day in (today - dt.timedelta(days=n) for n in range(days - 1, -1, -1))
+        ],
+    )
