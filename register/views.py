@@ -122,6 +122,24 @@ def _checkout(request, order: Order):
 class RegisterView(LoginRequiredMixin, View):
     """Choose badges for one or more people, fill in their details and place the order."""
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "GET" and not request.user.is_authenticated:
+            return self.logged_out(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    @staticmethod
+    def logged_out(request):
+        """Logged out, the page says what is on sale and why an account is needed, with links
+        to log in or sign up that lead back here (the path itself: a safe ``next``)."""
+        event = _event_or_404()
+        context = {
+            "event": event,
+            "offers": level_offers(event=event, now=timezone.now()),
+            "currency": registration_settings(event=event).currency,
+            "next": request.get_full_path(),
+        }
+        return render(request, "register/register_logged_out.html", context)
+
     def _context(self, request, event, *, errors=()):
         now = timezone.now()
         code_text = (request.POST.get("discount_code") or request.GET.get("code") or "").strip()
