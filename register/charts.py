@@ -64,6 +64,7 @@ def _options(title: str, **extra) -> dict:
         "height": 420,
         "explicit_size": False,
         "margin": 16,
+        "margin_bottom": 28,  # the legend's descenders
         **extra,
     }
 
