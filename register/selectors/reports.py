@@ -34,6 +34,7 @@ from register.models import (
     Order,
     Registration,
     RegistrationAddOn,
+    Upgrade,
     WaitlistEntry,
 )
 from register.selectors.orders import active_order_q
@@ -57,6 +58,7 @@ REGISTRATION_EXPORT_COLUMNS = [
     "discount",
     "add_ons",
     "add_ons_price",
+    "upgraded",
     "paid_at",
 ]
 MONEY_COLUMNS = {"price", "discount", "add_ons_price", "value", "revenue", "discount_total"}
@@ -94,7 +96,8 @@ def add_ons_text(registration: Registration) -> str:
 
 def registration_export_rows(*, orders: QuerySet[Order]) -> Iterator[list]:
     """One row per registration of these orders, in REGISTRATION_EXPORT_COLUMNS order: its
-    add-ons (with their option) and their price too."""
+    add-ons (with their option) and their price, and its paid upgrades (the price column
+    includes them)."""
     registrations = (
         Registration.objects.filter(order__in=orders)
         .select_related("order", "level")
@@ -104,7 +107,13 @@ def registration_export_rows(*, orders: QuerySet[Order]) -> Iterator[list]:
                 RegistrationAddOn.objects.select_related("add_on").order_by(
                     "add_on__sort_order", "add_on__name", "pk"
                 ),
-            )
+            ),
+            Prefetch(
+                "upgrades",
+                Upgrade.objects.filter(applied_at__isnull=False, order__status=Order.Status.PAID)
+                .select_related("from_level", "to_level", "order")
+                .order_by("pk"),
+            ),
         )
         .order_by("order__created_at", "pk")
     )
@@ -123,6 +132,10 @@ def registration_export_rows(*, orders: QuerySet[Order]) -> Iterator[list]:
             r.discount,
             add_ons_text(r),
             sum((a.price for a in r.add_ons.all()), ZERO),
+            "; ".join(
+                f"{u.from_level.name} → {u.to_level.name} (+{u.difference}, {u.order.reference})"
+                for u in r.upgrades.all()
+            ),
             r.order.paid_at.isoformat() if r.order.paid_at else "",
         ]
 
@@ -137,23 +150,71 @@ class TimelinePoint:
 
 def registration_timeline(*, event: Event) -> list[TimelinePoint]:
     """Paid registrations and their revenue (badge less discount, with its add-ons) per day
-    (in the event's time zone) and level."""
+    (in the event's time zone) and level; a paid upgrade's difference counts on the day it was
+    paid, under the level it upgraded to."""
+    zone = event_timezone(event)
     rows = (
         Registration.objects.filter(event=event, order__status=Order.Status.PAID)
         .annotate(
-            day=TruncDate("order__paid_at", tzinfo=event_timezone(event)),
+            day=TruncDate("order__paid_at", tzinfo=zone),
             add_ons_value=add_ons_value(),
+            upgrades_value=upgrades_value(),
         )
         .values("day", "level__name")
-        .annotate(n=Count("pk"), revenue=Sum(F("price") - F("discount") + F("add_ons_value")))
-        .order_by("day", "level__name")
-    )
-    return [
-        TimelinePoint(
-            day=r["day"], level=r["level__name"], registrations=r["n"], revenue=r["revenue"]
+        .annotate(
+            n=Count("pk"),
+            revenue=Sum(
+                F("price") - F("discount") - F("upgrades_value") + F("add_ons_value"),
+                output_field=MONEY,
+            ),
         )
-        for r in rows
+        .order_by()
+    )
+    upgrades = (
+        applied_upgrades(event=event)
+        .annotate(day=TruncDate("order__paid_at", tzinfo=zone))
+        .values("day", "to_level__name")
+        .annotate(revenue=Sum("difference"))
+        .order_by()
+    )
+    points: dict[tuple[dt.date, str], list] = {}
+    for r in rows:
+        points[(r["day"], r["level__name"])] = [r["n"], r["revenue"]]
+    for u in upgrades:
+        point = points.setdefault((u["day"], u["to_level__name"]), [0, ZERO])
+        point[1] += u["revenue"]
+    return [
+        TimelinePoint(day=day, level=level, registrations=n, revenue=revenue)
+        for (day, level), (n, revenue) in sorted(points.items())
     ]
+
+
+def applied_upgrades(*, event: Event) -> QuerySet[Upgrade]:
+    """Upgrades of this event's badges that were paid and not refunded."""
+    return Upgrade.objects.filter(
+        registration__event=event, applied_at__isnull=False, order__status=Order.Status.PAID
+    )
+
+
+def upgrades_value() -> Coalesce:
+    """What a registration's applied upgrades added to its price (0 without any): revenue of
+    the upgrade's own day, not of the badge's."""
+    return Coalesce(
+        Subquery(
+            Upgrade.objects.filter(
+                registration=OuterRef("pk"),
+                applied_at__isnull=False,
+                order__status=Order.Status.PAID,
+            )
+            .order_by()
+            .values("registration")
+            .annotate(total=Sum("difference"))
+            .values("total"),
+            output_field=MONEY,
+        ),
+        Value(ZERO),
+        output_field=MONEY,
+    )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
 
-from register.models import Order, Registration, Transfer, WaitlistEntry
+from register.models import Order, Registration, Transfer, Upgrade, WaitlistEntry
 
 
 def order_send_review_notice(*, order_id: int) -> int:
@@ -38,8 +38,15 @@ def qr_png(token: str) -> bytes:
     return buffer.getvalue()
 
 
-def _send_badge_mail(order: Order, registration: Registration) -> int:
-    context = {"order": order, "registration": registration, "event": order.event}
+def _send_badge_mail(
+    order: Order, registration: Registration, *, upgrade: Upgrade | None = None
+) -> int:
+    context = {
+        "order": order,
+        "registration": registration,
+        "event": order.event,
+        "upgrade": upgrade,
+    }
     message = EmailMultiAlternatives(
         subject=gettext("Your %(event)s badge: %(level)s #%(number)s")
         % {
@@ -67,10 +74,19 @@ def _send_badge_mail(order: Order, registration: Registration) -> int:
 
 def order_send_confirmation(*, order_id: int) -> int:
     """Email every attendee of a paid order: level, badge number and the check-in QR code.
-    Group badges not yet assigned get none (their holder gets it on accepting)."""
+    Group badges not yet assigned get none (their holder gets it on accepting). An upgrade's
+    order mails the upgraded badge, saying from which level it was upgraded."""
     order = Order.objects.select_related("event").get(pk=order_id)
     if order.status != Order.Status.PAID:
         return 0
+    upgrade = (
+        Upgrade.objects.filter(order=order, applied_at__isnull=False)
+        .select_related("from_level", "to_level", "registration__level")
+        .prefetch_related("registration__add_ons__add_on")
+        .first()
+    )
+    if upgrade is not None:
+        return _send_badge_mail(order, upgrade.registration, upgrade=upgrade)
     registrations = (
         order.registrations.filter(needs_holder=False)
         .select_related("level")
