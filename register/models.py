@@ -535,3 +535,17 @@ class WaitlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} for {self.level} ({self.status})"
+
+
+class AccountLanguage(models.Model):
+    """The language an account last used here (on any registration form it sent): the mails the
+    worker sends about its orders, badges, transfers and waiting lists are written in it.
+    Accounts live in public; the language is kept per convention, with the account as a plain
+    id, like the other references to accounts here."""
+
+    account_id = models.BigIntegerField(unique=True)
+    language = models.CharField(max_length=10)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.language}"

@@ -57,6 +57,7 @@ from register.services import (
     DuplicateSubmissionError,
     PaymentConflictError,
     TooManyCodeGuessesError,
+    account_language_remember,
     discount_code_look_up,
     group_order_place,
     order_cancel_by_attendee,
@@ -119,7 +120,16 @@ def _checkout(request, order: Order):
     return redirect("register:order", reference=order.reference)
 
 
-class RegisterView(LoginRequiredMixin, View):
+class RemembersLanguage:
+    """A form sent by a logged-in account remembers its language, for the worker's mails."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST" and request.user.is_authenticated:
+            account_language_remember(account_id=request.user.pk, language=request.LANGUAGE_CODE)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class RegisterView(LoginRequiredMixin, RemembersLanguage, View):
     """Choose badges for one or more people, fill in their details and place the order."""
 
     def dispatch(self, request, *args, **kwargs):
@@ -224,7 +234,7 @@ class RegisterView(LoginRequiredMixin, View):
         return _checkout(request, order)
 
 
-class SimulatedPaymentView(LoginRequiredMixin, View):
+class SimulatedPaymentView(LoginRequiredMixin, RemembersLanguage, View):
     """The demo card form: 4242 4242 4242 4242 pays, anything else is declined."""
 
     def dispatch(self, request, *args, **kwargs):
@@ -287,7 +297,7 @@ class OrderView(LoginRequiredMixin, View):
         return render(request, "register/order.html", context, status=status)
 
 
-class OrderCancelView(LoginRequiredMixin, View):
+class OrderCancelView(LoginRequiredMixin, RemembersLanguage, View):
     """The buyer cancels their own order (refunded in full) within the organizer's window."""
 
     def post(self, request, reference):
@@ -330,7 +340,7 @@ class MyRegistrationsView(LoginRequiredMixin, View):
         return render(request, "register/mine.html", context, status=status)
 
 
-class BadgeNameChangeView(LoginRequiredMixin, View):
+class BadgeNameChangeView(LoginRequiredMixin, RemembersLanguage, View):
     def post(self, request, registration_id):
         registration = registration_of_account(
             registration_id=registration_id, account_id=request.user.pk
@@ -349,7 +359,7 @@ class BadgeNameChangeView(LoginRequiredMixin, View):
         return redirect("register:mine")
 
 
-class TransferOfferView(LoginRequiredMixin, View):
+class TransferOfferView(LoginRequiredMixin, RemembersLanguage, View):
     """The holder of a paid badge offers it to someone else by email."""
 
     def post(self, request, registration_id):
@@ -367,7 +377,7 @@ class TransferOfferView(LoginRequiredMixin, View):
         return redirect("register:mine")
 
 
-class TransferAcceptView(LoginRequiredMixin, View):
+class TransferAcceptView(LoginRequiredMixin, RemembersLanguage, View):
     """The recipient of a transfer link takes the badge over with their own details."""
 
     def _transfer(self, token):
@@ -397,7 +407,7 @@ class TransferAcceptView(LoginRequiredMixin, View):
         return redirect("register:mine")
 
 
-class UpgradeView(LoginRequiredMixin, View):
+class UpgradeView(LoginRequiredMixin, RemembersLanguage, View):
     """Move a paid badge to a higher level, paying the difference like any order."""
 
     def post(self, request, registration_id):
@@ -427,7 +437,7 @@ class WaitlistView(LoginRequiredMixin, View):
         return render(request, "register/waitlist.html", context, status=status)
 
 
-class WaitlistJoinView(LoginRequiredMixin, View):
+class WaitlistJoinView(LoginRequiredMixin, RemembersLanguage, View):
     """One click on a sold-out level: join its waiting list."""
 
     def post(self, request, level_id):
@@ -439,7 +449,7 @@ class WaitlistJoinView(LoginRequiredMixin, View):
         return redirect("register:waitlist")
 
 
-class WaitlistOfferView(LoginRequiredMixin, View):
+class WaitlistOfferView(LoginRequiredMixin, RemembersLanguage, View):
     """A personal offer from the waiting list: register one person for the offered level."""
 
     def _context(self, request, token):
@@ -487,7 +497,7 @@ class WaitlistOfferView(LoginRequiredMixin, View):
         return _checkout(request, order)
 
 
-class GroupOrderView(LoginRequiredMixin, View):
+class GroupOrderView(LoginRequiredMixin, RemembersLanguage, View):
     """A group leader buys several badges of one level, to assign to their holders later."""
 
     def _context(self, request, event):

@@ -1,4 +1,5 @@
-"""Mails to attendees and buyers (sent by Celery tasks after commit, in ``LANGUAGE_CODE``), and
+"""Mails to attendees and buyers (sent by Celery tasks after commit, each in the language its
+account last used here — ``account_language_remember`` — else ``LANGUAGE_CODE``), and
 the check-in QR code they and the pages carry. Every link in them was built by ``site_link``."""
 
 from __future__ import annotations
@@ -6,11 +7,41 @@ from __future__ import annotations
 import io
 
 import segno
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext
 
-from register.models import Order, Registration, Transfer, Upgrade, WaitlistEntry
+from register.models import AccountLanguage, Order, Registration, Transfer, Upgrade, WaitlistEntry
+
+
+def account_language_remember(*, account_id: int, language: str) -> None:
+    """Remember the language ``account_id`` uses here (one of the site's languages), for the
+    mails sent to it later by the worker. Writes only when it changed."""
+    known = dict(settings.LANGUAGES)
+    code = language if language in known else language.split("-")[0]
+    if code not in known:
+        return
+    current = (
+        AccountLanguage.objects.filter(account_id=account_id)
+        .values_list("language", flat=True)
+        .first()
+    )
+    if current != code:
+        AccountLanguage.objects.update_or_create(account_id=account_id, defaults={"language": code})
+
+
+def language_of(account_id: int | None) -> str:
+    """The language to write to ``account_id`` in: the one it last used here, else the site's."""
+    found = (
+        AccountLanguage.objects.filter(account_id=account_id)
+        .values_list("language", flat=True)
+        .first()
+        if account_id
+        else None
+    )
+    return found or settings.LANGUAGE_CODE
 
 
 def order_send_review_notice(*, order_id: int) -> int:
@@ -19,12 +50,13 @@ def order_send_review_notice(*, order_id: int) -> int:
     if order.status != Order.Status.HELD:
         return 0
     context = {"order": order, "event": order.event}
-    return EmailMultiAlternatives(
-        subject=gettext("Your %(event)s registration is being reviewed")
-        % {"event": order.event.name},
-        body=render_to_string("register/email/review.txt", context),
-        to=[order.account.email],
-    ).send()
+    with translation.override(language_of(order.account_id)):
+        return EmailMultiAlternatives(
+            subject=gettext("Your %(event)s registration is being reviewed")
+            % {"event": order.event.name},
+            body=render_to_string("register/email/review.txt", context),
+            to=[order.account.email],
+        ).send()
 
 
 def qr_svg(token: str) -> str:
@@ -41,6 +73,12 @@ def qr_png(token: str) -> bytes:
 def _send_badge_mail(
     order: Order, registration: Registration, *, upgrade: Upgrade | None = None
 ) -> int:
+    """The badge's mail, in the language of whoever holds it (the buyer, or who took it over)."""
+    with translation.override(language_of(registration.holder_id or order.account_id)):
+        return _badge_mail(order, registration, upgrade=upgrade)
+
+
+def _badge_mail(order: Order, registration: Registration, *, upgrade: Upgrade | None) -> int:
     context = {
         "order": order,
         "registration": registration,
@@ -115,11 +153,14 @@ def transfer_send_offer(*, transfer_id: int, link: str) -> int:
     if transfer.accepted_at or transfer.withdrawn_at:
         return 0
     context = {"transfer": transfer, "event": transfer.registration.event, "link": link}
-    return EmailMultiAlternatives(
-        subject=gettext("A %(event)s badge for you") % {"event": transfer.registration.event.name},
-        body=render_to_string("register/email/transfer.txt", context),
-        to=[transfer.email],
-    ).send()
+    # The recipient may have no account yet: the one who hands the badge on knows them.
+    with translation.override(language_of(transfer.offered_by_id)):
+        return EmailMultiAlternatives(
+            subject=gettext("A %(event)s badge for you")
+            % {"event": transfer.registration.event.name},
+            body=render_to_string("register/email/transfer.txt", context),
+            to=[transfer.email],
+        ).send()
 
 
 def waitlist_send_offer(*, entry_id: int, link: str) -> int:
@@ -128,9 +169,10 @@ def waitlist_send_offer(*, entry_id: int, link: str) -> int:
     if entry.status != WaitlistEntry.Status.OFFERED:
         return 0
     context = {"entry": entry, "event": entry.level.event, "link": link}
-    return EmailMultiAlternatives(
-        subject=gettext("A %(level)s place for %(event)s is yours to take")
-        % {"level": entry.level.name, "event": entry.level.event.name},
-        body=render_to_string("register/email/waitlist_offer.txt", context),
-        to=[entry.email],
-    ).send()
+    with translation.override(language_of(entry.account_id)):
+        return EmailMultiAlternatives(
+            subject=gettext("A %(level)s place for %(event)s is yours to take")
+            % {"level": entry.level.name, "event": entry.level.event.name},
+            body=render_to_string("register/email/waitlist_offer.txt", context),
+            to=[entry.email],
+        ).send()
