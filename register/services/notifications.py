@@ -10,7 +10,7 @@ import segno
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from register.models import AccountLanguage, Order, Registration, Transfer, Upgrade, WaitlistEntry
@@ -28,8 +28,13 @@ def account_language_remember(*, account_id: int, language: str) -> None:
         .values_list("language", flat=True)
         .first()
     )
-    if current != code:
-        AccountLanguage.objects.update_or_create(account_id=account_id, defaults={"language": code})
+    if current != code:  # one upsert: two forms sent at once both succeed
+        AccountLanguage.objects.bulk_create(
+            [AccountLanguage(account_id=account_id, language=code, updated_at=timezone.now())],
+            update_conflicts=True,
+            unique_fields=["account_id"],
+            update_fields=["language", "updated_at"],
+        )
 
 
 def language_of(account_id: int | None) -> str:

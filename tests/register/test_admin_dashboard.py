@@ -19,7 +19,7 @@ from tests.factories.tenant import MembershipFactory, UserFactory
 
 
 @pytest.fixture
-def sales(sale, tenant_a):
+def dashboard_sales(sale, tenant_a):
     """Alpha: two paid badges (one with a shirt), one refunded, one unpaid holding a place, and
     two people waiting for the Sponsor level."""
     event, level, shirt = sale
@@ -51,9 +51,9 @@ def sales(sale, tenant_a):
     return event
 
 
-def test_dashboard_figures_count_what_happened(sales, tenant_a):
+def test_dashboard_figures_count_what_happened(dashboard_sales, tenant_a):
     with tenant_context(tenant_a):
-        figures = registration_dashboard(event=sales, now=timezone.now())
+        figures = registration_dashboard(event=dashboard_sales, now=timezone.now())
 
     assert figures.registrations_today == 2
     assert figures.registrations_total == 2
@@ -66,7 +66,7 @@ def test_dashboard_figures_count_what_happened(sales, tenant_a):
     assert figures.last_days[-1][1] == 2 and len(figures.last_days) == 14
 
 
-def test_admin_index_shows_the_dashboard_under_the_pages_nonce(sales, lead_client):
+def test_admin_index_shows_the_dashboard_under_the_pages_nonce(dashboard_sales, lead_client):
     response = lead_client.get("/admin/")
     page = response.content.decode()
 
@@ -91,7 +91,9 @@ def test_admin_index_shows_the_dashboard_under_the_pages_nonce(sales, lead_clien
     assert f'<style nonce="{nonce}"' in chart and "<script" not in chart
 
 
-def test_admin_index_names_sections_and_models_for_organizers(sales, tenant_a, client_a, log_in):
+def test_admin_index_names_sections_and_models_for_organizers(
+    dashboard_sales, tenant_a, client_a, log_in
+):
     admin = MembershipFactory(tenant=tenant_a, roles=[Role.ORG_ADMIN]).user
     log_in(client_a, admin)
 
@@ -104,7 +106,7 @@ def test_admin_index_names_sections_and_models_for_organizers(sales, tenant_a, c
 
 
 def test_another_tenants_admin_index_shows_none_of_these_figures(
-    sales, lead_client, tenant_b, client_b, log_in
+    dashboard_sales, lead_client, tenant_b, client_b, log_in
 ):
     with tenant_context(tenant_b):
         EventFactory(name="Beta Con", is_active=True)
@@ -118,7 +120,7 @@ def test_another_tenants_admin_index_shows_none_of_these_figures(
 
 
 def test_no_registration_figures_for_those_who_may_not_see_orders(
-    sales, tenant_a, client_a, log_in
+    dashboard_sales, tenant_a, client_a, log_in
 ):
     staff_lead = MembershipFactory(tenant=tenant_a, roles=[Role.STAFF_LEAD]).user
     log_in(client_a, staff_lead)

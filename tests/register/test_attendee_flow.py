@@ -4,19 +4,15 @@ forms that act on a badge sit inside that badge's card."""
 import re
 from decimal import Decimal
 
-from django.test import Client
 from django_tenants.utils import tenant_context
 
 from register.services import order_mark_paid, order_place, registration_settings_update
-from tests.conftest import TENANT_HOSTS
 from tests.factories.register import BadgeLevelFactory, attendee
 from tests.factories.tenant import PASSWORD, UserFactory
 
 
-def test_logged_out_register_page_explains_and_links_back(sale):
-    client = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
-
-    page = client.get("/register/?people=2")
+def test_logged_out_register_page_explains_and_links_back(sale, client_a):
+    page = client_a.get("/register/?people=2")
     html = page.content.decode()
 
     assert page.status_code == 200
@@ -27,11 +23,10 @@ def test_logged_out_register_page_explains_and_links_back(sale):
     assert 'name="attendee-0-legal_name"' not in html  # the form needs an account
 
 
-def test_logging_in_from_the_register_page_returns_to_it(sale):
+def test_logging_in_from_the_register_page_returns_to_it(sale, client_a):
     user = UserFactory()
-    client = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
 
-    response = client.post(
+    response = client_a.post(
         "/accounts/login/?next=/register/",
         {"username": user.email, "password": PASSWORD, "next": "/register/"},
     )
@@ -39,10 +34,8 @@ def test_logging_in_from_the_register_page_returns_to_it(sale):
     assert response.status_code == 302 and response["Location"] == "/register/"
 
 
-def test_a_logged_out_order_is_still_refused(sale):
-    client = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
-
-    response = client.post("/register/", {})
+def test_a_logged_out_order_is_still_refused(sale, client_a):
+    response = client_a.post("/register/", {})
 
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 

@@ -30,7 +30,7 @@ def test_one_day_is_bars_under_one_date_with_the_full_legend():
     assert _labels(svg).count("2026-05-01") == 1
     assert f"{LONG_NAME}: 3" in svg and "Sponsor: 1" in svg
     assert 'class="rect reactive tooltip-trigger"' in svg  # bars, not a lone dot
-    assert "<script" not in svg
+    assert "<script" not in svg and " style=" not in svg  # CSP: no inline style attributes
     assert '<style nonce="abc"' in svg
 
 
