@@ -128,3 +128,11 @@ def test_no_registration_figures_for_those_who_may_not_see_orders(
     page = client_a.get("/admin/").content.decode()
 
     assert "Registrations today" not in page and "Revenue" not in page
+
+
+def test_admin_dashboard_in_german(dashboard_sales, lead_client):
+    page = lead_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert '<span class="tile-value">140,00\xa0$</span>' in page
+    assert "Anmeldungen heute" in page and "Freie Plätze: Attendee" in page
+    assert '<span class="tile-value">8 von 10</span>' in page
