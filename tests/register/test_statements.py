@@ -179,11 +179,14 @@ def test_processing_the_waiting_lists_costs_10_statements_for_any_number_of_leve
     assert statuses == ["offered"] * levels + ["waiting"] * levels
 
 
-def _paid_order(event, level, buyer, badges: int) -> Order:
+def _paid_order(event, level, buyer, badges: int, shirt=None) -> Order:
+    add_ons = ((shirt.pk, "M"),) if shirt else ()
     order = order_place(
         event=event,
         account=buyer,
-        attendees=[attendee(level, legal_name=f"Guest {n}") for n in range(badges)],
+        attendees=[
+            attendee(level, legal_name=f"Guest {n}", add_ons=add_ons) for n in range(badges)
+        ],
         provider="simulated",
     )
     return order_mark_paid(order_id=order.pk, amount=order.total)
@@ -193,38 +196,42 @@ def _paid_order(event, level, buyer, badges: int) -> Order:
 def test_my_registrations_cost_the_same_queries_for_1_or_3_badges(
     sale, buyer_client, tenant_a, badges, django_assert_num_queries
 ):
-    event, level, _ = sale
+    event, level, shirt = sale
     with tenant_context(tenant_a):
         BadgeLevel.objects.filter(pk=level.pk).update(capacity=10)
         BadgeLevelFactory(event=event, name="Sponsor", price=Decimal("150.00"))
-        _paid_order(event, level, buyer_client.buyer, badges)
+        _paid_order(event, level, buyer_client.buyer, badges, shirt=shirt)
     buyer_client.get("/register/mine/")  # the session and caches warmed
 
-    # The session, the account, the badges with their orders and levels, the active event with
-    # its settings, the levels on sale, their price tiers, places taken, branding, pages: 9.
-    with django_assert_num_queries(9):
+    # The session, the account, the badges with their orders and levels, their add-ons, those
+    # add-ons' names, their answers (none: so no questions), the active event with its
+    # settings, the levels on sale, their price tiers, places taken, branding, pages: 12.
+    with django_assert_num_queries(12):
         response = buyer_client.get("/register/mine/")
 
     assert response.content.count(b"<svg") == badges
     assert response.content.count(b"Sponsor (+") == badges
+    assert response.content.count(b"T-shirt (M)") == badges
 
 
 @pytest.mark.parametrize("badges", [1, 3])
 def test_the_order_page_costs_the_same_queries_for_1_or_3_badges(
     sale, buyer_client, tenant_a, badges, django_assert_num_queries
 ):
-    event, level, _ = sale
+    event, level, shirt = sale
     with tenant_context(tenant_a):
         BadgeLevel.objects.filter(pk=level.pk).update(capacity=10)
-        order = _paid_order(event, level, buyer_client.buyer, badges)
+        order = _paid_order(event, level, buyer_client.buyer, badges, shirt=shirt)
     buyer_client.get(f"/register/orders/{order.reference}/")
 
-    # The session, the account, the order with its event, its badges, their levels, the
-    # settings (may they cancel?), its upgrade (none), branding, pages: 9.
-    with django_assert_num_queries(9):
+    # The session, the account, the order with its event, its badges, their levels, their
+    # add-ons and those add-ons' names, their answers (none), the settings (may they cancel?),
+    # its upgrade (none), branding, pages: 12.
+    with django_assert_num_queries(12):
         response = buyer_client.get(f"/register/orders/{order.reference}/")
 
     assert response.content.count(b"<svg") == badges
+    assert response.content.count(b"T-shirt (M)") == badges
 
 
 @pytest.mark.parametrize("levels", [1, 3])
