@@ -9,7 +9,7 @@ export MIDSUMMER_DEV ?= 1
 # Links in mails sent without a request (Celery) point at the port `make run` serves on.
 export SITE_LINK_PORT ?= $(PORT)
 
-.PHONY: run test check quick lint setup migrate demo stop status clean-data bench
+.PHONY: run test check quick lint setup migrate demo stop status clean-data bench lock
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,7 @@ lint: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Benchmarks (see README "Benchmarks"): a dedicated database, gunicorn, wrk if installed.
+# Benchmarks (see docs/BENCHMARKS.md): a dedicated database, gunicorn, wrk if installed.
 $(BIN)/.bench-installed: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $@
@@ -68,3 +68,12 @@ stop:
 clean-data:
 	$(PYTHON) midsummer/embedded.py check-stopped .data
 	rm -rf .data
+
+# requirements.lock, which the image installs from (hashes checked): pyproject's dependencies
+# at the versions installed in .venv, the ones the tests ran with. Run after changing either.
+lock: setup
+	$(BIN)/pip install --quiet uv
+	$(BIN)/pip freeze --exclude-editable | grep -v '^uv==' > $(VENV)/lock-constraints.txt
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+		--no-annotate --custom-compile-command "make lock" --constraint $(VENV)/lock-constraints.txt --quiet \
+		--output-file requirements.lock

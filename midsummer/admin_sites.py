@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from midsummer.contract import admin_tiles
 from tenant.current import current_tenant
 from tenant.roles import VIEW_DIAGNOSTICS
 from tenant.selectors import schema_migration_states, tenant_hosts, users_known_here
@@ -61,6 +62,20 @@ class TenantAdminSite(admin.AdminSite):
         context["site_header"] = f"{tenant.name} admin" if tenant else "Convention admin"
         context["can_view_diagnostics"] = request.user.has_perm(VIEW_DIAGNOSTICS)
         return context
+
+    def index(self, request: HttpRequest, extra_context: dict | None = None):
+        """Django's index with the apps' dashboard on top: the contract's ``admin_tiles``."""
+        return super().index(
+            request, {"tiles": admin_tiles(request=request), **(extra_context or {})}
+        )
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list:
+        """The apps' sections, the accounts' one named for what organizers do with it."""
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            if app["app_label"] == "tenant":
+                app["name"] = "Team and access"
+        return app_list
 
     def register(self, model_or_iterable, admin_class=None, **options) -> None:
         """Every model admin of a convention offers only people known here (KnownPeopleOnly)."""

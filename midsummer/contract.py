@@ -55,6 +55,8 @@ class AdminTile:
     value: str
     url: str = ""
     order: int = 50
+    #: A small chart drawn on the server (inline SVG; its style carries the request's nonce).
+    chart: str = ""
 
 
 @dataclass(frozen=True)

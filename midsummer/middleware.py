@@ -29,6 +29,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonRes
 from django.template.loader import render_to_string
 from django_tenants.utils import get_public_schema_name
 
+from midsummer.observability import READINESS_PATH, readiness_response
 from midsummer.outage import is_unavailable_error, unavailable_response
 from tenant.current import request_started, use_public_schema, use_tenant
 from tenant.routing import normalize_host, resolver
@@ -49,6 +50,9 @@ class TenantMiddleware:
         if request.path == HEALTH_CHECK_PATH:
             # For load balancers and container health checks, which do not send a tenant's host.
             return HttpResponse("ok", content_type="text/plain")
+        if request.path == READINESS_PATH:
+            use_public_schema()
+            return readiness_response()
         try:
             host = normalize_host(request.get_host())
         except DisallowedHost:

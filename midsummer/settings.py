@@ -95,6 +95,10 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 MIDDLEWARE = [
     # Outermost: the database or Redis gone anywhere below answers 503 with Retry-After.
     "midsummer.outage.ServiceUnavailableMiddleware",
+    # The reverse proxy's on-demand TLS question, asked by path before any host is resolved.
+    "midsummer.tls.TlsAskMiddleware",
+    # Per-tenant request metrics (Redis-backed) and the internal /-/metrics endpoint.
+    "midsummer.observability.MetricsMiddleware",
     "midsummer.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "midsummer.security.ContentSecurityPolicyMiddleware",
@@ -154,6 +158,14 @@ DATABASES["default"].update(
         "CONN_HEALTH_CHECKS": env.bool("DATABASE_CONN_HEALTH_CHECKS", default=False),
     }
 )
+# Behind PgBouncer with pool_mode = transaction (docs/OPERATIONS.md): each transaction may get
+# another server connection, so the backend sets the tenant's search_path (and read-only mode)
+# per transaction, and server-side cursors (which outlive a transaction) are off.
+if env.bool("DATABASE_TRANSACTION_POOLING", default=False):
+    DATABASES["default"].update({"TRANSACTION_POOLING": True, "DISABLE_SERVER_SIDE_CURSORS": True})
+# A direct (non-pooled) connection for what needs a session of its own: the route cache's
+# LISTEN, pg_dump/pg_restore. Unset: the same as DATABASE_URL.
+DATABASE_DIRECT_URL = env.str("DATABASE_DIRECT_URL", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Identity ---------------------------------------------------------------------------------
@@ -278,6 +290,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# A worker's database connection is replaced after serving this many schemas (midsummer/celery.py).
+WORKER_SCHEMAS_PER_CONNECTION = env.int("WORKER_SCHEMAS_PER_CONNECTION", default=200)
 # Workers log through LOGGING below, so their lines name the tenant's schema too.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # One tick a minute; it runs each tenant app's periodic work (declared in its contract) that is
@@ -295,6 +309,10 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": OUTBOX_DRAIN_SECONDS},
     },
 }
+
+# The internal Prometheus endpoint /-/metrics answers only with "Authorization: Bearer <token>";
+# empty: 404 (midsummer/observability.py).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Internationalisation, static, media --------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -370,13 +388,28 @@ LOGGING = {
         "tenant": {
             "format": "%(asctime)s %(levelname)s [%(schema_name)s:%(domain_url)s] "
             "%(name)s: %(message)s"
-        }
+        },
+        # One JSON object a line, the tenant tagged: `tenant` (schema) and `host`.
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(schema_name)s %(domain_url)s",
+            "rename_fields": {
+                "asctime": "time",
+                "levelname": "level",
+                "name": "logger",
+                "schema_name": "tenant",
+                "domain_url": "host",
+            },
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["tenant_context"],
-            "formatter": "tenant",
+            # JSON in production, the readable line in dev mode; LOG_FORMAT=json|text chooses.
+            "formatter": "json"
+            if env.str("LOG_FORMAT", default="text" if DEV_MODE else "json") == "json"
+            else "tenant",
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from event.selectors import active_event, minor_cutoff
 from midsummer.admin_sites import tenant_admin_site
+from midsummer.formats import format_money
 from register.charts import timeline_chart
 from register.models import (
     AddOn,
@@ -27,9 +28,14 @@ from register.models import (
     RegistrationSettings,
     WaitlistEntry,
 )
+from register.selectors import registration_settings
 from register.selectors.reports import (
     REGISTRATION_EXPORT_COLUMNS,
     TimelinePoint,
+    add_on_pick_list,
+    add_on_pick_list_people,
+    add_ons_text,
+    money_columns,
     previous_event,
     registration_export_rows,
     registration_timeline_compared,
@@ -159,6 +165,14 @@ class RegistrationInline(admin.StackedInline):
     can_delete = False
     show_change_link = True
     exclude = ["event", "checkin_token"]
+    readonly_fields = ["add_ons_bought"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("add_ons__add_on")
+
+    @admin.display(description="Add-ons")
+    def add_ons_bought(self, obj: Registration) -> str:
+        return add_ons_text(obj) or "—"
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -270,7 +284,10 @@ class OrderAdmin(SimpleHistoryAdmin):
             except ValidationError as error:
                 form.add_error("amount", error.messages)
             else:
-                self.message_user(request, f"Refunded {form.cleaned_data['amount']}.")
+                self.message_user(
+                    request,
+                    f"Refunded {format_money(form.cleaned_data['amount'], order.currency)}.",
+                )
                 return redirect("admin:register_order_change", order.pk)
         context = {
             **self.admin_site.each_context(request),
@@ -288,6 +305,15 @@ class OrderAdmin(SimpleHistoryAdmin):
         "totals": ["level", "status", "age_band", "registrations", "value"],
         "discount-codes": ["code", "paid_orders", "discounted_badges", "discount_total"],
         "waiting-list": ["level", "waiting", "offered"],
+        "pick-list": ["add_on", "option", "count"],
+        "pick-list-people": [
+            "add_on",
+            "option",
+            "badge_number",
+            "badge_name",
+            "legal_name",
+            "order",
+        ],
     }
 
     def _report_rows(self, event, name: str) -> list:
@@ -297,6 +323,10 @@ class OrderAdmin(SimpleHistoryAdmin):
             return report_totals(event=event)
         if name == "discount-codes":
             return report_discount_usage(event=event)
+        if name == "pick-list":
+            return add_on_pick_list(event=event)
+        if name == "pick-list-people":
+            return add_on_pick_list_people(event=event)
         return report_waitlist(event=event)
 
     def reports_view(self, request):
@@ -313,10 +343,11 @@ class OrderAdmin(SimpleHistoryAdmin):
         }
         if event is not None:
             compared = registration_timeline_compared(event=event)
+            previous = previous_event(event=event)
             context |= {
-                "previous": previous_event(event=event),
+                "previous": previous,
                 "chart": timeline_chart(
-                    f"{event.name} vs. the previous event",
+                    f"{event.name} vs. {previous.name}" if previous else event.name,
                     [
                         TimelinePoint(
                             day=event.start_date + dt.timedelta(days=p.days_before_opening),
@@ -326,9 +357,13 @@ class OrderAdmin(SimpleHistoryAdmin):
                         )
                         for p in compared
                     ],
+                    nonce=getattr(request, "csp_nonce", ""),
                 ),
                 "reports": {
-                    name: (columns, [astuple(row) for row in self._report_rows(event, name)])
+                    name: (
+                        money_columns(columns, registration_settings(event=event).currency),
+                        [astuple(row) for row in self._report_rows(event, name)],
+                    )
                     for name, columns in self.REPORTS.items()
                 },
             }
@@ -343,7 +378,9 @@ class OrderAdmin(SimpleHistoryAdmin):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         writer = csv_writer(response)
-        writer.writerow(self.REPORTS[name])
+        writer.writerow(
+            money_columns(self.REPORTS[name], registration_settings(event=event).currency)
+        )
         writer.writerows(astuple(row) for row in self._report_rows(event, name))
         return response
 
@@ -405,7 +442,13 @@ class OrderAdmin(SimpleHistoryAdmin):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="registrations.csv"'
         writer = csv_writer(response)
-        writer.writerow(REGISTRATION_EXPORT_COLUMNS)
+        event = active_event()
+        currency = registration_settings(event=event).currency if event else ""
+        writer.writerow(
+            money_columns(REGISTRATION_EXPORT_COLUMNS, currency)
+            if currency
+            else REGISTRATION_EXPORT_COLUMNS
+        )
         writer.writerows(registration_export_rows(orders=queryset))
         return response
 
@@ -445,6 +488,7 @@ class RegistrationAdmin(SimpleHistoryAdmin):
         "level",
         "price",
         "discount",
+        "add_ons_bought",
         "badge_number",
         "holder",
         "needs_holder",
@@ -452,6 +496,13 @@ class RegistrationAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["level", "order__status", ("anonymized_at", admin.EmptyFieldListFilter)]
     actions = ["anonymize"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("add_ons__add_on")
+
+    @admin.display(description="Add-ons")
+    def add_ons_bought(self, obj: Registration) -> str:
+        return add_ons_text(obj) or "—"
 
     def save_model(self, request, obj, form, change):
         registration_details_correct(registration_id=obj.pk, person=form.person(), by=request.user)

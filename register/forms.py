@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from midsummer.formats import format_money
 from register.models import AddOn, BadgeLevel, Question
 from register.services import GROUP_SIZE, AttendeeInput, PersonInput
 
@@ -57,6 +58,7 @@ class AttendeeForm(PersonForm):
         add_ons: list[AddOn],
         questions: list[Question],
         sold_out: frozenset[int] = frozenset(),
+        currency: str = "USD",
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -68,7 +70,9 @@ class AttendeeForm(PersonForm):
             choices: list[tuple[str, StrOrPromise]] = [(NO_ADD_ON, _("No, thanks"))]
             choices += [(option, option) for option in add_on.options] or [("yes", _("Yes"))]
             self.fields[f"add_on_{add_on.pk}"] = forms.ChoiceField(
-                label=f"{add_on.name} (+{add_on.price})", choices=choices, required=False
+                label=f"{add_on.name} (+{format_money(add_on.price, currency)})",
+                choices=choices,
+                required=False,
             )
         for question in questions:
             name = f"question_{question.pk}"

@@ -72,6 +72,10 @@ class RegistrationSettings(models.Model):
     )
     history = audit_trail()
 
+    class Meta:
+        verbose_name = "registration settings"
+        verbose_name_plural = "registration settings"
+
     def __str__(self) -> str:
         return f"Registration settings of {self.event}"
 
@@ -154,6 +158,8 @@ class AddOn(models.Model):
 
     class Meta:
         ordering = ["sort_order", "name"]
+        verbose_name = "add-on"
+        verbose_name_plural = "add-ons"
 
     def __str__(self) -> str:
         return self.name
@@ -413,7 +419,8 @@ class BanEntry(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "ban list"
+        verbose_name = "ban-list entry"
+        verbose_name_plural = "ban-list entries"
         constraints = [
             # An entry saved around ban_entry_save (without keys) would silently match nobody.
             models.CheckConstraint(
@@ -514,7 +521,8 @@ class WaitlistEntry(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        verbose_name_plural = "waiting list"
+        verbose_name = "waiting-list entry"
+        verbose_name_plural = "waiting-list entries"
         constraints = [
             models.UniqueConstraint(
                 # Spelled as OR, not IN: the schema clone re-creates indexes from their
@@ -527,3 +535,17 @@ class WaitlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} for {self.level} ({self.status})"
+
+
+class AccountLanguage(models.Model):
+    """The language an account last used here (on any registration form it sent): the mails the
+    worker sends about its orders, badges, transfers and waiting lists are written in it.
+    Accounts live in public; the language is kept per convention, with the account as a plain
+    id, like the other references to accounts here."""
+
+    account_id = models.BigIntegerField(unique=True)
+    language = models.CharField(max_length=10)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.language}"

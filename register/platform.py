@@ -5,14 +5,29 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from midsummer.contract import DemoConvention, HomeCard, NavLink, PeriodicWork, TenantAppContract
+from event.selectors import active_event
+from midsummer.contract import (
+    AdminTile,
+    DemoConvention,
+    HomeCard,
+    NavLink,
+    PeriodicWork,
+    TenantAppContract,
+)
+from midsummer.formats import format_money
 from register import demo
+from register.charts import daily_bars
 from register.selectors import (
     account_has_paid_registration,
     attendee_account_ids,
     personal_data,
+    registration_dashboard,
 )
 from register.services import person_anonymize, registrations_anonymize_after_event
 
@@ -73,6 +88,74 @@ class Contract(TenantAppContract):
         PeriodicWork("register.release_expired_holds"),
         PeriodicWork("register.process_waitlists"),
     )
+
+    def admin_tiles(self, *, request: HttpRequest) -> list[AdminTile]:
+        """Registrations today and in all, revenue, held and unpaid orders, the waiting list,
+        places left per level and the last two weeks' sales — for those who may see orders."""
+        if not request.user.has_perm("register.view_order"):
+            return []
+        event = active_event()
+        if event is None:
+            return []
+        figures = registration_dashboard(event=event, now=timezone.now())
+        orders = reverse("admin:register_order_changelist")
+        tiles = [
+            AdminTile(gettext("Registrations today"), str(figures.registrations_today), orders, 1),
+            AdminTile(
+                gettext("Registrations in all"),
+                str(figures.registrations_total),
+                reverse("admin:register_order_reports"),
+                2,
+            ),
+            AdminTile(
+                gettext("Revenue (less refunds)"),
+                format_money(figures.revenue, figures.currency),
+                reverse("admin:register_order_reports"),
+                3,
+            ),
+            AdminTile(
+                gettext("Orders held for review"),
+                str(figures.held_orders),
+                f"{orders}?status__exact=held",
+                4,
+            ),
+            AdminTile(
+                gettext("Unpaid orders holding places"),
+                str(figures.pending_orders),
+                f"{orders}?status__exact=pending",
+                5,
+            ),
+            AdminTile(
+                gettext("On the waiting list"),
+                str(figures.waiting),
+                reverse("admin:register_waitlistentry_changelist") + "?status__exact=waiting",
+                6,
+            ),
+        ]
+        tiles += [
+            AdminTile(
+                gettext("Places left: %(level)s") % {"level": p.level},
+                ngettext("%(left)d of %(capacity)d", "%(left)d of %(capacity)d", p.capacity)
+                % {"left": p.left, "capacity": p.capacity},
+                reverse("admin:register_badgelevel_changelist"),
+                7,
+            )
+            for p in figures.places
+            if p.capacity is not None
+        ]
+        tiles.append(
+            AdminTile(
+                gettext("Paid registrations, last 14 days"),
+                "",
+                order=8,
+                chart=daily_bars(
+                    gettext("Paid registrations, last 14 days"),
+                    figures.last_days,
+                    nonce=getattr(request, "csp_nonce", ""),
+                ),
+            )
+        )
+        return tiles
 
     def personal_data(self, *, account) -> Any:
         data = personal_data(account_id=account.pk, proven_email=account.proven_email)

@@ -18,6 +18,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from event.selectors import active_event, event_today
+from midsummer.formats import format_money
 from register.forms import (
     AttendeeForm,
     BadgeNameForm,
@@ -38,8 +39,10 @@ from register.selectors import (
     discount_code_valid_now,
     level_offers,
     order_of_account,
+    order_placed_by_form,
     order_upgrade,
     registration_of_account,
+    registration_settings,
     registrations_of_account,
     self_cancel_deadline,
     self_cancel_refusal,
@@ -55,6 +58,7 @@ from register.services import (
     DuplicateSubmissionError,
     PaymentConflictError,
     TooManyCodeGuessesError,
+    account_language_remember,
     discount_code_look_up,
     group_order_place,
     order_cancel_by_attendee,
@@ -117,8 +121,35 @@ def _checkout(request, order: Order):
     return redirect("register:order", reference=order.reference)
 
 
-class RegisterView(LoginRequiredMixin, View):
+class RemembersLanguage:
+    """A form sent by a logged-in account remembers its language, for the worker's mails."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST" and request.user.is_authenticated:
+            account_language_remember(account_id=request.user.pk, language=request.LANGUAGE_CODE)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class RegisterView(LoginRequiredMixin, RemembersLanguage, View):
     """Choose badges for one or more people, fill in their details and place the order."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "GET" and not request.user.is_authenticated:
+            return self.logged_out(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    @staticmethod
+    def logged_out(request):
+        """Logged out, the page says what is on sale and why an account is needed, with links
+        to log in or sign up that lead back here (the path itself: a safe ``next``)."""
+        event = _event_or_404()
+        context = {
+            "event": event,
+            "offers": level_offers(event=event, now=timezone.now()),
+            "currency": registration_settings(event=event).currency,
+            "next": request.get_full_path(),
+        }
+        return render(request, "register/register_logged_out.html", context)
 
     def _context(self, request, event, *, errors=()):
         now = timezone.now()
@@ -126,16 +157,18 @@ class RegisterView(LoginRequiredMixin, View):
         code, code_message = self._look_up_code(request, event, code_text, now)
         offers = level_offers(event=event, now=now, code=code)
         people = _people_wanted(request.GET.get("people"))
+        currency = registration_settings(event=event).currency
         form_kwargs = {
             "levels": [
                 (
                     o.level,
-                    f"{o.level.name} — {o.price}"
+                    f"{o.level.name} — {format_money(o.price, currency)}"
                     + (f" ({gettext('sold out')})" if o.is_sold_out else ""),
                 )
                 for o in offers
             ],
             "add_ons": list(AddOn.objects.filter(event=event)),
+            "currency": currency,
             "questions": list(Question.objects.filter(event=event)),
             "sold_out": frozenset(o.level.pk for o in offers if o.is_sold_out),
         }
@@ -148,6 +181,7 @@ class RegisterView(LoginRequiredMixin, View):
         )
         return {
             "event": event,
+            "currency": currency,
             "offers": offers,
             "formset": formset,
             "checkout": checkout,
@@ -178,6 +212,14 @@ class RegisterView(LoginRequiredMixin, View):
         context = self._context(request, event)
         formset, checkout = context["formset"], context["checkout"]
         if not (formset.is_valid() and checkout.is_valid()):
+            # The form sent again after its order took the last places: that order, not "full".
+            placed = order_placed_by_form(
+                account_id=request.user.pk,
+                submission=checkout.data.get(checkout.add_prefix("submission"), ""),
+            )
+            if placed is not None:
+                context["already_placed"] = placed
+                return render(request, "register/register.html", context, status=409)
             return render(request, "register/register.html", context, status=400)
         try:
             order = order_place(
@@ -201,7 +243,7 @@ class RegisterView(LoginRequiredMixin, View):
         return _checkout(request, order)
 
 
-class SimulatedPaymentView(LoginRequiredMixin, View):
+class SimulatedPaymentView(LoginRequiredMixin, RemembersLanguage, View):
     """The demo card form: 4242 4242 4242 4242 pays, anything else is declined."""
 
     def dispatch(self, request, *args, **kwargs):
@@ -264,7 +306,7 @@ class OrderView(LoginRequiredMixin, View):
         return render(request, "register/order.html", context, status=status)
 
 
-class OrderCancelView(LoginRequiredMixin, View):
+class OrderCancelView(LoginRequiredMixin, RemembersLanguage, View):
     """The buyer cancels their own order (refunded in full) within the organizer's window."""
 
     def post(self, request, reference):
@@ -307,7 +349,7 @@ class MyRegistrationsView(LoginRequiredMixin, View):
         return render(request, "register/mine.html", context, status=status)
 
 
-class BadgeNameChangeView(LoginRequiredMixin, View):
+class BadgeNameChangeView(LoginRequiredMixin, RemembersLanguage, View):
     def post(self, request, registration_id):
         registration = registration_of_account(
             registration_id=registration_id, account_id=request.user.pk
@@ -326,7 +368,7 @@ class BadgeNameChangeView(LoginRequiredMixin, View):
         return redirect("register:mine")
 
 
-class TransferOfferView(LoginRequiredMixin, View):
+class TransferOfferView(LoginRequiredMixin, RemembersLanguage, View):
     """The holder of a paid badge offers it to someone else by email."""
 
     def post(self, request, registration_id):
@@ -344,7 +386,7 @@ class TransferOfferView(LoginRequiredMixin, View):
         return redirect("register:mine")
 
 
-class TransferAcceptView(LoginRequiredMixin, View):
+class TransferAcceptView(LoginRequiredMixin, RemembersLanguage, View):
     """The recipient of a transfer link takes the badge over with their own details."""
 
     def _transfer(self, token):
@@ -374,7 +416,7 @@ class TransferAcceptView(LoginRequiredMixin, View):
         return redirect("register:mine")
 
 
-class UpgradeView(LoginRequiredMixin, View):
+class UpgradeView(LoginRequiredMixin, RemembersLanguage, View):
     """Move a paid badge to a higher level, paying the difference like any order."""
 
     def post(self, request, registration_id):
@@ -404,7 +446,7 @@ class WaitlistView(LoginRequiredMixin, View):
         return render(request, "register/waitlist.html", context, status=status)
 
 
-class WaitlistJoinView(LoginRequiredMixin, View):
+class WaitlistJoinView(LoginRequiredMixin, RemembersLanguage, View):
     """One click on a sold-out level: join its waiting list."""
 
     def post(self, request, level_id):
@@ -416,7 +458,7 @@ class WaitlistJoinView(LoginRequiredMixin, View):
         return redirect("register:waitlist")
 
 
-class WaitlistOfferView(LoginRequiredMixin, View):
+class WaitlistOfferView(LoginRequiredMixin, RemembersLanguage, View):
     """A personal offer from the waiting list: register one person for the offered level."""
 
     def _context(self, request, token):
@@ -430,6 +472,7 @@ class WaitlistOfferView(LoginRequiredMixin, View):
             form_kwargs={
                 "levels": [(entry.level, entry.level.name)],
                 "add_ons": list(AddOn.objects.filter(event=event)),
+                "currency": registration_settings(event=event).currency,
                 "questions": list(Question.objects.filter(event=event)),
             },
         )
@@ -463,15 +506,20 @@ class WaitlistOfferView(LoginRequiredMixin, View):
         return _checkout(request, order)
 
 
-class GroupOrderView(LoginRequiredMixin, View):
+class GroupOrderView(LoginRequiredMixin, RemembersLanguage, View):
     """A group leader buys several badges of one level, to assign to their holders later."""
 
     def _context(self, request, event):
         offers = level_offers(event=event, now=timezone.now())
+        currency = registration_settings(event=event).currency
         leader = AttendeeForm(
             request.POST or None,
             prefix="leader",
-            levels=[(o.level, f"{o.level.name} — {o.price}") for o in offers if not o.is_sold_out],
+            levels=[
+                (o.level, f"{o.level.name} — {format_money(o.price, currency)}")
+                for o in offers
+                if not o.is_sold_out
+            ],
             add_ons=[],
             questions=list(Question.objects.filter(event=event)),
         )

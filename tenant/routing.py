@@ -26,6 +26,7 @@ import threading
 import time
 
 import psycopg
+from django.conf import settings
 from django.db import connections
 from django_tenants.utils import get_public_schema_name, schema_context
 
@@ -53,7 +54,11 @@ def normalize_host(host: str) -> str:
 
 
 def database_conninfo() -> str:
-    """libpq connection string of the default database (for connections Django does not own)."""
+    """libpq connection string of the default database for connections Django does not own
+    (LISTEN, pg_dump): ``DATABASE_DIRECT_URL`` when set, since a transaction pooler in front of
+    the database cannot carry a session's LISTEN."""
+    if settings.DATABASE_DIRECT_URL:
+        return psycopg.conninfo.make_conninfo(settings.DATABASE_DIRECT_URL)
     settings_dict = connections["default"].settings_dict
     params = {
         "dbname": settings_dict["NAME"],
@@ -129,8 +134,9 @@ class HostResolver:
             from tenant.selectors import canonical_host
 
             generation = self._generation
-            with schema_context(get_public_schema_name()):
-                host = canonical_host(schema=schema)
+            # No switch to ``public``: the identity tables live only there, and every
+            # search_path ends with it (two SET statements saved on each miss).
+            host = canonical_host(schema=schema)
             if host is None:
                 return None
             with self._lock:

@@ -22,4 +22,13 @@ def test_docker_compose_file_is_valid_on_a_fresh_clone(tmp_path):
     )
 
     assert result.returncode == 0, result.stderr
-    assert sorted(result.stdout.split()) == ["beat", "db", "migrate", "redis", "web", "worker"]
+    assert result.stderr == ""  # no warning either (an unset variable, an obsolete key)
+    assert sorted(result.stdout.split()) == [
+        "beat",
+        "caddy",
+        "db",
+        "migrate",
+        "redis",
+        "web",
+        "worker",
+    ]

@@ -10,6 +10,9 @@ from django.utils.translation import gettext
 from register.models import Order, Registration, Upgrade
 from register.selectors.settings import self_cancel_deadline
 
+# What a badge card shows besides the badge: the add-ons bought with it and the answers given.
+BADGE_DETAILS = ("add_ons__add_on", "answers__question")
+
 
 def active_order_q(*, now: dt.datetime, prefix: str = "") -> Q:
     """Orders that hold places: paid (held for review too), or pending with a hold that has not
@@ -36,11 +39,12 @@ def about_person_q(*, account_id: int, proven_email: str) -> Q:
 
 def registrations_of_account(*, account_id: int) -> QuerySet[Registration]:
     """The badges this account holds, in the order they were bought (not expired or cancelled),
-    with their order and level."""
+    with their order, level, add-ons and answers."""
     return (
         Registration.objects.filter(held_by_q(account_id=account_id))
         .exclude(order__status__in=[Order.Status.EXPIRED, Order.Status.CANCELLED])
         .select_related("order", "level")
+        .prefetch_related(*BADGE_DETAILS)
         .order_by("order__created_at", "pk")
     )
 
@@ -67,11 +71,24 @@ def registration_by_checkin_token(*, token: str) -> Registration | None:
 
 
 def order_of_account(*, reference: str, account_id: int) -> Order | None:
-    """The account's order with this reference, with its event, upgrade and badges."""
+    """The account's order with this reference, with its event and badges (their level,
+    add-ons and answers)."""
     return (
         Order.objects.filter(reference=reference, account_id=account_id)
         .select_related("event")
-        .prefetch_related("registrations__level")
+        .prefetch_related("registrations__level", *(f"registrations__{d}" for d in BADGE_DETAILS))
+        .first()
+    )
+
+
+def order_placed_by_form(*, account_id: int, submission: str) -> str | None:
+    """The reference of the order ``account_id`` placed with the order form's one-time key
+    ``submission``, if that form was sent before."""
+    if not submission:
+        return None
+    return (
+        Order.objects.filter(account_id=account_id, submission=submission)
+        .values_list("reference", flat=True)
         .first()
     )
 

@@ -38,6 +38,8 @@ from register.services.inputs import (
     TooManyCodeGuessesError,
 )
 from register.services.notifications import (
+    account_language_remember,
+    language_of,
     order_send_confirmation,
     order_send_review_notice,
     qr_png,
@@ -113,6 +115,8 @@ __all__ = [
     "order_refund",
     "order_resend_confirmation",
     "order_review_approve",
+    "account_language_remember",
+    "language_of",
     "order_send_confirmation",
     "order_send_review_notice",
     "order_set_provider_reference",

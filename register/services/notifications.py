@@ -1,4 +1,5 @@
-"""Mails to attendees and buyers (sent by Celery tasks after commit, in ``LANGUAGE_CODE``), and
+"""Mails to attendees and buyers (sent by Celery tasks after commit, each in the language its
+account last used here — ``account_language_remember`` — else ``LANGUAGE_CODE``), and
 the check-in QR code they and the pages carry. Every link in them was built by ``site_link``."""
 
 from __future__ import annotations
@@ -6,11 +7,46 @@ from __future__ import annotations
 import io
 
 import segno
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from register.models import Order, Registration, Transfer, WaitlistEntry
+from register.models import AccountLanguage, Order, Registration, Transfer, Upgrade, WaitlistEntry
+
+
+def account_language_remember(*, account_id: int, language: str) -> None:
+    """Remember the language ``account_id`` uses here (one of the site's languages), for the
+    mails sent to it later by the worker. Writes only when it changed."""
+    known = dict(settings.LANGUAGES)
+    code = language if language in known else language.split("-")[0]
+    if code not in known:
+        return
+    current = (
+        AccountLanguage.objects.filter(account_id=account_id)
+        .values_list("language", flat=True)
+        .first()
+    )
+    if current != code:  # one upsert: two forms sent at once both succeed
+        AccountLanguage.objects.bulk_create(
+            [AccountLanguage(account_id=account_id, language=code, updated_at=timezone.now())],
+            update_conflicts=True,
+            unique_fields=["account_id"],
+            update_fields=["language", "updated_at"],
+        )
+
+
+def language_of(account_id: int | None) -> str:
+    """The language to write to ``account_id`` in: the one it last used here, else the site's."""
+    found = (
+        AccountLanguage.objects.filter(account_id=account_id)
+        .values_list("language", flat=True)
+        .first()
+        if account_id
+        else None
+    )
+    return found or settings.LANGUAGE_CODE
 
 
 def order_send_review_notice(*, order_id: int) -> int:
@@ -19,12 +55,13 @@ def order_send_review_notice(*, order_id: int) -> int:
     if order.status != Order.Status.HELD:
         return 0
     context = {"order": order, "event": order.event}
-    return EmailMultiAlternatives(
-        subject=gettext("Your %(event)s registration is being reviewed")
-        % {"event": order.event.name},
-        body=render_to_string("register/email/review.txt", context),
-        to=[order.account.email],
-    ).send()
+    with translation.override(language_of(order.account_id)):
+        return EmailMultiAlternatives(
+            subject=gettext("Your %(event)s registration is being reviewed")
+            % {"event": order.event.name},
+            body=render_to_string("register/email/review.txt", context),
+            to=[order.account.email],
+        ).send()
 
 
 def qr_svg(token: str) -> str:
@@ -38,8 +75,21 @@ def qr_png(token: str) -> bytes:
     return buffer.getvalue()
 
 
-def _send_badge_mail(order: Order, registration: Registration) -> int:
-    context = {"order": order, "registration": registration, "event": order.event}
+def _send_badge_mail(
+    order: Order, registration: Registration, *, upgrade: Upgrade | None = None
+) -> int:
+    """The badge's mail, in the language of whoever holds it (the buyer, or who took it over)."""
+    with translation.override(language_of(registration.holder_id or order.account_id)):
+        return _badge_mail(order, registration, upgrade=upgrade)
+
+
+def _badge_mail(order: Order, registration: Registration, *, upgrade: Upgrade | None) -> int:
+    context = {
+        "order": order,
+        "registration": registration,
+        "event": order.event,
+        "upgrade": upgrade,
+    }
     message = EmailMultiAlternatives(
         subject=gettext("Your %(event)s badge: %(level)s #%(number)s")
         % {
@@ -67,18 +117,33 @@ def _send_badge_mail(order: Order, registration: Registration) -> int:
 
 def order_send_confirmation(*, order_id: int) -> int:
     """Email every attendee of a paid order: level, badge number and the check-in QR code.
-    Group badges not yet assigned get none (their holder gets it on accepting)."""
+    Group badges not yet assigned get none (their holder gets it on accepting). An upgrade's
+    order mails the upgraded badge, saying from which level it was upgraded."""
     order = Order.objects.select_related("event").get(pk=order_id)
     if order.status != Order.Status.PAID:
         return 0
-    registrations = order.registrations.filter(needs_holder=False).select_related("level")
+    upgrade = (
+        Upgrade.objects.filter(order=order, applied_at__isnull=False)
+        .select_related("from_level", "to_level", "registration__level")
+        .prefetch_related("registration__add_ons__add_on")
+        .first()
+    )
+    if upgrade is not None:
+        return _send_badge_mail(order, upgrade.registration, upgrade=upgrade)
+    registrations = (
+        order.registrations.filter(needs_holder=False)
+        .select_related("level")
+        .prefetch_related("add_ons__add_on")
+    )
     return sum(_send_badge_mail(order, registration) for registration in registrations)
 
 
 def registration_send_confirmation(*, registration_id: int) -> int:
     """Email one badge (after a transfer or group assignment) to its holder, with its new code."""
-    registration = Registration.objects.select_related("order__event", "level").get(
-        pk=registration_id
+    registration = (
+        Registration.objects.select_related("order__event", "level")
+        .prefetch_related("add_ons__add_on")
+        .get(pk=registration_id)
     )
     if registration.order.status != Order.Status.PAID or registration.needs_holder:
         return 0
@@ -93,11 +158,14 @@ def transfer_send_offer(*, transfer_id: int, link: str) -> int:
     if transfer.accepted_at or transfer.withdrawn_at:
         return 0
     context = {"transfer": transfer, "event": transfer.registration.event, "link": link}
-    return EmailMultiAlternatives(
-        subject=gettext("A %(event)s badge for you") % {"event": transfer.registration.event.name},
-        body=render_to_string("register/email/transfer.txt", context),
-        to=[transfer.email],
-    ).send()
+    # The recipient may have no account yet: the one who hands the badge on knows them.
+    with translation.override(language_of(transfer.offered_by_id)):
+        return EmailMultiAlternatives(
+            subject=gettext("A %(event)s badge for you")
+            % {"event": transfer.registration.event.name},
+            body=render_to_string("register/email/transfer.txt", context),
+            to=[transfer.email],
+        ).send()
 
 
 def waitlist_send_offer(*, entry_id: int, link: str) -> int:
@@ -106,9 +174,10 @@ def waitlist_send_offer(*, entry_id: int, link: str) -> int:
     if entry.status != WaitlistEntry.Status.OFFERED:
         return 0
     context = {"entry": entry, "event": entry.level.event, "link": link}
-    return EmailMultiAlternatives(
-        subject=gettext("A %(level)s place for %(event)s is yours to take")
-        % {"level": entry.level.name, "event": entry.level.event.name},
-        body=render_to_string("register/email/waitlist_offer.txt", context),
-        to=[entry.email],
-    ).send()
+    with translation.override(language_of(entry.account_id)):
+        return EmailMultiAlternatives(
+            subject=gettext("A %(level)s place for %(event)s is yours to take")
+            % {"level": entry.level.name, "event": entry.level.event.name},
+            body=render_to_string("register/email/waitlist_offer.txt", context),
+            to=[entry.email],
+        ).send()

@@ -17,7 +17,7 @@ from register.services.audit import audit, record_status
 from register.services.badge_numbers import badge_numbers_assign
 from register.services.capacity import waitlist_queue_processing
 from register.services.inputs import PaymentConflictError
-from register.services.upgrades import apply_upgrade
+from register.services.upgrades import apply_upgrade, undo_upgrade
 from tenant.current import current_schema
 from tenant.models import User
 from tenant.tasks import queue_after_commit
@@ -180,6 +180,9 @@ def order_refund(
     audit(order, by=by, reason=f"refunded {amount}" + (f": {note}" if note else ""))
     order.save(update_fields=fields)
     if order.status == Order.Status.REFUNDED:
+        upgrades = Upgrade.objects.select_related("from_level", "to_level").filter(order=order)
+        for upgrade in upgrades:  # an upgrade refunded in full is undone
+            undo_upgrade(upgrade, by=by)
         waitlist_queue_processing()
     record_status(
         order,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from event.models import Event
 from event.selectors import event_today, minor_cutoff
-from register.models import Answer, Registration, Transfer, WaitlistEntry
+from register.models import AccountLanguage, Answer, Registration, Transfer, WaitlistEntry
 from register.selectors import about_person_q
 from register.services.audit import audit
 from register.services.capacity import waitlist_queue_processing
@@ -71,7 +71,8 @@ def person_anonymize(*, account: User) -> int:
     themselves, or carrying their email) are anonymized and they leave its waiting lists (a
     place an open offer reserved for them is offered to the next in line). Orders keep their
     amounts for the books. Other conventions are not touched: each keeps its data in its own
-    schema. Returns how many badges were anonymized."""
+    schema. The language remembered for their mails is forgotten. Returns how many badges were
+    anonymized."""
     mine = Registration.objects.filter(
         about_person_q(account_id=account.pk, proven_email=account.proven_email),
         anonymized_at__isnull=True,
@@ -79,6 +80,7 @@ def person_anonymize(*, account: User) -> int:
     entries = WaitlistEntry.objects.filter(account_id=account.pk)
     held_an_offer = entries.filter(status=WaitlistEntry.Status.OFFERED).exists()
     entries.update(email="anonymized@invalid", status=WaitlistEntry.Status.LEFT)
+    AccountLanguage.objects.filter(account_id=account.pk).delete()
     if held_an_offer:
         waitlist_queue_processing()  # the place their offer reserved goes to the next in line
     return _anonymize(mine, by=account, reason="anonymized at the person's request")

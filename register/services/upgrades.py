@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from register.models import Order, Registration, Upgrade
+from register.models import BadgeLevel, Order, Registration, Upgrade
 from register.selectors import active_order_q, held_by_q, level_price_on
 from register.services.audit import audit, record_status
+from register.services.badge_numbers import take_badge_numbers
 from register.services.capacity import check_capacity, check_on_sale, lock_levels
 from register.services.inputs import ZERO, AttendeeInput
 from register.services.purchase import hold_until, new_order_reference
@@ -105,14 +107,39 @@ def _as_person(registration: Registration, *, level_id: int) -> AttendeeInput:
 
 
 def apply_upgrade(upgrade: Upgrade, *, by: User | None = None) -> None:
-    """Its order is paid: the badge changes level (number and check-in code stay), and the price
-    paid for it grows by the difference. Audited."""
-    registration = Registration.objects.select_for_update(of=("self",)).get(
-        pk=upgrade.registration_id
-    )
-    registration.level_id = upgrade.to_level_id
-    registration.price += upgrade.difference
-    audit(registration, by=by, reason=f"upgraded to {upgrade.to_level.name}")
-    registration.save(update_fields=["level", "price"])
+    """Its order is paid: the badge changes level (its check-in code stays), and the price paid
+    for it grows by the difference. A level of another badge kind (an attendee becoming a
+    sponsor) gives the badge a number from that kind's range, as the printed badge shows it;
+    otherwise the number stays. Audited; the upgrade's order confirmation mails the badge."""
+    _move(upgrade, to=upgrade.to_level, price_change=upgrade.difference, by=by)
     upgrade.applied_at = timezone.now()
     upgrade.save(update_fields=["applied_at"])
+
+
+def undo_upgrade(upgrade: Upgrade, *, by: User | None = None) -> None:
+    """Its order was refunded in full: the badge goes back to the level it had, at the price it
+    had (a number of the old kind again when the kinds differ; numbers are never reused), and
+    the upgrade no longer counts. Nothing happens to an upgrade not applied."""
+    if upgrade.applied_at is None:
+        return
+    _move(upgrade, to=upgrade.from_level, price_change=-upgrade.difference, by=by)
+    upgrade.applied_at = None
+    upgrade.save(update_fields=["applied_at"])
+
+
+def _move(upgrade: Upgrade, *, to: BadgeLevel, price_change: Decimal, by: User | None) -> None:
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("level", "event")
+        .get(pk=upgrade.registration_id)
+    )
+    fields = ["level", "price"]
+    if registration.badge_number is not None and registration.level.badge_kind != to.badge_kind:
+        numbers = take_badge_numbers(event=registration.event, kinds=[to.badge_kind])
+        registration.badge_number = next(numbers[to.badge_kind])
+        fields.append("badge_number")
+    registration.level = to
+    registration.price += price_change
+    verb = "upgraded to" if to.pk == upgrade.to_level_id else "upgrade refunded, back to"
+    audit(registration, by=by, reason=f"{verb} {to.name}")
+    registration.save(update_fields=fields)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -13,7 +14,7 @@ from directory.models import ConventionAttendee
 from event.services import event_create, event_delete, event_generate_properties
 from front.models import Page, SiteBranding
 from front.services import branding_save
-from register.models import BadgeLevel, Order, Registration
+from register.models import AddOn, BadgeLevel, Order, Registration
 from tenant.models import Membership, Tenant, User
 from tenant.roles import Role
 from tests.browser.axe import assert_axe_clean
@@ -52,6 +53,12 @@ def two_conventions(committed):
             BadgeLevel.objects.create(
                 event=event, name="Attendee", price=Decimal("55.00"), capacity=50
             )
+            BadgeLevel.objects.create(
+                event=event, name="Sponsor", price=Decimal("150.00"), capacity=10
+            )
+            AddOn.objects.create(
+                event=event, name="T-shirt", price=Decimal("20.00"), options=["S", "M", "L"]
+            )
             branding_save(
                 branding=SiteBranding(
                     brand_colour=colour, description=f"{name}: three days of fandom."
@@ -66,6 +73,7 @@ def two_conventions(committed):
             with tenant_context(tenant):
                 Registration.objects.all().delete()
                 Order.objects.all().delete()
+                AddOn.objects.all().delete()
                 event_delete(event=made[tenant.schema_name])
                 SiteBranding.objects.all().delete()
                 Page.objects.all().delete()
@@ -76,7 +84,7 @@ def two_conventions(committed):
 
 
 def _fill_attendee(page, n: int, legal: str, badge: str) -> None:
-    page.select_option(f"#id_attendee-{n}-level", label="Attendee — 55.00")
+    page.select_option(f"#id_attendee-{n}-level", label="Attendee — $55.00")
     page.fill(f"#id_attendee-{n}-legal_name", legal)
     page.fill(f"#id_attendee-{n}-badge_name", badge)
     page.fill(f"#id_attendee-{n}-birthdate", "1990-05-17")
@@ -118,7 +126,14 @@ def test_attendee_registers_two_people_and_pays(
     shot(page, "alpha-home")
     assert_axe_clean(page, axe_path, "tenant home")
 
+    # Logged out, /register/ says why an account is needed, with prices in dollars, and the
+    # log-in link leads back to it.
     page.get_by_role("link", name="Register now").click()
+    assert "First, log in or create an account" in page.locator("main").inner_text()
+    assert "Attendee — $55.00" in page.locator("main").inner_text()
+    shot(page, "register-logged-out")
+    assert_axe_clean(page, axe_path, "register, logged out")
+    page.get_by_role("main").get_by_role("link", name="Log in").click()
     page.fill("#id_username", "fan@example.org")
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Log in").click()
@@ -127,21 +142,31 @@ def test_attendee_registers_two_people_and_pays(
     assert_axe_clean(page, axe_path, "registration form")
     _fill_attendee(page, 0, "Robin Fox", "Robin")
     _fill_attendee(page, 1, "Kit Fox", "Kit")
+    page.get_by_label("T-shirt (+$20.00)").first.select_option("M")
     page.get_by_label("Card (simulated — no real money)").check()
     shot(page, "registration-form")
     page.get_by_role("button", name="Place order").click()
 
     page.fill("#id_card_number", "4242 4242 4242 4242")
+    held = page.locator("main").inner_text()
+    assert "Pay $130.00" in held
+    assert re.search(r"held until \d{1,2}:\d\d\s?[AP]M E[SD]T\.", held), held  # Philadelphia
     shot(page, "simulated-card")
     page.get_by_role("button", name="Pay").click()
     page.wait_for_url("**/register/orders/*/")
     reference = page.url.rstrip("/").rsplit("/", 1)[1]
-    assert "Paid" in page.locator("main").inner_text()
+    order_text = page.locator("main").inner_text()
+    assert "Paid" in order_text and "total $130.00" in order_text
+    assert "T-shirt (M) · $20.00" in order_text
+    shot(page, "order-page")
 
     page.goto(f"{alpha_url}/register/mine/")
     badges = page.locator("article.badge")
     assert badges.count() == 2
     assert page.locator("article.badge figure svg").count() == 2
+    assert badges.first.get_by_text("T-shirt (M) · $20.00").count() == 1
+    assert badges.first.get_by_label("New level").count() == 1  # the upgrade, in its card
+    assert "Sponsor (+$95.00)" in badges.first.inner_text()
     shot(page, "my-registrations")
     assert_axe_clean(page, axe_path, "my registrations")
 
@@ -163,6 +188,17 @@ def test_attendee_registers_two_people_and_pays(
     admin.wait_for_url("**/admin/register/order/**")
     assert admin.get_by_role("link", name=reference).count() == 1
     shot(admin, "admin-finds-order")
+    admin.get_by_role("link", name=reference).click()
+    admin.wait_for_url("**/change/**")
+    assert "T-shirt (M)" in admin.locator("#content").inner_text()
+    shot(admin, "admin-order-add-ons")
+    admin.goto(f"{alpha_url}/admin/")
+    glance = admin.get_by_role("region", name="At a glance")
+    assert "$130.00" in glance.inner_text() and "Places left: Attendee" in glance.inner_text()
+    shot(admin, "admin-dashboard")
+    admin.goto(f"{alpha_url}/admin/register/order/reports/")
+    assert "There is no earlier event to compare with." in admin.locator("#content").inner_text()
+    shot(admin, "admin-reports")
 
     # The platform's directory lists both conventions, linking to their hosts.
     page.goto(f"http://localhost:{port}/")

@@ -71,7 +71,7 @@ def test_registration_form_is_german(paid_badge, logged_in):
         "Zahlung",
         "Karte (simuliert — kein echtes Geld)",
         "Auf die Warteliste",
-        "Day — 30.00 (ausverkauft)",
+        "Day — 30,00\xa0$ (ausverkauft)",
     ):
         assert label in html, label
     assert "Legal name" not in html and "Emergency contact" not in html
@@ -117,7 +117,7 @@ def test_my_registrations_with_a_paid_badge_is_german(paid_badge, logged_in):
         "Dieses Badge aufwerten (Sie zahlen die Differenz)",
         "Neue Stufe",
         "Aufwerten",
-        "Sponsor (+90,00)",
+        "Sponsor (+90,00\xa0$)",
         "Meine Wartelisten",
         "Meine Daten herunterladen",
         "Zeigen Sie diesen Code beim Check-in.",

@@ -86,8 +86,8 @@ def test_at_2330_in_philadelphia_both_pages_show_the_same_tier_and_deadlines(
         )
 
     assert order.total == Decimal("60.00")  # the purchase priced it by the day at the event
-    assert "Attendee — 60.00" in register_page and "80.00" not in register_page
-    assert "Sponsor (+90.00)" in mine  # today's 150.00 less the 60.00 paid, not 200.00
+    assert "Attendee — $60.00" in register_page and "$80.00" not in register_page
+    assert "Sponsor (+$90.00)" in mine  # today's 150.00 less the 60.00 paid, not 200.00
     assert 'id="badge-name-' in mine and "Send transfer link" in mine
     assert renamed.status_code == 302
 
@@ -102,8 +102,8 @@ def test_the_next_morning_in_philadelphia_the_later_tier_and_closed_deadlines_sh
         register_page = client_a.get("/register/").content.decode()
         mine = client_a.get("/register/mine/").content.decode()
 
-    assert "Attendee — 80.00" in register_page
-    assert "Sponsor (+140.00)" in mine
+    assert "Attendee — $80.00" in register_page
+    assert "Sponsor (+$140.00)" in mine
     assert 'id="badge-name-' not in mine and "Send transfer link" not in mine
 
 

@@ -137,7 +137,7 @@ def test_admin_reports_page_and_csv_match_the_selectors(sales, lead_of_both, cli
         expected = report_totals(event=event)
     assert page.status_code == 200
     assert b"<svg" in page.content and b"Con 2030" in page.content
-    assert rows[0] == ["level", "status", "age_band", "registrations", "value"]
+    assert rows[0] == ["level", "status", "age_band", "registrations", "value (USD)"]
     assert rows[1:] == [
         [t.level, t.status, t.age_band, str(t.registrations), str(t.value)] for t in expected
     ]
@@ -156,4 +156,23 @@ def test_another_tenants_reports_show_none_of_this_tenants_data(
 
     assert page.status_code == 200
     assert b"Beta Con" in page.content and b"Con 2031" not in page.content
-    assert totals_csv.content.decode().strip() == "level,status,age_band,registrations,value"
+    assert totals_csv.content.decode().strip() == (
+        "level,status,age_band,registrations,value (USD)"
+    )
+
+
+def test_reports_page_of_a_first_event_compares_with_nothing(
+    lead_of_both, client_b, tenant_b, settings
+):
+    with tenant_context(tenant_b):
+        event = EventFactory(name="Beta Con", is_active=True)
+        level = BadgeLevelFactory(event=event, name="Attendee", price=Decimal("10.00"))
+        _paid(event, level)
+    client_b.post("/accounts/login/", {"username": lead_of_both.email, "password": PASSWORD})
+
+    page = client_b.get("/admin/register/order/reports/").content.decode()
+
+    assert "There is no earlier event to compare with." in page
+    assert "vs." not in page
+    assert "Attendee (Beta Con): 1" in page
+    assert "<script" not in page.split("<figure>", 1)[1].split("</figure>", 1)[0]

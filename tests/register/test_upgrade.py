@@ -66,7 +66,7 @@ def test_upgrade_charges_only_the_difference_and_moves_the_badge_once_paid(
         registration.refresh_from_db()
         upgrade.refresh_from_db()
         upgrade_order = Order.objects.get(pk=upgrade.order_id)
-    assert b"Sponsor (+96.00)" in mine.content  # paid 54.00 (60 less 10 %)
+    assert b"Sponsor (+$96.00)" in mine.content  # paid 54.00 (60 less 10 %)
     assert (upgrade.difference, upgrade_order.total) == (Decimal("96.00"), Decimal("96.00"))
     assert before == basic.pk  # nothing changes before the payment
     assert paid.status_code == 302
