@@ -4,15 +4,37 @@ the desk's pages and the services write them)."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
 from kiosk.models import BadgeLayout, CheckIn, Device, DoorNote, PrintJob
 from midsummer.admin_sites import tenant_admin_site
+from tenant.current import current_tenant_id
+from tenant.models import Application
+
+
+class DeviceForm(forms.ModelForm):
+    class Meta:
+        model = Device
+        fields = ["name", "application_id", "is_active"]
+        help_texts = {
+            "application_id": "The id of one of this convention's OAuth applications "
+            "(client credentials), from Developer tools."
+        }
+
+    def clean_application_id(self) -> int | None:
+        application_id = self.cleaned_data.get("application_id")
+        if application_id is not None and not (
+            Application.objects.filter(pk=application_id, tenant_id=current_tenant_id()).exists()
+        ):
+            raise forms.ValidationError("This convention has no OAuth application with this id.")
+        return application_id
 
 
 @admin.register(Device, site=tenant_admin_site)
 class DeviceAdmin(admin.ModelAdmin):
+    form = DeviceForm
     list_display = ["name", "application_id", "is_active", "created_at"]
 
 

@@ -3,11 +3,11 @@ the admin's tiles for those who may see the door."""
 
 from __future__ import annotations
 
-from kiosk.models import CheckIn, PrintJob
+from kiosk.models import CheckIn, Device, PrintJob
 from kiosk.platform import Contract
 from kiosk.services import checkin_redeem, print_job_request
 from tenant.models import User
-from tests.factories.tenant import MembershipFactory
+from tests.factories.tenant import ApplicationFactory, MembershipFactory
 from tests.kiosk.conftest import paid_badges
 
 
@@ -42,3 +42,24 @@ def test_the_admin_tiles_show_the_door_to_operators_only(door, tenant_a, rf):
 
     assert tiles(["kiosk_operator"]) == [("Checked in", "1"), ("Badges waiting to be printed", "1")]
     assert tiles(["schedule_lead"]) == []
+
+
+def test_a_device_is_enrolled_only_with_this_conventions_oauth_client(
+    door, tenant_a, tenant_b, operator_client
+):
+    ours = ApplicationFactory(tenant=tenant_a)
+    theirs = ApplicationFactory(tenant=tenant_b)
+    admin_client = operator_client(roles=["org_admin"])
+
+    refused = admin_client.post(
+        "/admin/kiosk/device/add/",
+        {"name": "Stolen", "application_id": theirs.pk, "is_active": "on"},
+    )
+    enrolled = admin_client.post(
+        "/admin/kiosk/device/add/", {"name": "Door 1", "application_id": ours.pk, "is_active": "on"}
+    )
+
+    assert refused.status_code == 200
+    assert "This convention has no OAuth application with this id." in refused.text
+    assert enrolled.status_code == 302
+    assert list(Device.objects.values_list("name", "application_id")) == [("Door 1", ours.pk)]
