@@ -9,6 +9,7 @@ import io
 import segno
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -23,18 +24,17 @@ def account_language_remember(*, account_id: int, language: str) -> None:
     code = language if language in known else language.split("-")[0]
     if code not in known:
         return
-    current = (
-        AccountLanguage.objects.filter(account_id=account_id)
-        .values_list("language", flat=True)
-        .first()
+    # One statement whether it changed or not; a row is written only when it did, and two
+    # forms sent at once both succeed.
+    table = connection.ops.quote_name(AccountLanguage._meta.db_table)  # the model's own table
+    remember = (
+        f"INSERT INTO {table} AS remembered (account_id, language, updated_at)"  # noqa: S608
+        " VALUES (%s, %s, %s) ON CONFLICT (account_id) DO UPDATE"
+        " SET language = EXCLUDED.language, updated_at = EXCLUDED.updated_at"
+        " WHERE remembered.language IS DISTINCT FROM EXCLUDED.language"
     )
-    if current != code:  # one upsert: two forms sent at once both succeed
-        AccountLanguage.objects.bulk_create(
-            [AccountLanguage(account_id=account_id, language=code, updated_at=timezone.now())],
-            update_conflicts=True,
-            unique_fields=["account_id"],
-            update_fields=["language", "updated_at"],
-        )
+    with connection.cursor() as cursor:
+        cursor.execute(remember, [account_id, code, timezone.now()])
 
 
 def language_of(account_id: int | None) -> str:

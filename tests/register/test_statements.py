@@ -91,7 +91,7 @@ def test_a_two_badge_card_order_costs_at_most_13_statements(
         ]
 
 
-def test_a_free_purchase_through_the_register_page_costs_at_most_23_statements(
+def test_a_free_purchase_through_the_register_page_costs_at_most_24_statements(
     sale, buyer_client, tenant_a, django_assert_max_num_queries
 ):
     event, _, _ = sale
@@ -99,10 +99,11 @@ def test_a_free_purchase_through_the_register_page_costs_at_most_23_statements(
         free = BadgeLevelFactory(event=event, name="Free", price=Decimal("0"), capacity=100)
     buyer_client.get("/register/")  # the session and caches warmed
 
-    # What the bench's registration rush counts per purchase (21), and the savepoint pair: the
+    # What the bench's registration rush counts per purchase (22), and the savepoint pair: the
+    # account's language (read, to be remembered for the worker's mails when it changed),
     # session, the account, the event with its settings, the form's levels, tiers, places,
     # add-ons and questions, then order_place's 13 (its settings came with the event).
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(24):
         response = post_order(buyer_client, free, people=1)
 
     with tenant_context(tenant_a):
