@@ -302,6 +302,7 @@ def test_moving_a_job_mails_its_holders(tenant_a, staffing, django_capture_on_co
 
         (message,) = mail.outbox
         assert message.subject == "Your shift Desk has changed"
+        assert "Tue 1 Jul 07:00–08:00" in message.body  # 11:00–12:00 UTC in New York
         assert message.to == [User.objects.get(pk=volunteer.account_id).email]
         assert "alpha.localhost" in message.body
         assert "/volunteer/mine/" in message.body
