@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from event.selectors import active_event
 from midsummer.contract import (
     AdminTile,
     DemoConvention,
@@ -14,7 +16,9 @@ from midsummer.contract import (
     PeriodicWork,
     TenantAppContract,
 )
+from staff import demo
 from staff.models import Shift, Volunteer
+from staff.selectors import at_risk_jobs, is_staffing_lead, managed_departments
 from staff.services import person_erase
 
 if TYPE_CHECKING:
@@ -77,7 +81,26 @@ class Contract(TenantAppContract):
         return person_erase(account_id=account.pk)
 
     def admin_tiles(self, *, request: HttpRequest) -> list[AdminTile]:
-        return []
+        event = active_event()
+        if event is None or not is_staffing_lead(request.user):
+            return []
+        departments = managed_departments(user=request.user, event=event)
+        return [
+            AdminTile(
+                label=_("Volunteer applications to answer"),
+                value=str(
+                    Volunteer.objects.filter(event=event, status=Volunteer.Status.APPLIED).count()
+                ),
+                url=reverse("admin:staff_volunteer_changelist") + "?status__exact=applied",
+                order=50,
+            ),
+            AdminTile(
+                label=_("Shifts at risk (unfilled or no-show)"),
+                value=str(at_risk_jobs(departments=departments).count()),
+                url=reverse("staff:manage"),
+                order=51,
+            ),
+        ]
 
     def seed_demo(self, convention: DemoConvention) -> None:
-        pass
+        demo.seed(convention)
