@@ -15,6 +15,7 @@ from staff.services.people import (
     role_grant,
     volunteer_accept,
     volunteer_apply,
+    volunteer_comp_badge,
     volunteer_decline,
 )
 from staff.services.shifts import (
@@ -47,6 +48,7 @@ __all__ = [
     "shift_swap",
     "shifts_send_reminders",
     "volunteer_accept",
+    "volunteer_comp_badge",
     "volunteer_apply",
     "volunteer_decline",
 ]

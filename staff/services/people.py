@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -13,7 +14,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from event.models import Event
+from register.models import BadgeLevel, Registration
 from register.selectors import registrations_of_account
+from register.services import staff_badge_comp
 from staff.errors import ShiftRefusedError
 from staff.models import Department, DepartmentMember, DepartmentRole, Volunteer
 from tenant.current import current_schema
@@ -147,3 +150,36 @@ def person_erase(*, account_id: int) -> int:
         volunteer.interests.clear()
         count += 1
     return count
+
+
+@transaction.atomic
+def volunteer_comp_badge(
+    *,
+    volunteer_id: int,
+    level: BadgeLevel,
+    birthdate: dt.date,
+    phone: str,
+    by: User | None = None,
+) -> Registration:
+    """Grant an accepted staff member a comped staff badge through registration's service
+    (``register.services.staff_badge_comp``: a free order, a number from the staff range, the
+    confirmation mail) and link it to their volunteer record. Idempotent."""
+    volunteer = Volunteer.objects.select_for_update().select_related("event").get(pk=volunteer_id)
+    if volunteer.kind != Volunteer.Kind.STAFF or volunteer.status != Volunteer.Status.ACCEPTED:
+        raise ShiftRefusedError(_("Only accepted staff get a comped staff badge."))
+    account = User.objects.get(pk=volunteer.account_id)
+    registration = staff_badge_comp(
+        event=volunteer.event,
+        account=account,
+        level=level,
+        legal_name=volunteer.name,
+        badge_name=volunteer.name[:64],
+        birthdate=birthdate,
+        phone=phone,
+        emergency_contact=volunteer.emergency_contact,
+        by=by,
+    )
+    if volunteer.registration_id != registration.pk:
+        volunteer.registration = registration
+        volunteer.save(update_fields=["registration"])
+    return registration
