@@ -61,6 +61,12 @@ class ScopedAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_change_permission(request, obj) or self._is_head(request)
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        ids = _department_ids(request)
+        if db_field.related_model is Department and ids is not None:
+            kwargs["queryset"] = Department.objects.filter(pk__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class RoleInline(admin.TabularInline):
     model = DepartmentRole
@@ -125,6 +131,10 @@ class ShiftAdmin(ScopedAdmin):
     def save_model(self, request: HttpRequest, obj: Shift, form: Any, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
+            return
+        ids = _department_ids(request)
+        if ids is not None and obj.job.department_id not in ids:
+            messages.error(request, "That job is not in one of your departments.")
             return
         try:  # an assignment runs every sign-up rule (bar members-only)
             shift = shift_assign(job_id=obj.job_id, volunteer_id=obj.volunteer_id)

@@ -43,6 +43,7 @@ from staff.selectors import (
 )
 from staff.services import (
     drop_cutoff,
+    drop_cutoff_hours,
     feed_token,
     feed_token_ensure,
     shift_drop,
@@ -207,16 +208,16 @@ class MyShiftsView(LoginRequiredMixin, View):
             return render(request, "staff/mine.html", {"event": event, "volunteer": None})
         shifts = list(shifts_of_volunteer(volunteer=volunteer))
         now = timezone.now()
+        cutoff_hours = drop_cutoff_hours(event_id=event.pk)
         rows = []
         for shift in shifts:
-            shift.job.department.event = event
             rows.append(
                 {
                     "shift": shift,
                     "start": local(shift.job.start, event),
                     "end": local(shift.job.end, event),
                     "can_drop": shift.status == Shift.Status.SIGNED_UP
-                    and now < drop_cutoff(shift.job),
+                    and now < drop_cutoff(shift.job, hours=cutoff_hours),
                 }
             )
         hours = hours_of(shifts)

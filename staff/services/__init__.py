@@ -20,6 +20,7 @@ from staff.services.people import (
 )
 from staff.services.shifts import (
     drop_cutoff,
+    drop_cutoff_hours,
     shift_assign,
     shift_clock_in,
     shift_clock_out,
@@ -31,6 +32,7 @@ from staff.services.shifts import (
 
 __all__ = [
     "drop_cutoff",
+    "drop_cutoff_hours",
     "feed_token",
     "feed_token_ensure",
     "job_create",

@@ -38,14 +38,22 @@ from staff.services.mail import queue_shift_changed
 from staff.timing import local
 
 
-def drop_cutoff(job: Job) -> dt.datetime:
-    """Until when a volunteer may drop or swap a shift of this job."""
+def drop_cutoff_hours(*, event_id: int) -> int:
+    """How many hours before a shift volunteers stop dropping or swapping it (24 by default)."""
     hours = (
-        StaffSettings.objects.filter(event_id=job.department.event_id)
+        StaffSettings.objects.filter(event_id=event_id)
         .values_list("drop_cutoff_hours", flat=True)
         .first()
     )
-    return job.start - dt.timedelta(hours=24 if hours is None else hours)
+    return 24 if hours is None else hours
+
+
+def drop_cutoff(job: Job, *, hours: int | None = None) -> dt.datetime:
+    """Until when a volunteer may drop or swap a shift of this job (``hours``: the event's
+    cut-off when already read)."""
+    if hours is None:
+        hours = drop_cutoff_hours(event_id=job.department.event_id)
+    return job.start - dt.timedelta(hours=hours)
 
 
 def _describe(job: Job) -> str:

@@ -48,3 +48,28 @@ def test_the_staffing_lead_sees_every_department_in_the_admin(tenant_a, client_a
 
     assert "Badge desk" in listing
     assert "Door watch" in listing
+
+
+def test_a_head_cannot_move_a_job_or_assign_into_another_department(tenant_a, client_a, staffing):
+    head = MembershipFactory(tenant=tenant_a, roles=[Role.KIOSK_OPERATOR]).user
+    log_in(client_a, head)
+    with tenant_context(tenant_a):
+        MemberFactory(
+            department=staffing.department,
+            is_head=True,
+            volunteer=VolunteerFactory(event=staffing.event, account=head),
+        )
+        other = DepartmentFactory(event=staffing.event, name="Security", slug="security")
+        mine = JobFactory(department=staffing.department, name="Badge desk")
+        theirs = JobFactory(department=other, name="Door watch")
+        helper = VolunteerFactory(event=staffing.event)
+
+    form = client_a.get(f"/admin/staff/job/{mine.pk}/change/").content.decode()
+    client_a.post(
+        "/admin/staff/shift/add/",
+        {"job": theirs.pk, "volunteer": helper.pk, "status": "signed_up"},
+    )
+
+    assert "Security" not in form
+    with tenant_context(tenant_a):
+        assert theirs.shifts.count() == 0

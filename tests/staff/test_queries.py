@@ -74,3 +74,30 @@ def test_the_coverage_page_costs_the_same_queries_for_1_3_and_2000_shifts(
         response = client_a.get("/volunteer/manage/coverage/?day=2031-07-01")
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("shifts", [1, 3, 12])
+def test_my_shifts_costs_the_same_queries_for_1_3_and_12_shifts(
+    tenant_a, client_a, staffing, django_assert_num_queries, warm_routes, shifts
+):
+    person = log_in(client_a).user
+    with tenant_context(tenant_a):
+        volunteer = VolunteerFactory(event=staffing.event, account=person)
+        jobs = Job.objects.bulk_create(
+            Job(
+                department=staffing.department,
+                name=f"Job {n}",
+                start=at(staffing.event, 1, "06:00") + dt.timedelta(hours=2 * n),
+                end=at(staffing.event, 1, "08:00") + dt.timedelta(hours=2 * n),
+            )
+            for n in range(shifts)
+        )
+        Shift.objects.bulk_create(Shift(job=j, volunteer=volunteer) for j in jobs)
+    warm_routes(client_a)
+
+    # The session and its account, the active event, the volunteer, their shifts with jobs and
+    # departments, the cut-off setting, the reward thresholds, the front's branding and pages.
+    with django_assert_num_queries(9):
+        response = client_a.get("/volunteer/mine/")
+
+    assert response.content.decode().count("Drop</button>") == shifts
