@@ -28,17 +28,26 @@ from staff.services import job_move, shift_assign, shift_mark, volunteer_accept
 
 
 def _department_ids(request: HttpRequest) -> set[int] | None:
-    """None for the staffing lead (everything), else the departments the user heads."""
+    """None for the staffing lead (everything), else the departments the user heads (read
+    once per request)."""
     if is_staffing_lead(request.user):
         return None
-    event = active_event()
-    if event is None or not request.user.is_authenticated:
-        return set()
-    return headed_department_ids(event=event, account_id=request.user.pk)
+    if not hasattr(request, "_staff_headed"):
+        event = active_event()
+        headed: set[int] = set()
+        if event is not None and request.user.is_authenticated:
+            headed = headed_department_ids(event=event, account_id=request.user.pk)
+        request._staff_headed = headed  # type: ignore[attr-defined]
+    return request._staff_headed  # type: ignore[attr-defined, no-any-return]
 
 
 class ScopedAdmin(admin.ModelAdmin):
-    """A department head may view and change their department's rows; the lead everything."""
+    """A department head may view and change their department's rows; the lead everything.
+
+    The section is listed on the admin's index and sidebar only for the staffing roles
+    (``has_module_permission`` stays the platform's, which costs no query): a head opens it
+    from the links on their staffing page (``/volunteer/manage/``), so that every other admin
+    page keeps its query count."""
 
     department_path = "department"
 
@@ -51,9 +60,6 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def _is_head(self, request: HttpRequest) -> bool:
         return bool(_department_ids(request))
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return super().has_module_permission(request) or self._is_head(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_view_permission(request, obj) or self._is_head(request)
