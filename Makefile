@@ -48,7 +48,7 @@ lint: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Benchmarks (see README "Benchmarks"): a dedicated database, gunicorn, wrk if installed.
+# Benchmarks (see docs/BENCHMARKS.md): a dedicated database, gunicorn, wrk if installed.
 $(BIN)/.bench-installed: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $@

@@ -1,1 +1,1 @@
-"""Benchmarks: ``make bench`` (or ``python -m bench``) runs every scenario; see README."""
+"""Benchmarks: ``make bench`` (or ``python -m bench``) runs every scenario (docs/BENCHMARKS.md)."""

@@ -4,11 +4,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from event.selectors import active_event, event_days
+from event.selectors import active_event, event_days, event_today
 from front.rendering import markdown_to_safe_html
 from front.selectors import published_page, registration_status
 from midsummer.contract import home_cards
-from midsummer.formats import in_zone
 
 
 class HomeView(TemplateView):
@@ -24,7 +23,7 @@ class HomeView(TemplateView):
         if event is not None:
             now = timezone.now()
             context["days"] = list(event_days(event=event))
-            context["today"] = in_zone(now, event.timezone).date()  # at the event
+            context["today"] = event_today(event, now)
             context["registration"] = registration_status(event=event, now=now)
         return context
 

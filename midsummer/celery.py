@@ -31,3 +31,21 @@ def _reset_read_only(task=None, **_kwargs) -> None:
 
     if getattr(connection, "read_only", False):
         connection.set_read_only(False)  # type: ignore[attr-defined]
+
+
+# PostgreSQL caches the catalog entries of every schema a connection has visited (about 47 KB
+# each): a worker running the periodic fan-out would grow without end on one connection. After
+# serving WORKER_SCHEMAS_PER_CONNECTION different schemas, the connection is closed between
+# tasks and the next task opens a fresh one.
+@task_postrun.connect(dispatch_uid="midsummer_recycle_connection_after_many_schemas")
+def _recycle_connection_after_many_schemas(task=None, **_kwargs) -> None:
+    from django.conf import settings
+    from django.db import connection
+
+    raw = connection.connection
+    if raw is None:
+        return
+    seen: set[str] = raw.__dict__.setdefault("midsummer_schemas_served", set())
+    seen.add(getattr(connection, "schema_name", ""))
+    if len(seen) >= settings.WORKER_SCHEMAS_PER_CONNECTION and not connection.in_atomic_block:
+        connection.close()

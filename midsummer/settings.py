@@ -278,6 +278,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# A worker's database connection is replaced after serving this many schemas (midsummer/celery.py).
+WORKER_SCHEMAS_PER_CONNECTION = env.int("WORKER_SCHEMAS_PER_CONNECTION", default=200)
 # Workers log through LOGGING below, so their lines name the tenant's schema too.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # One tick a minute; it runs each tenant app's periodic work (declared in its contract) that is

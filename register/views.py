@@ -38,6 +38,7 @@ from register.selectors import (
     discount_code_valid_now,
     level_offers,
     order_of_account,
+    order_placed_by_form,
     order_upgrade,
     registration_of_account,
     registrations_of_account,
@@ -178,6 +179,14 @@ class RegisterView(LoginRequiredMixin, View):
         context = self._context(request, event)
         formset, checkout = context["formset"], context["checkout"]
         if not (formset.is_valid() and checkout.is_valid()):
+            # The form sent again after its order took the last places: that order, not "full".
+            placed = order_placed_by_form(
+                account_id=request.user.pk,
+                submission=checkout.data.get(checkout.add_prefix("submission"), ""),
+            )
+            if placed is not None:
+                context["already_placed"] = placed
+                return render(request, "register/register.html", context, status=409)
             return render(request, "register/register.html", context, status=400)
         try:
             order = order_place(

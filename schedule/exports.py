@@ -12,7 +12,6 @@ across releases). Every time is in the event's time zone, with its offset.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import xml.etree.ElementTree as ET  # noqa: S405 - we only write XML here, never parse it
@@ -26,6 +25,7 @@ from event.models import Event
 from schedule.models import Release, ReleasedSession
 from schedule.selectors import sessions_by_day
 from schedule.timing import clock_hhmm, duration_hmm, local, programme_days
+from tenant.exports import csv_writer
 
 GENERATOR = "Midsummer"
 TIMESLOT = "00:05"
@@ -320,7 +320,7 @@ CSV_COLUMNS = ["Day", "Date", "Start", "End", "Room", "Track", "Title", "Panelis
 
 def programme_csv(*, event: Event, sessions: Iterable[ReleasedSession]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for day in sessions_by_day(event=event, sessions=sessions):
         for s in day.sessions:

@@ -4,7 +4,6 @@ validates a form, calls a selector or one service, renders."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from typing import Any
@@ -75,6 +74,7 @@ from schedule.services import (
 )
 from schedule.timing import local, programme_date, programme_days
 from tenant.current import current_site_url
+from tenant.exports import csv_writer
 from tenant.models import User
 
 
@@ -562,7 +562,7 @@ class SubmissionsCsvView(PermissionRequiredMixin, View):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="submissions.csv"'
         response.write("\ufeff")
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(SUBMISSIONS_CSV_COLUMNS)
         for s in submissions_for_review(event=event, reviewer_id=_account(request).pk):
             average = getattr(s, "average_score", None)  # annotated by the selector

@@ -38,6 +38,7 @@ Edge cases:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Sequence
 
@@ -71,7 +72,6 @@ def _republish_after() -> dt.timedelta:
     return dt.timedelta(seconds=settings.OUTBOX_REPUBLISH_AFTER_SECONDS)
 
 
-@transaction.atomic
 def outbox_add(*, task_name: str, args: Sequence[object]) -> OutboxMessage:
     """Record that ``task_name(*args)`` is owed, in the current transaction and the schema
     being served, and publish it once the transaction commits.
@@ -80,17 +80,30 @@ def outbox_add(*, task_name: str, args: Sequence[object]) -> OutboxMessage:
     after commit, one message to the broker (or the delivery itself, in eager mode). An unknown
     task name or arguments that are not JSON (a model instance) fail here, in the write.
     """
+    return outbox_add_many(task_name=task_name, args_list=[args])[0]
+
+
+def outbox_add_many(
+    *, task_name: str, args_list: Sequence[Sequence[object]]
+) -> list[OutboxMessage]:
+    """``outbox_add`` for several runs of one task, in one INSERT: a write that owes a mail to
+    each of many people (the waiting lists' offers) costs one statement, not one per person."""
     _task(task_name)
-    message = OutboxMessage.objects.create(
-        tenant_id=current_tenant_id(),
-        task_name=task_name,
-        args=list(args),
-        publish_after=timezone.now() + _republish_after(),
+    for args in args_list:
+        json.dumps(list(args))  # a model instance fails here, before the INSERT spoils the write
+    publish_after = timezone.now() + _republish_after()
+    tenant_id = current_tenant_id()
+    messages = OutboxMessage.objects.bulk_create(
+        OutboxMessage(
+            tenant_id=tenant_id, task_name=task_name, args=list(args), publish_after=publish_after
+        )
+        for args in args_list
     )
     schema = current_schema()
-    message_id = message.pk
-    transaction.on_commit(lambda: outbox_publish(message_ids=[message_id], schema=schema))
-    return message
+    message_ids = [message.pk for message in messages]
+    if message_ids:
+        transaction.on_commit(lambda: outbox_publish(message_ids=message_ids, schema=schema))
+    return messages
 
 
 def outbox_publish(*, message_ids: Sequence[int], schema: str) -> int:

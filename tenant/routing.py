@@ -129,8 +129,9 @@ class HostResolver:
             from tenant.selectors import canonical_host
 
             generation = self._generation
-            with schema_context(get_public_schema_name()):
-                host = canonical_host(schema=schema)
+            # No switch to ``public``: the identity tables live only there, and every
+            # search_path ends with it (two SET statements saved on each miss).
+            host = canonical_host(schema=schema)
             if host is None:
                 return None
             with self._lock:

@@ -1,4 +1,5 @@
 import logging
+from collections.abc import Sequence
 from smtplib import SMTPException
 
 from celery import shared_task
@@ -17,6 +18,14 @@ def queue_after_commit(task_name: str, *args: object) -> None:
     from tenant.outbox import outbox_add
 
     outbox_add(task_name=task_name, args=args)
+
+
+def queue_many_after_commit(task_name: str, args_list: Sequence[Sequence[object]]) -> None:
+    """``queue_after_commit`` for one task run once per entry of ``args_list``, recorded in
+    one statement."""
+    from tenant.outbox import outbox_add_many
+
+    outbox_add_many(task_name=task_name, args_list=args_list)
 
 
 @shared_task(

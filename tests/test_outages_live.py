@@ -8,13 +8,16 @@ import datetime as dt
 import http.client
 import os
 import re
+import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -333,7 +336,11 @@ class Load:
 def test_postgresql_restart_under_load_answers_503_then_recovers(
     committed, tmp_path, record_property
 ):
-    database = ThrowawayPostgres(tmp_path / "pg", schemas=["public", "alpha", "beta"])
+    # Outside pytest's own temporary tree: the server runs as another system user, which must
+    # reach its data directory, and pytest keeps ``/tmp/pytest-of-<user>`` private to its owner
+    # (and makes it so again whenever another pytest run starts).
+    home = Path(tempfile.mkdtemp(prefix="midsummer-outage-"))
+    database = ThrowawayPostgres(home / "pg", schemas=["public", "alpha", "beta"])
     log = tmp_path / "gunicorn.log"
     try:
         gunicorn, port = start_gunicorn(log, DATABASE_URL=database.url)
@@ -366,6 +373,7 @@ def test_postgresql_restart_under_load_answers_503_then_recovers(
             stop(gunicorn)
     finally:
         database.remove()
+        shutil.rmtree(home, ignore_errors=True)
 
     answers = load.answers
     during_gap = [a for a in answers if a.started >= stopped and a.finished <= restarting]

@@ -76,6 +76,18 @@ def order_of_account(*, reference: str, account_id: int) -> Order | None:
     )
 
 
+def order_placed_by_form(*, account_id: int, submission: str) -> str | None:
+    """The reference of the order ``account_id`` placed with the order form's one-time key
+    ``submission``, if that form was sent before."""
+    if not submission:
+        return None
+    return (
+        Order.objects.filter(account_id=account_id, submission=submission)
+        .values_list("reference", flat=True)
+        .first()
+    )
+
+
 def order_upgrade(*, order: Order) -> Upgrade | None:
     """The upgrade this order pays for, if it is an upgrade's order."""
     return (

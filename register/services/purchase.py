@@ -30,7 +30,7 @@ from register.models import (
     Registration,
     RegistrationAddOn,
 )
-from register.selectors import ban_matches_any
+from register.selectors import ban_matches_any, order_placed_by_form
 from register.services.audit import audit, record_status
 from register.services.badge_numbers import take_badge_numbers
 from register.services.capacity import (
@@ -93,6 +93,11 @@ def order_place(
             submission=submission,
         )
     except ValidationError as error:
+        if submission:
+            # Sent again after its order took the last places: it finds its order, not "sold out".
+            sent_before = order_placed_by_form(account_id=account.pk, submission=submission)
+            if sent_before is not None:
+                raise DuplicateSubmissionError(sent_before) from error
         if guesser is not None and "discount_code" in getattr(error, "error_dict", {}):
             guesser.record_failure()
         raise

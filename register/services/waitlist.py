@@ -28,7 +28,7 @@ from register.services.inputs import AttendeeInput
 from register.services.purchase import order_place
 from tenant.current import current_site_url
 from tenant.models import User
-from tenant.tasks import queue_after_commit
+from tenant.tasks import queue_many_after_commit
 
 OFFER_FOR_ANOTHER_ACCOUNT = gettext_lazy(
     "This offer is for another account; log in with the one it was sent to."
@@ -113,8 +113,9 @@ def waitlist_process(*, now: dt.datetime | None = None) -> int:
     WaitlistEntry.objects.bulk_update(
         offered, ["status", "offer_token_hash", "offered_at", "offer_expires_at"]
     )
-    for entry_id, link in links.items():
-        queue_after_commit("register.send_waitlist_offer", entry_id, link)
+    queue_many_after_commit(
+        "register.send_waitlist_offer", [(entry_id, link) for entry_id, link in links.items()]
+    )
     return len(offered)
 
 

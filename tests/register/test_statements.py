@@ -32,7 +32,7 @@ def _fresh(event: Event) -> Event:
     return Event.objects.get(pk=event.pk)
 
 
-def test_a_one_badge_free_order_costs_at_most_15_statements(
+def test_a_one_badge_free_order_costs_at_most_16_statements(
     sale, tenant_a, django_assert_max_num_queries
 ):
     event, _, _ = sale
@@ -41,10 +41,11 @@ def test_a_one_badge_free_order_costs_at_most_15_statements(
         buyer = UserFactory()
         event = _fresh(event)
 
-        # 13 statements and the savepoint pair: settings, questions, the level locked, its price
+        # 14 statements and the savepoint pair: settings, questions, the level locked, its price
         # tiers, places taken, the ban list, the order and its audit record, the badge-number
-        # counter, the badge and its audit record, the directory, the status record.
-        with django_assert_max_num_queries(15):
+        # counter, the badge and its audit record, the directory, the status record, the
+        # confirmation mail owed (the outbox row).
+        with django_assert_max_num_queries(16):
             order = order_place(
                 event=event, account=buyer, attendees=[attendee(free)], provider="simulated"
             )
@@ -90,7 +91,7 @@ def test_a_two_badge_card_order_costs_at_most_13_statements(
         ]
 
 
-def test_a_free_purchase_through_the_register_page_costs_at_most_22_statements(
+def test_a_free_purchase_through_the_register_page_costs_at_most_23_statements(
     sale, buyer_client, tenant_a, django_assert_max_num_queries
 ):
     event, _, _ = sale
@@ -98,10 +99,10 @@ def test_a_free_purchase_through_the_register_page_costs_at_most_22_statements(
         free = BadgeLevelFactory(event=event, name="Free", price=Decimal("0"), capacity=100)
     buyer_client.get("/register/")  # the session and caches warmed
 
-    # What the bench's registration rush counts per purchase (20), and the savepoint pair: the
+    # What the bench's registration rush counts per purchase (21), and the savepoint pair: the
     # session, the account, the event with its settings, the form's levels, tiers, places,
-    # add-ons and questions, then order_place's 12 (its settings came with the event).
-    with django_assert_max_num_queries(22):
+    # add-ons and questions, then order_place's 13 (its settings came with the event).
+    with django_assert_max_num_queries(23):
         response = post_order(buyer_client, free, people=1)
 
     with tenant_context(tenant_a):
@@ -110,7 +111,7 @@ def test_a_free_purchase_through_the_register_page_costs_at_most_22_statements(
     assert (order.status, order.registrations.get().badge_number) == ("paid", 200)
 
 
-def test_paying_a_two_badge_order_costs_at_most_12_statements(
+def test_paying_a_two_badge_order_costs_at_most_13_statements(
     sale, tenant_a, django_assert_max_num_queries
 ):
     event, level, _ = sale
@@ -125,8 +126,8 @@ def test_paying_a_two_badge_order_costs_at_most_12_statements(
         # 10 statements and the savepoint pair: the order locked, its upgrade (none), its badges,
         # the ban list (once for the order), one counter update for both numbers, one UPDATE of
         # the badges and one batch of their audit records, the order and its audit record, the
-        # status record.
-        with django_assert_max_num_queries(12):
+        # status record, the confirmation mail owed (the outbox row).
+        with django_assert_max_num_queries(13):
             order_mark_paid(order_id=order.pk, amount=order.total)
 
         numbers = list(order.registrations.order_by("pk").values_list("badge_number", flat=True))
@@ -155,7 +156,7 @@ def test_the_ban_list_is_read_once_per_order_whatever_its_size(sale, tenant_a):
 
 
 @pytest.mark.parametrize("levels", [1, 3])
-def test_processing_the_waiting_lists_costs_9_statements_for_any_number_of_levels(
+def test_processing_the_waiting_lists_costs_10_statements_for_any_number_of_levels(
     tenant_a, levels, django_assert_num_queries
 ):
     with tenant_context(tenant_a):
@@ -166,10 +167,11 @@ def test_processing_the_waiting_lists_costs_9_statements_for_any_number_of_level
                 waitlist_join(event=event, level_id=level.pk, account=UserFactory())
         BadgeLevel.objects.filter(event=event).update(capacity=1)
 
-        # The savepoint pair and 7: expire lapsed offers, lock the levels with people waiting,
+        # The savepoint pair and 8: expire lapsed offers, lock the levels with people waiting,
         # count their places, choose who is next in every line, their events' offer hours, the
-        # site's address for the links, and one UPDATE of the entries offered.
-        with django_assert_num_queries(9):
+        # site's address for the links, one UPDATE of the entries offered and one INSERT of the
+        # offer mails owed (the outbox).
+        with django_assert_num_queries(10):
             sent = waitlist_process()
 
         statuses = sorted(WaitlistEntry.objects.values_list("status", flat=True))

@@ -13,6 +13,16 @@ def count_volunteers() -> int:
     return Volunteer.objects.count()
 
 
+@shared_task(name="sample_app.backend_pid")
+def backend_pid() -> int:
+    """The PostgreSQL backend serving this task's connection."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
 @shared_task(name="sample_app.set_shirt_size")
 def set_shirt_size(volunteer_id: int, size: str) -> None:
     """A task that writes in the schema it runs in (the outbox tests)."""
