@@ -11,8 +11,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('event', '0003_venue_position'),
-        ('register', '0004_ban_keys_and_submission'),
+        ('event', '0001_initial'),
+        # The oldest register migration with Registration (the one FK): register's later
+        # migrations can be unapplied without making this one inconsistent.
+        ('register', '0001_initial'),
     ]
 
     operations = [
