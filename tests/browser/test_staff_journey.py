@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
@@ -97,6 +98,9 @@ def test_a_volunteer_signs_up_for_a_shift_and_sees_it_in_my_shifts(
     with tenant_context(alpha):  # a head accepts the application (the admin's action)
         volunteer = Volunteer.objects.get(name="Robin Fox")
         volunteer_accept(volunteer_id=volunteer.pk, department=desk)
+    # Playwright's sync API runs the test in a greenlet, where Django opened a connection of
+    # its own: closed here, or it would keep the test database from being dropped at the end.
+    connection.close()
 
     fan.goto(f"{base}/volunteer/?day={START:%Y-%m-%d}")
     row = fan.locator("tr", has_text="Badge desk")
