@@ -548,7 +548,7 @@ def new_migration_scenario(env: dict[str, str], logs: Path) -> dict:
     return {"ours": [ours], "stock": [stock], "schemas": schemas}
 
 
-def rush_prepare(*, attendees: int) -> list[str]:
+def rush_prepare(*, attendees: int, prefix: str = "rush") -> list[str]:
     """Accounts (public) and their logged-in sessions on the page tenant's host."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
@@ -559,7 +559,7 @@ def rush_prepare(*, attendees: int) -> list[str]:
 
     password = make_password(secrets.token_urlsafe(12))
     users = User.objects.bulk_create(
-        User(email=f"rush{n}@bench.localhost", password=password) for n in range(attendees)
+        User(email=f"{prefix}{n}@bench.localhost", password=password) for n in range(attendees)
     )
     keys = []
     with schema_context(PAGE_SCHEMA):
@@ -900,6 +900,10 @@ def build_rows(results: dict, args) -> list[Row]:
         from bench import kiosk
 
         rows += kiosk.rows(results["kiosk"])
+    if "staff" in results:
+        from bench import staff
+
+        rows += staff.rows(results["staff"])
     if results.get("rush"):
         runs = results["rush"]
         correct = all(
@@ -1023,7 +1027,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=["rush", "tenant-count", "schedule", "kiosk"],
+        choices=["rush", "tenant-count", "schedule", "kiosk", "staff"],
         help="run only this scenario (after the setup it needs); the full run is the default",
     )
     parser.add_argument("--no-wrk", dest="wrk", action="store_false", default=None)
@@ -1188,6 +1192,68 @@ def _scenario_8(servers: dict[str, Server], args, results, phases) -> None:
     phases.mark("scenario 8: door rush")
 
 
+def _scenario_9(servers: dict[str, Server], args, results, phases) -> None:
+    from django.db import connections
+
+    from bench import staff
+    from tenant.models import User
+
+    log(
+        f"scenario 9: shift sign-up rush, {staff.VOLUNTEERS} volunteers, "
+        f"{staff.JOBS * staff.PLACES} places"
+    )
+    sessions = rush_prepare(attendees=staff.VOLUNTEERS, prefix="volunteer")
+    account_ids = list(
+        User.objects.filter(email__startswith="volunteer", email__endswith="@bench.localhost")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    connections.close_all()
+    server = servers["ours"]
+
+    def run_client(spec: dict) -> dict:
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
+            json.dump(spec | {"sessions": sessions}, file)
+        try:
+            done = subprocess.run(  # noqa: S603 - our own module
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.staff",
+                    "--port",
+                    str(server.port),
+                    "--host",
+                    PAGE_HOST,
+                    "--connections",
+                    str(args.rush_connections),
+                    "--spec",
+                    file.name,
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+        finally:
+            Path(file.name).unlink()
+        if done.returncode:
+            raise RuntimeError(f"the shift rush client failed:\n{done.stderr[-3000:]}")
+        connections.close_all()
+        return json.loads(done.stdout)
+
+    results["staff"] = staff.scenario(
+        schema=PAGE_SCHEMA,
+        account_ids=account_ids,
+        sessions=sessions,
+        run_client=run_client,
+        page_load=lambda: python_load(
+            server, connections=args.rush_connections, seconds=60, max_requests=len(sessions)
+        ),
+        log=log,
+    )
+    phases.mark("scenario 9: shift sign-up rush")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
@@ -1235,7 +1301,7 @@ def main(argv: list[str] | None = None) -> int:
             f"scenarios 1+3: page load, {tool}, {args.connections} connections, "
             f"{args.repeats}×{args.seconds:g} s each, gunicorn {args.workers} workers"
         )
-        only_ours = args.only in ("rush", "schedule", "kiosk")
+        only_ours = args.only in ("rush", "schedule", "kiosk", "staff")
         for stack in ("ours",) if only_ours else ("plain", "ours", "stock"):
             servers[stack] = Server(stack, env, logs, workers=args.workers)
         if args.only is None or args.only == "tenant-count":
@@ -1244,6 +1310,8 @@ def main(argv: list[str] | None = None) -> int:
             _scenario_7(servers, args, results, phases)
         if args.only is None or args.only == "kiosk":
             _scenario_8(servers, args, results, phases)
+        if args.only is None or args.only == "staff":
+            _scenario_9(servers, args, results, phases)
         if args.only is None or args.only == "rush":
             _scenario_6(servers, args, results, phases)
     except Exception:  # report what was measured before the failure, then fail

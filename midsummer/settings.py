@@ -78,6 +78,7 @@ TENANT_APPS = [
     "event",
     "register",
     "schedule",
+    "staff",
     "front",
     "kiosk",
     # Audit trail: each audited model's history table lives next to it, in the tenant's schema.

@@ -36,6 +36,7 @@ def test_contracts_are_found_in_the_order_of_the_tenant_apps():
         "event",
         "register",
         "schedule",
+        "staff",
         "front",
         "kiosk",
         "sample_app",

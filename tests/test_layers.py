@@ -9,7 +9,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-PACKAGES = ["midsummer", "tenant", "directory", "event", "register", "front", "schedule"]
+PACKAGES = [
+    "midsummer",
+    "tenant",
+    "directory",
+    "event",
+    "register",
+    "front",
+    "schedule",
+    "staff",
+    "kiosk",
+]
 
 
 def _lint(tree: Path) -> subprocess.CompletedProcess:

@@ -9,6 +9,7 @@ modules are the layout, see docs/REGISTER.md:
 - ``purchase``       placing an order (and a group's)
 - ``payment``        paying, review, Stripe, refunds, cancellations, expired holds
 - ``upgrades``       a badge to a higher level
+- ``comps``          complimentary badges for other apps (the staffing app's staff badge)
 - ``transfers``      a badge to another person
 - ``attendees``      details changed after the order (badge name, the admin's corrections)
 - ``waitlist``       waiting lists and their offers
@@ -28,6 +29,7 @@ from register.services.attendees import (
 )
 from register.services.ban_list import ban_entry_errors, ban_entry_save
 from register.services.capacity import badge_level_save, waitlist_queue_processing
+from register.services.comps import staff_badge_comp
 from register.services.inputs import (
     CENT,
     ZERO,
@@ -86,6 +88,7 @@ from register.services.waitlist import (
 )
 
 __all__ = [
+    "staff_badge_comp",
     "ANONYMIZED",
     "CENT",
     "CODE_FAILURE_LIMIT",

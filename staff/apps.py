@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class StaffConfig(AppConfig):
+    name = "staff"
+    contract = "staff.platform.Contract"
+    verbose_name = "Staff"

@@ -1,0 +1,128 @@
+"""The volunteers' main journey in a real browser against a real gunicorn: a volunteer
+applies, is accepted, signs up for a shift on the board, sees it in My shifts with their hours,
+and the desk's second volunteer is told the shift is full."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import schema_context, tenant_context
+
+from event.services import event_create, event_delete
+from staff.models import Department, Job, Volunteer
+from staff.services import volunteer_accept
+from staff.timing import at_local
+from tenant.models import Tenant, User
+from tests.browser.axe import assert_axe_clean
+from tests.factories.tenant import PASSWORD
+
+pytestmark = pytest.mark.server
+
+START = timezone.localdate() + dt.timedelta(days=60)
+
+
+@pytest.fixture
+def convention(committed):
+    alpha = Tenant.objects.get(schema_name="alpha")
+    with schema_context("public"):
+        fan = User.objects.create_user("shift-fan@example.org", PASSWORD, full_name="Robin Fox")
+        late = User.objects.create_user("shift-late@example.org", PASSWORD, full_name="Kai Otter")
+    with tenant_context(alpha):
+        event = event_create(
+            name="Alpha Con",
+            slug="alpha-con",
+            start_date=START,
+            end_date=START + dt.timedelta(days=2),
+            timezone="America/New_York",
+            is_active=True,
+        )
+        desk = Department.objects.create(event=event, name="Registration", slug="registration")
+        Job.objects.create(
+            department=desk,
+            name="Badge desk",
+            start=at_local(START, dt.time(10), event),
+            end=at_local(START, dt.time(12), event),
+            places=1,
+        )
+        other = Volunteer.objects.create(
+            event=event, account_id=late.pk, name="Kai Otter", emergency_contact="Sam 555"
+        )
+        volunteer_accept(volunteer_id=other.pk, department=desk)
+    try:
+        yield alpha, event, desk
+    finally:
+        with tenant_context(alpha):
+            Volunteer.objects.all().delete()
+            event_delete(event=event)
+        with schema_context("public"):
+            User.objects.filter(pk__in=[fan.pk, late.pk]).delete()
+
+
+def _log_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_a_volunteer_signs_up_for_a_shift_and_sees_it_in_my_shifts(
+    chromium_available, axe_path, convention, gunicorn, browser, artifacts
+):
+    alpha, event, desk = convention
+    port, _log = gunicorn
+    base = f"http://alpha.localhost:{port}"
+    shots = []
+
+    def shot(page, name):
+        path = artifacts / f"staff-{len(shots) + 1:02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        shots.append(path)
+
+    fan = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+    fan.set_default_timeout(15_000)
+    _log_in(fan, base, "shift-fan@example.org")
+    fan.goto(f"{base}/volunteer/apply/")
+    fan.get_by_label("Registration", exact=True).check()
+    fan.fill("#id_availability", "All weekend")
+    fan.select_option("#id_shirt_size", "M")
+    fan.fill("#id_emergency_contact", "Sam Fox, +1 215 555 0101")
+    shot(fan, "apply")
+    assert_axe_clean(fan, axe_path, "volunteer application")
+    fan.get_by_role("button", name="Apply").click()
+    fan.wait_for_url("**/volunteer/mine/")
+    assert "Applied" in fan.locator("main").inner_text()
+
+    with tenant_context(alpha):  # a head accepts the application (the admin's action)
+        volunteer = Volunteer.objects.get(name="Robin Fox")
+        volunteer_accept(volunteer_id=volunteer.pk, department=desk)
+    # Playwright's sync API runs the test in a greenlet, where Django opened a connection of
+    # its own: closed here, or it would keep the test database from being dropped at the end.
+    connection.close()
+
+    fan.goto(f"{base}/volunteer/?day={START:%Y-%m-%d}")
+    row = fan.locator("tr", has_text="Badge desk")
+    assert "1 / 1" in row.inner_text()
+    shot(fan, "board")
+    assert_axe_clean(fan, axe_path, "shift board")
+    row.get_by_role("button", name="Sign up").click()
+    fan.wait_for_url("**/volunteer/mine/")
+    main = fan.locator("main").inner_text()
+    assert "You are on Badge desk. Thank you!" in main
+    assert f"{START:%a} {START.day} {START:%b} 10:00–12:00" in main
+    assert "2.0 h" in main
+    shot(fan, "my-shifts")
+    assert_axe_clean(fan, axe_path, "my shifts")
+
+    # The second volunteer loaded the board before; their click is told the shift is full.
+    late = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    late.set_default_timeout(15_000)
+    _log_in(late, base, "shift-late@example.org")
+    late.goto(f"{base}/volunteer/?day={START:%Y-%m-%d}")
+    assert "Full" in late.locator("tr", has_text="Badge desk").inner_text()
+    shot(late, "board-full-phone")
+
+    print("\nscreenshots:\n" + "\n".join(str(p) for p in shots))  # noqa: T201
+    assert all(p.stat().st_size > 5_000 for p in shots)

@@ -1,0 +1,28 @@
+"""The demo conventions' staffing, seeded through the services (so it keeps the rules)."""
+
+import io
+
+from django.core.management import call_command
+from django.db.models import Count, F
+from django_tenants.utils import tenant_context
+
+from staff.models import Department, Job, Shift, Volunteer
+from tenant.models import Tenant
+
+
+def test_seed_demo_gives_both_conventions_departments_shifts_and_volunteers(settings, db):
+    settings.DEV_MODE = True
+
+    call_command("seed_demo", "--port", "8123", stdout=io.StringIO())
+    call_command("seed_demo", "--port", "8123", stdout=io.StringIO())  # idempotent
+
+    for schema in ("furrydelphia", "uproar"):
+        with tenant_context(Tenant.objects.get(schema_name=schema)):
+            assert Department.objects.count() == 5
+            assert Department.objects.get(slug="logistics").parent.name == "Operations"
+            assert Job.objects.count() >= 30
+            assert Volunteer.objects.filter(status="accepted").count() == 20
+            assert Volunteer.objects.filter(status="applied").count() == 4
+            assert 24 <= Shift.objects.count() <= 40
+            overbooked = Job.objects.annotate(n=Count("shifts")).filter(n__gt=F("places"))
+            assert not overbooked.exists()
