@@ -13,6 +13,10 @@ from schedule.timing import ProgrammeDay, local
 
 ROW_MINUTES = 5
 LABEL_EVERY = 30  # minutes between time labels
+# The page's Content-Security-Policy refuses style attributes, so the grid places its cells by
+# class (``gc-3 gr-14 gs-12``) from one stylesheet: enough rows for a 36-hour day.
+MOST_ROWS = 36 * 60 // ROW_MINUTES + 2
+MOST_COLUMNS = 64
 
 
 @dataclass(frozen=True)
@@ -98,3 +102,27 @@ def day_grid(
             )
         )
     return DayGrid(day=day, columns=columns, labels=labels, items=items, rows=rows)
+
+
+def colour_class(colour: str) -> str:
+    """The class giving a track's colour (``tc-5b21b6``), or nothing for a value that is not
+    ``#rrggbb``."""
+    if (
+        len(colour) == 7
+        and colour.startswith("#")
+        and all(c in "0123456789abcdefABCDEF" for c in colour[1:])
+    ):
+        return "tc-" + colour[1:].lower()
+    return ""
+
+
+def layout_stylesheet(*, colours: Sequence[str]) -> str:
+    """The CSS behind the grid's placement classes and the tracks' colour classes."""
+    rules = [f".gc-{n}{{grid-column:{n}}}" for n in range(1, MOST_COLUMNS + 1)]
+    rules += [f".gr-{n}{{grid-row-start:{n}}}" for n in range(1, MOST_ROWS + 1)]
+    rules += [f".gs-{n}{{grid-row-end:span {n}}}" for n in range(1, MOST_ROWS + 1)]
+    for colour in sorted({c.lower() for c in colours}):
+        name = colour_class(colour)
+        if name:
+            rules.append(f".{name}{{--track:{colour}}}")
+    return "\n".join(rules) + "\n"

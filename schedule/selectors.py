@@ -21,6 +21,7 @@ from schedule.models import (
     Slot,
     Speaker,
     Submission,
+    Track,
 )
 from schedule.timing import ProgrammeDay, programme_date, programme_days
 from schedule.warnings import Placement, PlanningWarning, schedule_warnings
@@ -161,6 +162,13 @@ def submissions_for_review(*, event: Event, reviewer_id: int) -> QuerySet[Submis
 
 
 # --- planning (the work in progress) ------------------------------------------------------------
+def track_colours(*, event: Event) -> list[str]:
+    """The colours of the event's tracks (those its released sessions carry included)."""
+    tracks = Track.objects.filter(event=event).values_list("colour", flat=True)
+    released = ReleasedSession.objects.filter(release__event=event).exclude(track_colour="")
+    return sorted(set(tracks) | set(released.values_list("track_colour", flat=True).distinct()))
+
+
 def rooms_of(*, event: Event) -> QuerySet[Room]:
     return Room.objects.filter(event=event).order_by("position", "name")
 

@@ -6,6 +6,7 @@ app_name = "schedule"
 
 urlpatterns = [
     path("", views.ProgrammeView.as_view(), name="programme"),
+    path("layout.css", views.LayoutStylesheetView.as_view(), name="layout-css"),
     path("now/", views.NowView.as_view(), name="now"),
     path("mine/", views.MyProgrammeView.as_view(), name="mine"),
     path("session/<str:code>/", views.SessionView.as_view(), name="session"),

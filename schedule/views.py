@@ -31,7 +31,7 @@ from schedule.forms import (
     ReviewForm,
     SubmissionForm,
 )
-from schedule.grid import day_grid
+from schedule.grid import day_grid, layout_stylesheet
 from schedule.importer import read_table, rows_from_table
 from schedule.models import Release, ReleasedSession, Submission
 from schedule.selectors import (
@@ -52,6 +52,7 @@ from schedule.selectors import (
     submission_of_account,
     submissions_for_review,
     submissions_of_account,
+    track_colours,
     unplaced_sessions,
     wip_slots,
     wip_warnings,
@@ -810,3 +811,15 @@ class ImportView(PermissionRequiredMixin, View):
             request, _("%(n)d sessions imported into the work in progress.") % {"n": count}
         )
         return redirect("schedule:manage-plan")
+
+
+class LayoutStylesheetView(View):
+    """The grid's placement classes and this convention's track colours, as a stylesheet: the
+    Content-Security-Policy refuses style attributes. Public, like the programme."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        event = active_event()
+        colours = track_colours(event=event) if event is not None else []
+        response = HttpResponse(layout_stylesheet(colours=colours), content_type="text/css")
+        response["Cache-Control"] = "public, max-age=300"
+        return response

@@ -23,7 +23,7 @@ def test_programme_grid_list_and_filters(tenant_a, client_a, programme):
         f"/schedule/?day=2031-07-01&room={programme.rooms[1].pk}"
     ).content.decode()
 
-    assert grid.count('class="sgrid__session"') == 3
+    assert grid.count('<article class="sgrid__session ') == 3
     assert listed.count('class="slist__time">08:00<') == 2
     assert ("Panel 1" in one_room, "Panel 0" in one_room) == (True, False)
 
@@ -148,7 +148,7 @@ def test_the_grid_costs_the_same_queries_for_1_3_and_500_sessions(
         response = client_a.get("/schedule/?day=2031-07-01")
 
     assert response.status_code == 200
-    assert response.content.decode().count('class="sgrid__session"') == min(sessions, 180)
+    assert response.content.decode().count('<article class="sgrid__session ') == min(sessions, 180)
 
 
 def test_the_grid_served_from_the_cache_costs_three_queries(
@@ -248,3 +248,18 @@ def test_tasks_run_in_the_schema_they_were_queued_from(
     assert [m.subject for m in mail.outbox] == ["Alpha Con: your sessions in schedule version 1"]
     assert connection.schema_name == "public"
     assert dt  # noqa: B018 - datetime kept for the helpers above
+
+
+def test_the_grid_is_placed_by_classes_the_layout_stylesheet_defines(client_a, programme):
+    """The Content-Security-Policy refuses style attributes: a grid placed by them would be a
+    pile of cards. Every class the page uses is in the stylesheet, the track's colour too."""
+    page = client_a.get("/schedule/?day=2031-07-01").content.decode()
+    session = client_a.get(f"/schedule/session/{programme.sessions[0].code}/").content.decode()
+    stylesheet = client_a.get("/schedule/layout.css")
+
+    used = set(re.findall(r"\b(g[crs]-\d+|tc-[0-9a-f]{6})\b", page + session))
+    defined = set(re.findall(r"\.(g[crs]-\d+|tc-[0-9a-f]{6})\{", stylesheet.content.decode()))
+    assert 'style="' not in page and 'style="' not in session
+    assert stylesheet["Content-Type"] == "text/css"
+    assert {"gc-2", "gc-3", "gr-2", "gs-6", "tc-" + programme.track.colour[1:].lower()} <= used
+    assert used <= defined
