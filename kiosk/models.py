@@ -59,6 +59,8 @@ class CheckIn(models.Model):
     undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "check-in"
+        verbose_name_plural = "check-ins"
         ordering = ["-created_at", "-pk"]
         permissions = [("operate_desk", "May check attendees in at a desk")]
         indexes = [models.Index(fields=["registration", "created_at"])]

@@ -29,6 +29,10 @@ class StaffSettings(models.Model):
         help_text="Volunteers may drop or swap a shift until this many hours before it starts.",
     )
 
+    class Meta:
+        verbose_name = "staff settings"
+        verbose_name_plural = "staff settings"
+
     def __str__(self) -> str:
         return f"Staff settings of {self.event}"
 
