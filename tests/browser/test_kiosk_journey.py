@@ -24,6 +24,7 @@ from register.services import order_mark_paid, order_place
 from tenant.models import Membership, Tenant, User
 from tenant.roles import Role
 from tests.browser.axe import assert_axe_clean
+from tests.browser.pages import log_in
 from tests.factories.register import attendee
 from tests.factories.tenant import PASSWORD
 
@@ -84,13 +85,6 @@ def door(committed):
             User.objects.filter(pk__in=[fan.pk, desk.pk]).delete()
 
 
-def _log_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
 def test_the_desk_scans_the_code_on_my_registrations_then_refuses_it_again(
     chromium_available, axe_path, door, gunicorn, browser, artifacts
 ):
@@ -101,14 +95,14 @@ def test_the_desk_scans_the_code_on_my_registrations_then_refuses_it_again(
 
     fan = browser.new_context(**phone).new_page()
     fan.set_default_timeout(15_000)
-    _log_in(fan, base, "door-fan@example.org")
+    log_in(fan, base, "door-fan@example.org")
     fan.goto(f"{base}/register/mine/")
     code_png = fan.locator("figure svg").first.screenshot()
     fan.screenshot(path=str(artifacts / "kiosk-01-my-registrations.png"), full_page=True)
 
     desk = browser.new_context(**phone).new_page()
     desk.set_default_timeout(15_000)
-    _log_in(desk, base, "door-desk@example.org")
+    log_in(desk, base, "door-desk@example.org")
     desk.goto(f"{base}/kiosk/")
     assert_axe_clean(desk, axe_path, "check-in desk")
     decoded = desk.evaluate(DECODE, base64.b64encode(code_png).decode())

@@ -16,6 +16,7 @@ from schedule.models import Room, Slot, Track
 from tenant.models import Membership, Tenant, User
 from tenant.roles import Role
 from tests.browser.axe import assert_axe_clean
+from tests.browser.pages import log_in
 from tests.factories.tenant import PASSWORD
 from tests.processes import http_get
 
@@ -55,13 +56,6 @@ def convention(committed):
             User.objects.filter(pk__in=[fan.pk, lead.pk]).delete()
 
 
-def _log_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
 def test_submit_accept_place_release_and_see_it_in_the_programme_and_ical(
     chromium_available, axe_path, convention, gunicorn, browser, artifacts
 ):
@@ -77,7 +71,7 @@ def test_submit_accept_place_release_and_see_it_in_the_programme_and_ical(
     # A fan submits a panel.
     fan = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
     fan.set_default_timeout(15_000)
-    _log_in(fan, base, "panel-fan@example.org")
+    log_in(fan, base, "panel-fan@example.org")
     fan.goto(f"{base}/schedule/submit/")
     fan.fill("#id_title", TITLE)
     fan.fill("#id_description", "Keeping a suit fresh all weekend.")
@@ -93,7 +87,7 @@ def test_submit_accept_place_release_and_see_it_in_the_programme_and_ical(
     # The programming lead accepts it, places it and releases version 1.
     lead = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     lead.set_default_timeout(15_000)
-    _log_in(lead, base, "panel-lead@example.org")
+    log_in(lead, base, "panel-lead@example.org")
     lead.goto(f"{base}/schedule/manage/")
     row = lead.locator("tr", has_text=TITLE)
     row.locator("select[name=status]").select_option("accepted")

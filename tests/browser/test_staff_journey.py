@@ -17,6 +17,7 @@ from staff.services import volunteer_accept
 from staff.timing import at_local
 from tenant.models import Tenant, User
 from tests.browser.axe import assert_axe_clean
+from tests.browser.pages import log_in
 from tests.factories.tenant import PASSWORD
 
 pytestmark = pytest.mark.server
@@ -61,13 +62,6 @@ def convention(committed):
             User.objects.filter(pk__in=[fan.pk, late.pk]).delete()
 
 
-def _log_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
 def test_a_volunteer_signs_up_for_a_shift_and_sees_it_in_my_shifts(
     chromium_available, axe_path, convention, gunicorn, browser, artifacts
 ):
@@ -83,7 +77,7 @@ def test_a_volunteer_signs_up_for_a_shift_and_sees_it_in_my_shifts(
 
     fan = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
     fan.set_default_timeout(15_000)
-    _log_in(fan, base, "shift-fan@example.org")
+    log_in(fan, base, "shift-fan@example.org")
     fan.goto(f"{base}/volunteer/apply/")
     fan.get_by_label("Registration", exact=True).check()
     fan.fill("#id_availability", "All weekend")
@@ -119,7 +113,7 @@ def test_a_volunteer_signs_up_for_a_shift_and_sees_it_in_my_shifts(
     # The second volunteer loaded the board before; their click is told the shift is full.
     late = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
     late.set_default_timeout(15_000)
-    _log_in(late, base, "shift-late@example.org")
+    log_in(late, base, "shift-late@example.org")
     late.goto(f"{base}/volunteer/?day={START:%Y-%m-%d}")
     assert "Full" in late.locator("tr", has_text="Badge desk").inner_text()
     shot(late, "board-full-phone")
