@@ -586,34 +586,12 @@ def rush_scenario(server: Server, sessions: list[str], args, run: int) -> dict:
         level = BadgeLevel.objects.create(
             event=event, name=f"Rush {run}", price=Decimal("0"), capacity=args.capacity
         )
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as spec:
-        json.dump({"sessions": sessions, "level_id": level.pk}, spec)
-    try:
-        done = subprocess.run(  # noqa: S603 - our own module
-            [
-                sys.executable,
-                "-m",
-                "bench.load",
-                "rush",
-                "--port",
-                str(server.port),
-                "--host",
-                PAGE_HOST,
-                "--connections",
-                str(args.rush_connections),
-                "--spec",
-                spec.name,
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-    finally:
-        Path(spec.name).unlink()
-    if done.returncode:
-        raise RuntimeError(f"the rush client failed:\n{done.stderr[-3000:]}")
-    result = json.loads(done.stdout)
+    result = _run_rush_client(
+        ["bench.load", "rush"],
+        {"sessions": sessions, "level_id": level.pk},
+        server=server,
+        connections=args.rush_connections,
+    )
     with schema_context(PAGE_SCHEMA):
         result["paid"] = Registration.objects.filter(
             level=level, order__status=Order.Status.PAID
@@ -1099,6 +1077,27 @@ def _scenarios_1_to_5(servers: dict[str, Server], env, logs: Path, args, results
         phases.mark(f"scenario 4, {args.large} tenants")
 
 
+def _run_rush_client(module: list[str], spec: dict, *, server: Server, connections: int) -> dict:
+    """Run a rush's load client (``python -m <module>``) in its own process against ``server``,
+    handing it ``spec`` (sessions and targets) in a file; its JSON answer."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
+        json.dump(spec, file)
+    try:
+        done = subprocess.run(  # noqa: S603 - our own module
+            [sys.executable, "-m", *module, "--port", str(server.port), "--host", PAGE_HOST]
+            + ["--connections", str(connections), "--spec", file.name],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    finally:
+        Path(file.name).unlink()
+    if done.returncode:
+        raise RuntimeError(f"the {module[0]} client failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout)
+
+
 def _scenario_6(servers: dict[str, Server], args, results, phases) -> None:
     from django.db import connections
 
@@ -1212,34 +1211,14 @@ def _scenario_9(servers: dict[str, Server], args, results, phases) -> None:
     server = servers["ours"]
 
     def run_client(spec: dict) -> dict:
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
-            json.dump(spec | {"sessions": sessions}, file)
-        try:
-            done = subprocess.run(  # noqa: S603 - our own module
-                [
-                    sys.executable,
-                    "-m",
-                    "bench.staff",
-                    "--port",
-                    str(server.port),
-                    "--host",
-                    PAGE_HOST,
-                    "--connections",
-                    str(args.rush_connections),
-                    "--spec",
-                    file.name,
-                ],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                timeout=600,
-            )
-        finally:
-            Path(file.name).unlink()
-        if done.returncode:
-            raise RuntimeError(f"the shift rush client failed:\n{done.stderr[-3000:]}")
+        result = _run_rush_client(
+            ["bench.staff"],
+            spec | {"sessions": sessions},
+            server=server,
+            connections=args.rush_connections,
+        )
         connections.close_all()
-        return json.loads(done.stdout)
+        return result
 
     results["staff"] = staff.scenario(
         schema=PAGE_SCHEMA,
