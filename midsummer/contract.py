@@ -10,7 +10,7 @@ See docs/APPS.md for the checklist of a new app.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -136,6 +136,12 @@ class TenantAppContract:
 
     # --- Periodic work ---
     periodic: tuple[PeriodicWork, ...] = ()
+
+    # --- Money ---
+    def payable_kinds(self) -> Sequence[Any]:
+        """What this app sells, one ``payments.kinds.PayableKind`` each: the card page and the
+        providers' webhooks reach the app's orders through these alone."""
+        return ()
 
 
 @cache

@@ -76,6 +76,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "django.contrib.admin",
     "event",
+    "payments",
     "register",
     "schedule",
     "staff",

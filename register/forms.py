@@ -139,15 +139,6 @@ class CheckoutForm(forms.Form):
         _choice_field(self, "provider").choices = [(p.key, p.label) for p in providers]
 
 
-class SimulatedCardForm(forms.Form):
-    card_number = forms.CharField(
-        label=_("Card number"), max_length=23, help_text=_("4242 4242 4242 4242 is approved.")
-    )
-
-    def clean_card_number(self) -> str:
-        return "".join(self.cleaned_data["card_number"].split())
-
-
 class BadgeNameForm(forms.Form):
     badge_name = forms.CharField(label=_("Badge name"), max_length=64)
 

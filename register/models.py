@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from event.models import BadgeNumberRange, Event
+from payments.models import Provider
 
 
 def money_field(**options) -> models.DecimalField:
@@ -229,11 +230,7 @@ class Order(models.Model):
         REFUNDED = "refunded", _("Refunded")
         HELD = "held", _("Paid, held for review")
 
-    class Provider(models.TextChoices):
-        FREE = "free", "Free"
-        DOOR = "door", "Pay at the door"
-        SIMULATED = "simulated", "Simulated card"
-        STRIPE = "stripe", "Card (Stripe)"
+    Provider = Provider  # how it is paid: one list for everything sold (payments/models.py)
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="orders")
     reference = models.CharField(max_length=16, unique=True, editable=False)
@@ -385,18 +382,6 @@ class BadgeNumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: next {self.next_number}"
-
-
-class StripeEvent(models.Model):
-    """A Stripe webhook event already handled here: the same event twice changes nothing."""
-
-    event_id = models.CharField(max_length=255, unique=True)
-    type = models.CharField(max_length=100)
-    outcome = models.CharField(max_length=100)
-    received_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"{self.event_id} ({self.type}): {self.outcome}"
 
 
 class BanEntry(models.Model):

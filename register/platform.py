@@ -23,6 +23,7 @@ from midsummer.contract import (
 from midsummer.formats import format_money
 from register import demo
 from register.charts import daily_bars
+from register.payments import RegisterOrders
 from register.selectors import (
     account_has_paid_registration,
     attendee_account_ids,
@@ -175,3 +176,6 @@ class Contract(TenantAppContract):
 
     def seed_demo(self, convention: DemoConvention) -> None:
         demo.seed(convention)
+
+    def payable_kinds(self) -> list[RegisterOrders]:
+        return [RegisterOrders()]

@@ -1,24 +1,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import secrets
 
-import stripe
-from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views import View
-from django.views.decorators.csrf import csrf_exempt
 
 from event.selectors import active_event, event_today
 from midsummer.formats import format_money
+from payments.providers import providers_for_checkout
 from register.forms import (
     AttendeeForm,
     BadgeNameForm,
@@ -26,12 +22,12 @@ from register.forms import (
     GroupForm,
     OfferCheckoutForm,
     PersonForm,
-    SimulatedCardForm,
     TransferOfferForm,
     UpgradeForm,
 )
 from register.models import AddOn, Order, Question, WaitlistEntry
-from register.payments import SimulatedCardProvider, get_provider, providers_for_checkout
+from register.payments import KIND as REGISTER_KIND
+from register.payments import payment_start
 from register.selectors import (
     BadgeState,
     badge_name_edit_deadline,
@@ -56,26 +52,21 @@ from register.services import (
     OFFER_FOR_ANOTHER_ACCOUNT,
     CodeGuesser,
     DuplicateSubmissionError,
-    PaymentConflictError,
     TooManyCodeGuessesError,
     account_language_remember,
     discount_code_look_up,
     group_order_place,
     order_cancel_by_attendee,
-    order_mark_paid,
     order_place,
     qr_svg,
     registration_change_badge_name,
     registration_upgrade,
-    stripe_event_handle,
     transfer_accept,
     transfer_offer,
     waitlist_join,
     waitlist_offer_redeem,
 )
 from tenant.throttling import client_ip
-
-logger = logging.getLogger(__name__)
 
 MAX_ATTENDEES = 6
 
@@ -115,7 +106,7 @@ def _badges(registrations, *, account_id: int) -> list[tuple]:
 def _checkout(request, order: Order):
     """Hand a placed order to its payment provider: off to its checkout page, or (paid at
     once, or at the door) straight to the order page."""
-    next_url = get_provider(order.provider).start(order=order)
+    next_url = payment_start(order)
     if next_url:
         return redirect(next_url)
     return redirect("register:order", reference=order.reference)
@@ -243,45 +234,11 @@ class RegisterView(LoginRequiredMixin, RemembersLanguage, View):
         return _checkout(request, order)
 
 
-class SimulatedPaymentView(LoginRequiredMixin, RemembersLanguage, View):
-    """The demo card form: 4242 4242 4242 4242 pays, anything else is declined."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not settings.DEBUG:  # the provider refuses to exist in production
-            raise Http404("Simulated payments are for development only.")
-        return super().dispatch(request, *args, **kwargs)
-
-    def _order(self, request, reference) -> Order:
-        order = order_of_account(reference=reference, account_id=request.user.pk)
-        if order is None:
-            raise Http404
-        return order
+class SimulatedPaymentView(View):
+    """Where registration's card page was before ``payments`` took every kind of order."""
 
     def get(self, request, reference):
-        order = self._order(request, reference)
-        if order.status == Order.Status.PAID:
-            return redirect("register:order", reference=reference)
-        return render(
-            request, "register/pay_simulated.html", {"order": order, "form": SimulatedCardForm()}
-        )
-
-    def post(self, request, reference):
-        order = self._order(request, reference)
-        form = SimulatedCardForm(request.POST)
-        context = {"order": order, "form": form}
-        if not form.is_valid():
-            return render(request, "register/pay_simulated.html", context, status=400)
-        if form.cleaned_data["card_number"] != SimulatedCardProvider.APPROVED:
-            context["declined"] = True
-            return render(request, "register/pay_simulated.html", context, status=402)
-        try:
-            order_mark_paid(
-                order_id=order.pk, amount=order.total, by=request.user, note="simulated"
-            )
-        except PaymentConflictError:
-            context["expired"] = True
-            return render(request, "register/pay_simulated.html", context, status=409)
-        return redirect("register:order", reference=reference)
+        return redirect("payments:pay-simulated", kind=REGISTER_KIND, reference=reference)
 
 
 class OrderView(LoginRequiredMixin, View):
@@ -548,28 +505,3 @@ class GroupOrderView(LoginRequiredMixin, RemembersLanguage, View):
             context["errors"] = error.messages
             return render(request, "register/group.html", context, status=400)
         return _checkout(request, order)
-
-
-@method_decorator(csrf_exempt, name="dispatch")
-class StripeWebhookView(View):
-    """Stripe calls this; the signature (checked offline) is the only authentication."""
-
-    def post(self, request):
-        try:
-            event = stripe.Webhook.construct_event(
-                request.body,
-                request.headers.get("Stripe-Signature", ""),
-                settings.STRIPE_WEBHOOK_SECRET,
-            )
-        except (ValueError, stripe.SignatureVerificationError):
-            return JsonResponse({"error": "The Stripe signature does not verify."}, status=400)
-        try:
-            outcome = stripe_event_handle(
-                event_id=event["id"],
-                event_type=event["type"],
-                data=event["data"]["object"].to_dict(),
-            )
-        except stripe.StripeError:
-            logger.exception("Stripe call failed while handling %s; Stripe will retry", event["id"])
-            return JsonResponse({"error": "Temporarily unable to process; retry."}, status=503)
-        return JsonResponse({"outcome": outcome})

@@ -34,6 +34,7 @@ def _logged_in(client, account):
 def test_contracts_are_found_in_the_order_of_the_tenant_apps():
     assert [c.label for c in contracts()] == [
         "event",
+        "payments",
         "register",
         "schedule",
         "staff",

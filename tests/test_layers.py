@@ -3,22 +3,16 @@
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-PACKAGES = [
-    "midsummer",
-    "tenant",
-    "directory",
-    "event",
-    "register",
-    "front",
-    "schedule",
-    "staff",
-    "kiosk",
+# The packages the check covers, as pyproject.toml names them (a new app is listed once).
+PACKAGES = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"][
+    "root_packages"
 ]
 
 

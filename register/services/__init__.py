@@ -20,6 +20,7 @@ modules are the layout, see docs/REGISTER.md:
 - ``audit``          who changed what and why
 """
 
+from payments.kinds import PaymentConflictError
 from register.selectors import registration_settings
 from register.services.attendees import (
     person_of,
@@ -35,7 +36,6 @@ from register.services.inputs import (
     ZERO,
     AttendeeInput,
     DuplicateSubmissionError,
-    PaymentConflictError,
     PersonInput,
     TooManyCodeGuessesError,
 )
@@ -59,7 +59,6 @@ from register.services.payment import (
     order_review_approve,
     order_set_provider_reference,
     orders_release_expired_holds,
-    stripe_event_handle,
 )
 from register.services.privacy import (
     ANONYMIZED,
@@ -137,7 +136,6 @@ __all__ = [
     "registration_upgrade",
     "registrations_anonymize",
     "registrations_anonymize_after_event",
-    "stripe_event_handle",
     "transfer_accept",
     "transfer_offer",
     "transfer_send_offer",

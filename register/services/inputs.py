@@ -48,10 +48,6 @@ class AttendeeInput(PersonInput):
     answers: dict[int, str] = field(default_factory=dict)  # question id → answer
 
 
-class PaymentConflictError(Exception):
-    """A payment arrived for an order that can no longer be paid (expired or cancelled)."""
-
-
 class DuplicateSubmissionError(Exception):
     """The same order form was sent again: its order exists already (``reference``)."""
 

@@ -1,5 +1,5 @@
-"""Money and an order's life after it is placed: payment (badge numbers, or review), Stripe's
-webhook, refunds, cancellations and holds that run out."""
+"""Money and an order's life after it is placed: payment (badge numbers, or review), refunds,
+cancellations and holds that run out. How the money moves is ``payments``' business."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from event.selectors import event_today
-from register.models import BadgeLevel, Order, Registration, StripeEvent, Upgrade
+from payments.kinds import PaymentConflictError
+from payments.services import provider_refund
+from register.models import BadgeLevel, Order, Registration, Upgrade
 from register.selectors import ban_matches_any, self_cancel_refusal
 from register.services.audit import audit, record_status
 from register.services.badge_numbers import badge_numbers_assign
 from register.services.capacity import waitlist_queue_processing
-from register.services.inputs import PaymentConflictError
 from register.services.upgrades import apply_upgrade, undo_upgrade
-from tenant.current import current_schema
 from tenant.models import User
 from tenant.tasks import queue_after_commit
 
@@ -103,53 +103,6 @@ def order_set_provider_reference(*, order: Order, reference: str) -> Order:
 
 
 @transaction.atomic
-def stripe_event_handle(*, event_id: str, event_type: str, data: dict) -> str:
-    """Apply one verified Stripe webhook event, once. Returns what happened.
-
-    A completed Checkout pays its order. A payment for an order that expired or was cancelled
-    is refunded through Stripe and recorded on the order — never dropped. If the refund call
-    fails, the whole event is rolled back so Stripe delivers it again.
-    """
-    from register.payments import stripe_client
-
-    marker, created = StripeEvent.objects.get_or_create(
-        event_id=event_id, defaults={"type": event_type, "outcome": "received"}
-    )
-    if not created:
-        return "duplicate"
-    outcome = "ignored"
-    metadata = data.get("metadata") or {}
-    is_paid_checkout = (
-        event_type == "checkout.session.completed" and data.get("payment_status") == "paid"
-    )
-    if is_paid_checkout and metadata.get("schema") == current_schema():
-        order = Order.objects.filter(reference=data.get("client_reference_id")).first()
-        amount = Decimal(data.get("amount_total") or 0) / 100
-        if order is None:
-            outcome = "unknown order"
-        else:
-            try:
-                order_mark_paid(order_id=order.pk, amount=amount, note=f"stripe {data.get('id')}")
-                order_set_provider_reference(order=order, reference=data["payment_intent"])
-                outcome = "paid"
-            except PaymentConflictError:
-                stripe_client().v1.refunds.create(
-                    params={"payment_intent": data["payment_intent"]},
-                    options={"idempotency_key": f"late-{event_id}"},
-                )
-                note = f"late Stripe payment {amount} refunded"
-                record_status(order, order.status, from_status=order.status, note=note)
-                outcome = "late payment refunded"
-            except ValidationError:
-                note = f"Stripe paid {amount}, expected {order.total}: check"
-                record_status(order, order.status, from_status=order.status, note=note)
-                outcome = "flagged: amount mismatch"
-    marker.outcome = outcome
-    marker.save(update_fields=["outcome"])
-    return outcome
-
-
-@transaction.atomic
 def order_refund(
     *, order_id: int, amount: Decimal, by: User | None = None, note: str = ""
 ) -> Order:
@@ -165,13 +118,12 @@ def order_refund(
     refundable = order.total - order.refunded_total
     if amount <= 0 or amount > refundable:
         raise ValidationError(f"Refund between 0.01 and {refundable} {order.currency}.")
-    if order.provider == Order.Provider.STRIPE:
-        from register.payments import stripe_client
-
-        stripe_client().v1.refunds.create(
-            params={"payment_intent": order.provider_reference, "amount": int(amount * 100)},
-            options={"idempotency_key": f"refund-{order.reference}-{order.refunded_total}"},
-        )
+    provider_refund(
+        provider=order.provider,
+        provider_reference=order.provider_reference,
+        amount=amount,
+        idempotency_key=f"refund-{order.reference}-{order.refunded_total}",
+    )
     order.refunded_total += amount
     fields = ["refunded_total"]
     if order.refunded_total == order.total:

@@ -25,7 +25,7 @@ SERVICES = """
     order_set_provider_reference orders_release_expired_holds person_anonymize qr_png qr_svg
     registration_change_badge_name registration_send_confirmation registration_settings
     registration_upgrade registrations_anonymize registrations_anonymize_after_event
-    stripe_event_handle transfer_accept transfer_offer transfer_send_offer waitlist_join
+    transfer_accept transfer_offer transfer_send_offer waitlist_join
     waitlist_offer_redeem waitlist_process waitlist_queue_processing waitlist_send_offer
 """.split()
 SELECTORS = """

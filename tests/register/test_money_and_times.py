@@ -63,7 +63,7 @@ def test_pay_page_says_until_when_in_the_events_time_zone(sale, buyer_client, te
             attendees=[attendee(level)],
         )
 
-    page = buyer_client.get(f"/register/orders/{order.reference}/pay/").content.decode()
+    page = buyer_client.get(f"/payments/pay/register/{order.reference}/").content.decode()
 
     with translation.override("en"):
         clock = format_event_time(order.hold_expires_at, "America/New_York", with_date=False)

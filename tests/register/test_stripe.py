@@ -11,7 +11,8 @@ import pytest
 import responses
 from django_tenants.utils import tenant_context
 
-from register.models import Order, StripeEvent
+from payments.models import StripeEvent
+from register.models import Order
 from register.services import order_place, orders_release_expired_holds
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory, attendee
@@ -20,6 +21,7 @@ from tests.factories.tenant import PASSWORD, UserFactory
 WEBHOOK_SECRET = "whsec_test_midsummer"
 SESSIONS_URL = "https://api.stripe.com/v1/checkout/sessions"
 REFUNDS_URL = "https://api.stripe.com/v1/refunds"
+WEBHOOK_URL = "/payments/stripe/webhook/"
 
 
 @pytest.fixture(autouse=True)
@@ -66,10 +68,10 @@ def _completed(order: Order, *, event_id="evt_1", schema="alpha", amount=6000) -
     }
 
 
-def _deliver(client, payload: dict, secret: str = WEBHOOK_SECRET):
+def _deliver(client, payload: dict, secret: str = WEBHOOK_SECRET, *, url=WEBHOOK_URL):
     body, signature = _signed(payload, secret)
     return client.post(
-        "/register/stripe/webhook/",
+        url,
         body,
         content_type="application/json",
         HTTP_STRIPE_SIGNATURE=signature,
@@ -110,7 +112,7 @@ def test_checkout_sends_the_buyer_to_stripe(tenant_a, client_a):
     assert response.status_code == 302
     assert response["Location"] == "https://checkout.stripe.com/c/pay/cs_test_9"
     assert sent["line_items[0][price_data][unit_amount]"] == "6000"
-    assert sent["metadata[schema]"] == "alpha"
+    assert (sent["metadata[schema]"], sent["metadata[kind]"]) == ("alpha", "register")
     with tenant_context(tenant_a):
         assert Order.objects.get().provider_reference == "cs_test_9"
 
@@ -124,6 +126,25 @@ def test_signed_webhook_pays_the_order_once(order, client_a):
     assert again.json() == {"outcome": "duplicate"}
     assert order.status == "paid"
     assert list(order.status_changes.values_list("to_status", flat=True)) == ["pending", "paid"]
+
+
+def test_the_webhook_url_set_up_before_payments_still_pays(order, client_a):
+    response = _deliver(client_a, _completed(order), url="/register/stripe/webhook/")
+
+    order.refresh_from_db()
+    assert response.json() == {"outcome": "paid"}
+    assert order.status == "paid"
+
+
+def test_a_session_of_a_kind_nobody_sells_pays_nothing(order, client_a):
+    payload = _completed(order)
+    payload["data"]["object"]["metadata"]["kind"] = "raffle"
+
+    response = _deliver(client_a, payload)
+
+    order.refresh_from_db()
+    assert response.json() == {"outcome": "unknown order"}
+    assert order.status == "pending"
 
 
 def test_webhook_with_a_bad_signature_is_refused(order, client_a):

@@ -30,7 +30,7 @@ def test_two_people_pay_by_card_and_get_badges_mail_and_qr_codes(
     with tenant_context(order_page.wsgi_request.tenant):
         order = Order.objects.get()
         numbers = sorted(order.registrations.values_list("badge_number", flat=True))
-    assert re.fullmatch(r"/register/orders/\w+/pay/", pay_url)
+    assert re.fullmatch(r"/payments/pay/register/\w+/", pay_url)
     assert (order.status, order.total) == ("paid", Decimal("140.00"))
     assert numbers == [200, 201]
     assert order_page.content.count(b"<svg") == 2

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.operations import AddField, CreateModel
+from django.db.migrations.operations import AddField, CreateModel, DeleteModel
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
@@ -31,7 +31,7 @@ SCRATCH = ["mig_one", "mig_three", "mig_two"]  # also the order migrate_schemas 
 @dataclass(frozen=True)
 class Obstacle:
     """Something in a schema that makes register's newest migration fail there: a table it
-    creates, or a column it adds, already present."""
+    creates, or a column it adds, already present; a table it deletes already gone."""
 
     block: str  # SQL, with {schema}
     clear: str
@@ -68,7 +68,15 @@ def _latest_register_migration() -> tuple[str, str, Obstacle]:
                 f'column "{column}" of relation "{table}" already exists',
             )
             return leaf[1], previous.key[1], obstacle
-    raise LookupError(f"{leaf} neither creates a table nor adds a column: teach Obstacle how")
+        if isinstance(op, DeleteModel):
+            table = f"register_{op.name.lower()}"
+            obstacle = Obstacle(
+                f"ALTER TABLE {{schema}}.{table} RENAME TO {table}_away",
+                f"ALTER TABLE {{schema}}.{table}_away RENAME TO {table}",
+                f'relation "{table}" does not exist',
+            )
+            return leaf[1], previous.key[1], obstacle
+    raise LookupError(f"{leaf} creates, deletes no table, adds no column: teach Obstacle how")
 
 
 LATEST, PREVIOUS, OBSTACLE = _latest_register_migration()
