@@ -32,7 +32,8 @@ def order_payable(order: Order) -> Payable:
         reference=order.reference,
         total=order.total,
         currency=order.currency,
-        description=f"{order.event.name} — order {order.reference}",
+        description=gettext("%(event)s — order %(reference)s")
+        % {"event": order.event.name, "reference": order.reference},
         return_url=reverse("register:order", kwargs={"reference": order.reference}),
         awaiting_payment=order.status == Order.Status.PENDING,
         hold_note=hold_note,
