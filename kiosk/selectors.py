@@ -14,6 +14,7 @@ from event.selectors import event_timezone, minor_cutoff
 from kiosk import signing
 from kiosk.models import CheckIn, Device, PrintJob, SigningKey
 from register.models import Order, Registration
+from register.selectors import registration_by_retired_token
 from register.services.rules import age_on
 
 UNDO_WINDOW = dt.timedelta(minutes=2)
@@ -98,9 +99,12 @@ def scanned(*, event: Event, secret: str) -> Scanned:
     if not signing.looks_signed(secret):
         found = Registration.objects.filter(checkin_token=secret).values_list("pk", "event_id")
         row = found.first()
-        if row is None:
+        if row is not None:
+            return Scanned(row[0], other_event=row[1] != event.pk)
+        handed_over = registration_by_retired_token(token=secret)
+        if handed_over is None:
             return Scanned(None)
-        return Scanned(row[0], other_event=row[1] != event.pk)
+        return Scanned(handed_over[0], revoked=True, other_event=handed_over[1] != event.pk)
     key = signing_key(event=event)
     badge = signing.verify(secret, public_key=bytes(key.public_key)) if key else None
     if badge is None or badge.event_id != event.pk:

@@ -7,6 +7,7 @@ pending hold has not expired — under row locks on the level (see services.orde
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from decimal import Decimal
 
@@ -28,6 +29,10 @@ def money_field(**options) -> models.DecimalField:
     return models.DecimalField(
         max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))], **options
     )
+
+
+def checkin_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def new_checkin_token() -> str:
@@ -449,6 +454,11 @@ class Transfer(models.Model):
         db_constraint=False,
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The SHA-256 of the check-in code the accepted handover retired: the door answers "handed
+    # over" for the old holder's code instead of "unknown", and the code itself is not kept.
+    retired_token_hash = models.CharField(
+        max_length=64, blank=True, default="", db_index=True, editable=False
+    )
     history = audit_trail()
 
     class Meta:

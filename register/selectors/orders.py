@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
-from register.models import Order, Registration, Upgrade
+from register.models import Order, Registration, Transfer, Upgrade, checkin_token_hash
 from register.selectors.settings import self_cancel_deadline
 
 # What a badge card shows besides the badge: the add-ons bought with it and the answers given.
@@ -55,6 +55,16 @@ def registration_of_account(*, registration_id: int, account_id: int) -> Registr
         registrations_of_account(account_id=account_id)
         .filter(pk=registration_id, order__status=Order.Status.PAID)
         .select_related("event")
+        .first()
+    )
+
+
+def registration_by_retired_token(*, token: str) -> tuple[int, int] | None:
+    """(badge id, event id) of the badge a check-in code belonged to before it was handed over
+    to someone else."""
+    return (
+        Transfer.objects.filter(retired_token_hash=checkin_token_hash(token))
+        .values_list("registration_id", "registration__event_id")
         .first()
     )
 

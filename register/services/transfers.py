@@ -14,7 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from event.selectors import event_today
-from register.models import BadgeLevel, Order, Registration, Transfer, new_checkin_token
+from register.models import (
+    BadgeLevel,
+    Order,
+    Registration,
+    Transfer,
+    checkin_token_hash,
+    new_checkin_token,
+)
 from register.selectors import (
     ban_matches,
     held_by_q,
@@ -129,6 +136,7 @@ def transfer_accept(
         )
     for name, value in person.cleaned().items():
         setattr(registration, name, value)
+    transfer.retired_token_hash = checkin_token_hash(registration.checkin_token)
     registration.checkin_token = new_checkin_token()
     registration.holder = account
     registration.needs_holder = False
@@ -139,7 +147,7 @@ def transfer_accept(
     queue_after_commit("register.send_registration_confirmation", registration_id)
     transfer.accepted_at, transfer.accepted_by = now, account
     audit(transfer, by=account, reason="accepted")
-    transfer.save(update_fields=["accepted_at", "accepted_by"])
+    transfer.save(update_fields=["accepted_at", "accepted_by", "retired_token_hash"])
     record_status(
         registration.order,
         registration.order.status,
