@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from front import demo
-from front.selectors import site_branding
+from front.selectors import logo_bytes, site_branding
 from midsummer.contract import DemoConvention, TenantAppContract
 
 
@@ -20,3 +20,6 @@ class Contract(TenantAppContract):
 
     def seed_demo(self, convention: DemoConvention) -> None:
         demo.seed(convention)
+
+    def badge_logo(self) -> bytes | None:
+        return logo_bytes()

@@ -20,6 +20,18 @@ def site_branding() -> SiteBranding:
     return SiteBranding.objects.order_by("pk").first() or SiteBranding()
 
 
+def logo_bytes() -> bytes | None:
+    """The convention's logo file as stored (this schema's media), or None without one."""
+    logo = site_branding().logo
+    if not logo:
+        return None
+    try:
+        with logo.open("rb") as stored:
+            return stored.read()
+    except OSError:  # listed but gone from storage: print without it rather than fail
+        return None
+
+
 def nav_pages() -> QuerySet[Page]:
     return Page.objects.filter(is_published=True).only("title", "slug").order_by("nav_order")
 

@@ -24,10 +24,9 @@ from event.selectors import active_event
 from kiosk import selectors
 from kiosk.forms import BADGE_STOCK, ApiScanForm, form_errors_text
 from kiosk.models import CheckIn, Device
-from kiosk.printing import badges_pdf
 from kiosk.services import (
     OfflineScan,
-    badge_faces,
+    badges_pdf_of,
     checkin_redeem,
     offline_sync,
     print_job_finish,
@@ -35,7 +34,6 @@ from kiosk.services import (
     signing_key_of,
 )
 from kiosk.signing import public_key_text
-from tenant.current import current_tenant
 
 MAX_UPLOAD = 1000
 
@@ -164,11 +162,7 @@ class PrintPdfApiView(DeviceApiView):
         size = request.GET.get("size", "cr80")
         if job is None or size not in dict(BADGE_STOCK):
             return _error(404, "not_found", _("There is no such print job or badge stock."))
-        tenant = current_tenant()
-        pdf = badges_pdf(
-            badge_faces(registrations=[job.registration], convention=tenant.name if tenant else ""),
-            size=size,
-        )
+        pdf = badges_pdf_of(registrations=[job.registration], size=size)
         return HttpResponse(pdf, content_type="application/pdf")
 
 

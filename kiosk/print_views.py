@@ -18,16 +18,14 @@ from kiosk.forms import (
     PrintRequestForm,
     PrintTakeForm,
 )
-from kiosk.printing import badges_pdf
 from kiosk.services import (
-    badge_faces,
+    badges_pdf_of,
     print_job_finish,
     print_job_request,
     print_job_take,
     print_jobs_for_order,
 )
 from kiosk.views import DeskMixin, _event
-from tenant.current import current_tenant
 
 STATION_SESSION_KEY = "kiosk_station"
 
@@ -65,11 +63,7 @@ class PrintJobPdfView(DeskMixin, View):
         size = request.GET.get("size", "cr80")
         if job is None or size not in dict(BADGE_STOCK):
             raise Http404
-        tenant = current_tenant()
-        pdf = badges_pdf(
-            badge_faces(registrations=[job.registration], convention=tenant.name if tenant else ""),
-            size=size,
-        )
+        pdf = badges_pdf_of(registrations=[job.registration], size=size)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="badge-{job.pk}-{size}.pdf"'
         return response

@@ -1,7 +1,7 @@
 """Badge PDFs (reportlab): one badge per page on CR80 cards or A6, or four A6 badges on an A4
-sheet. Each badge: the level's ribbon in its colour, the convention's name, the badge name in
-large type, the number and level, and the signed check-in QR code (segno's matrix drawn as
-vector squares, so it prints sharp at any size)."""
+sheet. Each badge: the level's ribbon in its colour, the convention's logo and name, the badge
+name in large type, the number and level, and the signed check-in QR code (segno's matrix drawn
+as vector squares, so it prints sharp at any size)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import segno
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -52,7 +52,23 @@ def _qr(canvas: Canvas, code: str, x: float, y: float, side: float) -> None:
                 canvas.rect(x + c * cell, y + side - (r + 1) * cell, cell, cell, stroke=0, fill=1)
 
 
-def _badge(canvas: Canvas, face: BadgeFace, x: float, y: float, w: float, h: float) -> None:
+def _logo(canvas: Canvas, logo: ImageReader, x: float, top: float, height: float) -> float:
+    """Draw the logo ``height`` high with its top left at (x, top); returns its width."""
+    image_w, image_h = logo.getSize()
+    width = float(height * image_w / image_h)
+    canvas.drawImage(logo, x, top - height, width, height, mask="auto")
+    return width
+
+
+def _badge(
+    canvas: Canvas,
+    face: BadgeFace,
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    logo: ImageReader | None = None,
+) -> None:
     """One badge in the box (x, y, w, h): ribbon at the bottom, text top left, QR right."""
     pad = min(w, h) * 0.06
     ribbon_h = h * 0.18
@@ -72,9 +88,14 @@ def _badge(canvas: Canvas, face: BadgeFace, x: float, y: float, w: float, h: flo
     text_w = w - 2 * pad if portrait else w - qr_side - 3 * pad
     top = y + h - pad
     canvas.setFillColor(colors.HexColor("#334155"))
-    size = _fit(face.convention, "Helvetica", h * 0.07 if not portrait else w * 0.06, text_w)
+    size = h * 0.07 if not portrait else w * 0.06
+    convention_x = x + pad
+    if logo is not None:  # the name follows the logo on its line
+        logo_w = _logo(canvas, logo, x + pad, top + size * 0.3, size * 1.6)
+        convention_x += logo_w + pad * 0.5
+    size = _fit(face.convention, "Helvetica", size, text_w - (convention_x - x - pad))
     canvas.setFont("Helvetica", size)
-    canvas.drawString(x + pad, top - size, face.convention)
+    canvas.drawString(convention_x, top - size, face.convention)
     canvas.setFillColor(colors.black)
     target = h * 0.16 if not portrait else w * 0.14
     name_size = _fit(face.badge_name, "Helvetica-Bold", target, text_w)
@@ -99,10 +120,14 @@ def _badge(canvas: Canvas, face: BadgeFace, x: float, y: float, w: float, h: flo
     canvas.rect(x, y, w, h, stroke=1, fill=0)
 
 
-def badges_pdf(faces: Sequence[BadgeFace], *, size: str = "cr80") -> bytes:
-    """A PDF of the badges: one per page (``cr80``, ``a6``) or four per A4 sheet (``a4x4``)."""
+def badges_pdf(
+    faces: Sequence[BadgeFace], *, size: str = "cr80", logo: bytes | None = None
+) -> bytes:
+    """A PDF of the badges: one per page (``cr80``, ``a6``) or four per A4 sheet (``a4x4``),
+    with the convention's ``logo`` (image bytes) on each when it has one."""
     if size not in PAGE_SIZES:
         raise ValueError(f"Unknown badge stock {size!r}.")
+    image = ImageReader(io.BytesIO(logo)) if logo else None
     buffer = io.BytesIO()
     page_w, page_h = PAGE_SIZES[size]
     canvas = Canvas(buffer, pagesize=(page_w, page_h))
@@ -114,10 +139,18 @@ def badges_pdf(faces: Sequence[BadgeFace], *, size: str = "cr80") -> bytes:
                 canvas.showPage()
             cx, cy = cells[index % 4]
             # A6 portrait cells, each badge drawn landscape-ish in the cell's upper part.
-            _badge(canvas, face, cx + 4 * mm, cy + 4 * mm, page_w / 2 - 8 * mm, page_h / 2 - 8 * mm)
+            _badge(
+                canvas,
+                face,
+                cx + 4 * mm,
+                cy + 4 * mm,
+                page_w / 2 - 8 * mm,
+                page_h / 2 - 8 * mm,
+                image,
+            )
     else:
         for face in faces:
-            _badge(canvas, face, 0, 0, page_w, page_h)
+            _badge(canvas, face, 0, 0, page_w, page_h, image)
             canvas.showPage()
     if size == "a4x4":
         canvas.showPage()

@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy
 from event.models import Event
 from kiosk import selectors, signing
 from kiosk.models import BadgeLayout, CheckIn, Device, DoorNote, PrintJob, SigningKey
-from kiosk.printing import BadgeFace
+from kiosk.printing import BadgeFace, badges_pdf
 from kiosk.selectors import Essentials
+from midsummer import contract
 from register.models import Order, Registration
+from tenant.current import current_tenant
 
 DEFAULT_COLOUR = "#1d4ed8"
 
@@ -382,6 +384,13 @@ def badge_faces(*, registrations: list[Registration], convention: str) -> list[B
             )
         )
     return faces
+
+
+def badges_pdf_of(*, registrations: list[Registration], size: str) -> bytes:
+    """The printable PDF of these badges of the convention being served: its name and logo."""
+    tenant = current_tenant()
+    faces = badge_faces(registrations=registrations, convention=tenant.name if tenant else "")
+    return badges_pdf(faces, size=size, logo=contract.badge_logo())
 
 
 @transaction.atomic

@@ -137,6 +137,11 @@ class TenantAppContract:
     # --- Periodic work ---
     periodic: tuple[PeriodicWork, ...] = ()
 
+    # --- The convention's look beyond its site ---
+    def badge_logo(self) -> bytes | None:
+        """The convention's logo (PNG, JPEG or WebP bytes) for printed badges, or None."""
+        return None
+
     # --- Money ---
     def payable_kinds(self) -> Sequence[Any]:
         """What this app sells, one ``payments.kinds.PayableKind`` each: the card page and the
@@ -217,6 +222,11 @@ def home_cards(*, request: HttpRequest | None) -> list[tuple[str, str]]:
 def admin_tiles(*, request: HttpRequest) -> list[AdminTile]:
     tiles = [tile for c in contracts() for tile in c.admin_tiles(request=request)]
     return sorted(tiles, key=lambda tile: tile.order)
+
+
+def badge_logo() -> bytes | None:
+    """The logo printed on this convention's badges (the first app that has one), or None."""
+    return next((logo for c in contracts() if (logo := c.badge_logo()) is not None), None)
 
 
 def periodic_work() -> list[PeriodicWork]:

@@ -8,15 +8,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django_tenants.utils import tenant_context
 
+from front.services import branding_save
 from kiosk.models import PrintJob
 from kiosk.printing import badges_pdf
 from kiosk.services import (
     badge_faces,
+    badges_pdf_of,
     print_job_finish,
     print_job_request,
     print_job_take,
     print_jobs_for_order,
 )
+from tests.factories.front import SiteBrandingFactory, image_upload
 from tests.kiosk.conftest import make_event, paid_badges
 
 
@@ -130,3 +133,28 @@ def test_the_print_queue_page_costs_the_same_queries_for_one_or_many_jobs(
 
     assert page.text.count("data-job=") == 1 and more.text.count("data-job=") == 4
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def _with_logo(size: tuple[int, int]) -> None:
+    branding_save(branding=SiteBrandingFactory.build(logo=image_upload("logo.png", size)))
+
+
+def test_badges_carry_their_own_conventions_logo_and_no_other(door, operator_client, tenant_b):
+    """Alpha's logo is stored 480 × 160, beta's 160 × 160; a convention without one prints
+    none. The logo comes from the convention being served, through the app contract."""
+    event, level = door
+    (badge,) = paid_badges(event, level)
+    without = badges_pdf_of(registrations=[badge], size="cr80")
+    _with_logo((600, 200))
+    job = print_job_request(registration=badge, requested_by_id=None)
+    with tenant_context(tenant_b):
+        _with_logo((200, 200))
+        beta_event, beta_level = make_event()
+        (beta_badge,) = paid_badges(beta_event, beta_level)
+        beta_pdf = badges_pdf_of(registrations=[beta_badge], size="cr80")
+
+    alpha_pdf = operator_client().get(f"/kiosk/print/{job.pk}/badge.pdf").content
+
+    assert b"/Subtype /Image" not in without
+    assert b"/Width 480" in alpha_pdf and b"/Width 160" not in alpha_pdf
+    assert b"/Width 160" in beta_pdf and b"/Width 480" not in beta_pdf
