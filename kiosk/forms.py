@@ -100,3 +100,14 @@ class SelfLookupForm(forms.Form):
         max_length=16,
         help_text=_("The order reference in your confirmation e-mail."),
     )
+
+
+class CashierLookupForm(forms.Form):
+    order = forms.CharField(label=_("Order reference"), max_length=16)
+
+
+class CashierPayForm(forms.Form):
+    order = forms.CharField(max_length=16, widget=forms.HiddenInput)
+    method = forms.ChoiceField(
+        label=_("Paid by"), choices=[("cash", _("Cash")), ("card", _("Card terminal"))]
+    )

@@ -304,3 +304,21 @@ def door_counts(*, event: Event) -> tuple[int, int]:
         registration__event=event, status=PrintJob.Status.QUEUED
     ).count()
     return checked_in, waiting
+
+
+def order_for_cashier(*, event: Event, reference: str) -> Order | None:
+    """An order of ``event`` by its reference, with its badges, for the cashier."""
+    return (
+        Order.objects.filter(event=event, reference__iexact=reference.strip())
+        .prefetch_related("registrations__level")
+        .first()
+    )
+
+
+def door_orders_waiting(*, event: Event, limit: int = 20) -> list[Order]:
+    """Pay-at-the-door orders of ``event`` not paid yet, newest first (walk-ups in line)."""
+    return list(
+        Order.objects.filter(
+            event=event, provider=Order.Provider.DOOR, status=Order.Status.PENDING
+        ).order_by("-created_at")[:limit]
+    )

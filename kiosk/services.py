@@ -21,7 +21,10 @@ from kiosk.printing import BadgeFace, badges_pdf
 from kiosk.selectors import Essentials
 from midsummer import contract
 from register.models import Order, Registration
+from register.services import AttendeeInput, order_pay_at_door, order_place
 from tenant.current import current_tenant
+from tenant.models import User
+from tenant.services import user_for_email
 
 DEFAULT_COLOUR = "#1d4ed8"
 
@@ -384,6 +387,29 @@ def badge_faces(*, registrations: list[Registration], convention: str) -> list[B
             )
         )
     return faces
+
+
+def walk_up_order_place(*, event: Event, attendee: AttendeeInput, submission: str) -> Order:
+    """A badge bought at the self-service kiosk, paid at the cashier: a pay-at-the-door order
+    on the account of the attendee's e-mail (created without a password when there is none:
+    the badge is theirs in *My registrations* once they set one). Capacity, prices, age rules
+    and the ban list are registration's, under its locks; the same form sent twice is one
+    order (DuplicateSubmissionError with it)."""
+    return order_place(
+        event=event,
+        account=user_for_email(email=attendee.email),
+        attendees=[attendee],
+        provider=Order.Provider.DOOR,
+        submission=submission,
+    )
+
+
+@transaction.atomic
+def door_payment_take(*, order: Order, cashier: User, method: str) -> tuple[Order, list[PrintJob]]:
+    """The cashier took the money for a door order: paid (registration's rules: once, under the
+    order's lock) and its badges sent to the print queue, together or not at all."""
+    paid = order_pay_at_door(order_id=order.pk, by=cashier, method=method)
+    return paid, print_jobs_for_order(order=paid, requested_by_id=cashier.pk)
 
 
 def badges_pdf_of(*, registrations: list[Registration], size: str) -> bytes:

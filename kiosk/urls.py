@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kiosk import api, print_views, self_service, views
+from kiosk import api, door_sales, print_views, self_service, views
 
 app_name = "kiosk"
 
@@ -16,6 +16,10 @@ urlpatterns = [
     path("print/request/", print_views.PrintRequestView.as_view(), name="print-request"),
     path("print/order/", print_views.PrintOrderView.as_view(), name="print-order"),
     path("print/<int:job_id>/badge.pdf", print_views.PrintJobPdfView.as_view(), name="print-pdf"),
+    # Selling badges at the door.
+    path("cashier/", door_sales.CashierView.as_view(), name="cashier"),
+    path("cashier/pay/", door_sales.CashierPayView.as_view(), name="cashier-pay"),
+    path("self/buy/", door_sales.SelfServiceBuyView.as_view(), name="self-buy"),
     # The self-service kiosk.
     path("self/start/", self_service.SelfServiceStartView.as_view(), name="self-start"),
     path("self/", self_service.SelfServiceView.as_view(), name="self"),

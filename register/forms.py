@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext
@@ -11,9 +11,35 @@ from register.models import AddOn, BadgeLevel, Question
 from register.services import GROUP_SIZE, AttendeeInput, PersonInput
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from django_stubs_ext import StrOrPromise
 
+    from event.models import Event
+    from register.selectors import LevelOffer
+
 NO_ADD_ON = ""
+
+
+def attendee_form_options(
+    *, event: Event, offers: Sequence[LevelOffer], currency: str
+) -> dict[str, Any]:
+    """What an ``AttendeeForm`` needs to sell this event's badges now: the levels on offer with
+    their prices (sold-out ones said so), the add-ons, the questions."""
+    return {
+        "levels": [
+            (
+                offer.level,
+                f"{offer.level.name} — {format_money(offer.price, currency)}"
+                + (f" ({gettext('sold out')})" if offer.is_sold_out else ""),
+            )
+            for offer in offers
+        ],
+        "add_ons": list(AddOn.objects.filter(event=event)),
+        "currency": currency,
+        "questions": list(Question.objects.filter(event=event)),
+        "sold_out": frozenset(offer.level.pk for offer in offers if offer.is_sold_out),
+    }
 
 
 def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:

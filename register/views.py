@@ -9,7 +9,6 @@ from django.forms import formset_factory
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.views import View
 
 from event.selectors import active_event, event_today
@@ -24,6 +23,7 @@ from register.forms import (
     PersonForm,
     TransferOfferForm,
     UpgradeForm,
+    attendee_form_options,
 )
 from register.models import AddOn, Order, Question, WaitlistEntry
 from register.payments import KIND as REGISTER_KIND
@@ -149,20 +149,7 @@ class RegisterView(LoginRequiredMixin, RemembersLanguage, View):
         offers = level_offers(event=event, now=now, code=code)
         people = _people_wanted(request.GET.get("people"))
         currency = registration_settings(event=event).currency
-        form_kwargs = {
-            "levels": [
-                (
-                    o.level,
-                    f"{o.level.name} — {format_money(o.price, currency)}"
-                    + (f" ({gettext('sold out')})" if o.is_sold_out else ""),
-                )
-                for o in offers
-            ],
-            "add_ons": list(AddOn.objects.filter(event=event)),
-            "currency": currency,
-            "questions": list(Question.objects.filter(event=event)),
-            "sold_out": frozenset(o.level.pk for o in offers if o.is_sold_out),
-        }
+        form_kwargs = attendee_form_options(event=event, offers=offers, currency=currency)
         attendee_formset = formset_factory(AttendeeForm, extra=people, max_num=MAX_ATTENDEES)
         formset = attendee_formset(request.POST or None, prefix="attendee", form_kwargs=form_kwargs)
         checkout = CheckoutForm(

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -74,16 +74,9 @@ from schedule.services import (
     warning_accept,
 )
 from schedule.timing import local, programme_date, programme_days
+from tenant.backends import acting_account
 from tenant.current import current_site_url
 from tenant.exports import csv_writer
-from tenant.models import User
-
-
-def _account(request: HttpRequest) -> User:
-    """The logged-in person (views that call this require a log-in)."""
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
 
 
 def _event_or_404() -> Event:
@@ -220,7 +213,7 @@ class FavouriteToggleView(LoginRequiredMixin, View):
         session = released_session(release=_release_or_404(event), code=code)
         if session is None:
             raise Http404(_("No such session in the programme."))
-        favourite_toggle(account_id=_account(request).pk, submission_id=session.submission_id)
+        favourite_toggle(account_id=acting_account(request).pk, submission_id=session.submission_id)
         return redirect("schedule:session", code=code)
 
 
@@ -305,7 +298,7 @@ class MyProgrammeView(LoginRequiredMixin, View):
                 release=release,
                 submission_ids=panel_submission_ids(event=event, account_id=request.user.pk),
             )
-        token = feed_key_ensure(account_id=_account(request).pk)
+        token = feed_key_ensure(account_id=acting_account(request).pk)
         feeds = {
             name: current_site_url() + reverse(f"schedule:feed-{name}", kwargs={"token": token})
             for name in ("favourites", "panels")
@@ -323,7 +316,7 @@ class MyProgrammeView(LoginRequiredMixin, View):
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        feed_key_ensure(account_id=_account(request).pk, renew=True)
+        feed_key_ensure(account_id=acting_account(request).pk, renew=True)
         messages.success(request, _("New feed links made; the old ones no longer work."))
         return redirect("schedule:mine")
 
@@ -442,7 +435,9 @@ class PersonalFeedView(View):
 class SubmitView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         event = _event_or_404()
-        form = SubmissionForm(event=event, initial={"public_name": _account(request).full_name})
+        form = SubmissionForm(
+            event=event, initial={"public_name": acting_account(request).full_name}
+        )
         return render(request, "schedule/submit.html", {"event": event, "form": form})
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -454,8 +449,8 @@ class SubmitView(LoginRequiredMixin, View):
         try:
             submission = submission_create(
                 event=event,
-                account_id=_account(request).pk,
-                email=_account(request).email,
+                account_id=acting_account(request).pk,
+                email=acting_account(request).email,
                 data=form.to_input(),
             )
         except ValidationError as error:
@@ -468,7 +463,7 @@ class SubmitView(LoginRequiredMixin, View):
 class MySubmissionsView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         event = _event_or_404()
-        submissions = submissions_of_account(event=event, account_id=_account(request).pk)
+        submissions = submissions_of_account(event=event, account_id=acting_account(request).pk)
         return render(
             request, "schedule/submissions.html", {"event": event, "submissions": submissions}
         )
@@ -476,7 +471,7 @@ class MySubmissionsView(LoginRequiredMixin, View):
 
 class SubmissionView(LoginRequiredMixin, View):
     def _submission(self, request: HttpRequest, code: str) -> Submission:
-        submission = submission_of_account(code=code, account_id=_account(request).pk)
+        submission = submission_of_account(code=code, account_id=acting_account(request).pk)
         if submission is None:
             raise Http404(_("No such submission of yours."))
         return submission
@@ -488,7 +483,7 @@ class SubmissionView(LoginRequiredMixin, View):
         context = {
             "event": submission.event,
             "submission": submission,
-            "me": panelist_of_account(submission=submission, account_id=_account(request).pk),
+            "me": panelist_of_account(submission=submission, account_id=acting_account(request).pk),
             "errors": errors or [],
             "tz": submission.event.timezone,
         }
@@ -498,9 +493,11 @@ class SubmissionView(LoginRequiredMixin, View):
         submission = self._submission(request, code)
         try:
             if request.POST.get("action") == "withdraw":
-                submission_withdraw(submission=submission, account_id=_account(request).pk)
+                submission_withdraw(submission=submission, account_id=acting_account(request).pk)
             else:
-                panelist_confirm_attendance(submission=submission, account_id=_account(request).pk)
+                panelist_confirm_attendance(
+                    submission=submission, account_id=acting_account(request).pk
+                )
         except ValidationError as error:
             return self.get(request, code, errors=error.messages, status=400)
         return redirect("schedule:submission", code=code)
@@ -519,7 +516,7 @@ class InvitationView(LoginRequiredMixin, View):
         try:
             panelist = copanelist_respond(
                 token=token,
-                account_id=_account(request).pk,
+                account_id=acting_account(request).pk,
                 accept=request.POST.get("answer") == "yes",
             )
         except ValidationError as error:
@@ -542,7 +539,9 @@ class ManageView(PermissionRequiredMixin, View):
         event = _event_or_404()
         context = {
             "event": event,
-            "submissions": submissions_for_review(event=event, reviewer_id=_account(request).pk),
+            "submissions": submissions_for_review(
+                event=event, reviewer_id=acting_account(request).pk
+            ),
             "can_review": request.user.has_perm("schedule.review_submission"),
             "can_decide": request.user.has_perm("schedule.decide_submission"),
             "can_plan": request.user.has_perm("schedule.plan_schedule"),
@@ -565,7 +564,7 @@ class SubmissionsCsvView(PermissionRequiredMixin, View):
         response.write("\ufeff")
         writer = csv_writer(response)
         writer.writerow(SUBMISSIONS_CSV_COLUMNS)
-        for s in submissions_for_review(event=event, reviewer_id=_account(request).pk):
+        for s in submissions_for_review(event=event, reviewer_id=acting_account(request).pk):
             average = getattr(s, "average_score", None)  # annotated by the selector
             writer.writerow(
                 [
@@ -623,7 +622,7 @@ class ReviewView(PermissionRequiredMixin, View):
                 raise ValidationError(form.errors.get_json_data())
             review_save(
                 submission=submission,
-                reviewer_id=_account(request).pk,
+                reviewer_id=acting_account(request).pk,
                 score=form.cleaned_data["score"],
                 comment=form.cleaned_data["comment"],
             )

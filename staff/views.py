@@ -53,15 +53,9 @@ from staff.services import (
     volunteer_apply,
 )
 from staff.timing import event_days, local
+from tenant.backends import acting_account
 from tenant.current import current_site_url
 from tenant.exports import csv_writer
-from tenant.models import User
-
-
-def _account(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
 
 
 def _event_or_404() -> Event:
@@ -81,7 +75,7 @@ def _refused(request: HttpRequest, error: ShiftRefusedError, back: str) -> HttpR
 
 
 def _volunteer_or_refuse(request: HttpRequest, event: Event) -> Volunteer:
-    volunteer = volunteer_of_account(event=event, account_id=_account(request).pk)
+    volunteer = volunteer_of_account(event=event, account_id=acting_account(request).pk)
     if volunteer is None:
         raise ShiftRefusedError(
             _("Apply to volunteer first: your application comes before shifts.")
@@ -170,7 +164,7 @@ class ApplyView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         event = _event_or_404()
-        volunteer = volunteer_of_account(event=event, account_id=_account(request).pk)
+        volunteer = volunteer_of_account(event=event, account_id=acting_account(request).pk)
         initial = None
         if volunteer is not None:
             initial = {
@@ -190,7 +184,7 @@ class ApplyView(LoginRequiredMixin, View):
         form = self._form(event, request.POST)
         if not form.is_valid():
             return render(request, "staff/apply.html", {"event": event, "form": form}, status=400)
-        volunteer_apply(event=event, account=_account(request), **form.cleaned_data)
+        volunteer_apply(event=event, account=acting_account(request), **form.cleaned_data)
         messages.success(
             request, _("Thank you! A department head will look at your application soon.")
         )
@@ -203,7 +197,7 @@ class MyShiftsView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         event = _event_or_404()
-        volunteer = volunteer_of_account(event=event, account_id=_account(request).pk)
+        volunteer = volunteer_of_account(event=event, account_id=acting_account(request).pk)
         if volunteer is None:
             return render(request, "staff/mine.html", {"event": event, "volunteer": None})
         shifts = list(shifts_of_volunteer(volunteer=volunteer))

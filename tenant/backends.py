@@ -14,6 +14,8 @@ from functools import cache
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from tenant.current import current_schema, current_tenant_id, serving_public
 from tenant.models import Membership, User
@@ -100,3 +102,10 @@ class MembershipBackend(ModelBackend):
     def get_all_permissions(self, user_obj, obj: object = None) -> set[str]:
         # Permissions are derived from roles (see has_perm), not stored as rows.
         return set()
+
+
+def acting_account(request: HttpRequest) -> User:
+    """The logged-in person a view acts for (the views calling this require a log-in)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user

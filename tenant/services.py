@@ -105,6 +105,14 @@ def user_create(*, email: str, password: str | None, full_name: str = "") -> Use
     return User.objects.create_user(email=email, password=password, full_name=full_name)
 
 
+def user_for_email(*, email: str) -> User:
+    """The account of this address, created without a password when there is none yet (its
+    owner sets one with "forgot password"; until then nobody can log in with it)."""
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email=email).first()
+    return user if user is not None else User.objects.create_user(email=email, password=None)
+
+
 EMAIL_CONFIRMATION_DAYS = 3
 INVITATION_DAYS = 14
 
@@ -202,10 +210,8 @@ def membership_invite(
     owner accepts. Someone already on the team keeps counting, with the new roles. Side effect:
     the invitation is mailed after commit, with a link to this convention's canonical host.
     """
-    email = User.objects.normalize_email(email).strip().lower()
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(email=email, password=None)
+    user = user_for_email(email=email)
+    email = user.email
     membership = Membership.objects.filter(user=user, tenant=tenant).first()
     if membership is None:
         membership = Membership(user=user, tenant=tenant, accepted_at=None)

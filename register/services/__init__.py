@@ -51,9 +51,11 @@ from register.services.notifications import (
     waitlist_send_offer,
 )
 from register.services.payment import (
+    DOOR_PAYMENT_METHODS,
     order_cancel,
     order_cancel_by_attendee,
     order_mark_paid,
+    order_pay_at_door,
     order_refund,
     order_resend_confirmation,
     order_review_approve,
@@ -87,6 +89,7 @@ from register.services.waitlist import (
 )
 
 __all__ = [
+    "DOOR_PAYMENT_METHODS",
     "staff_badge_comp",
     "ANONYMIZED",
     "CENT",
@@ -113,6 +116,7 @@ __all__ = [
     "order_cancel",
     "order_cancel_by_attendee",
     "order_mark_paid",
+    "order_pay_at_door",
     "order_place",
     "order_refund",
     "order_resend_confirmation",

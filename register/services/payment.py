@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from event.selectors import event_today
 from payments.kinds import PaymentConflictError
@@ -174,6 +175,37 @@ def order_cancel_by_attendee(
     waitlist_queue_processing()
     record_status(order, order.status, from_status=from_status, by=account, note="by the attendee")
     return order
+
+
+DOOR_PAYMENT_METHODS = {"cash": "cash", "card": "card terminal"}
+
+
+@transaction.atomic
+def order_pay_at_door(*, order_id: int, by: User, method: str) -> Order:
+    """A cashier took the money for a pay-at-the-door order (``method``: cash or the card
+    terminal): it is paid in full, as ``order_mark_paid`` pays. Under the order's lock, so two
+    cashiers taking one order's money at once cannot both succeed: the second is told it was
+    already paid (the money goes back to the buyer) — ValidationError, nothing written."""
+    if method not in DOOR_PAYMENT_METHODS:
+        raise ValidationError(gettext("Choose cash or card terminal."))
+    order = Order.objects.select_for_update(of=("self",)).get(pk=order_id)
+    if order.provider != Order.Provider.DOOR:
+        raise ValidationError(
+            gettext("Order %(reference)s is not paid at the door.") % {"reference": order.reference}
+        )
+    if order.status in (Order.Status.PAID, Order.Status.HELD):
+        raise ValidationError(
+            gettext("Order %(reference)s is already paid: do not take the money again.")
+            % {"reference": order.reference}
+        )
+    if order.status != Order.Status.PENDING:
+        raise ValidationError(
+            gettext("Order %(reference)s is %(status)s; it cannot be paid.")
+            % {"reference": order.reference, "status": order.get_status_display().lower()}
+        )
+    return order_mark_paid(
+        order_id=order.pk, amount=order.total, by=by, note=f"door: {DOOR_PAYMENT_METHODS[method]}"
+    )
 
 
 @transaction.atomic
