@@ -2,20 +2,25 @@
 an attendee opens *My registrations*; the desk decodes the QR code shown there and checks
 them in; the second scan is refused as already checked in.
 
-The camera is not emulated: the QR code is decoded by the desk page's own vendored decoder
-(jsQR, the fallback the camera scanner uses) from a screenshot of the code on the attendee's
-page, and the decoded text goes through the desk's manual code field — what the scanner does
-after a successful decode."""
+The first journey decodes the QR code with the desk page's own vendored decoder (jsQR, the
+fallback the camera scanner uses) from a screenshot of the code on the attendee's page and
+types it into the desk's code field; the second holds the badge's code up to an emulated
+camera (Chromium's fake capture device playing a generated video) and lets the desk's scanner
+decode and send it by itself."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+import segno
 from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
+from PIL import Image
 
 from event.services import event_create, event_delete
 from kiosk.models import CheckIn
@@ -24,6 +29,7 @@ from register.services import order_mark_paid, order_place
 from tenant.models import Membership, Tenant, User
 from tenant.roles import Role
 from tests.browser.axe import assert_axe_clean
+from tests.browser.conftest import CHROMIUM_ARGS
 from tests.browser.pages import log_in
 from tests.factories.register import attendee
 from tests.factories.tenant import PASSWORD
@@ -133,3 +139,61 @@ def test_the_desk_scans_the_code_on_my_registrations_then_refuses_it_again(
     assert len(recent) == 1 and recent[0].endswith("Robin Attendee · Entry · Door A")
     assert inside == "1"
     assert page_width <= 390  # no sideways scrolling on the phone
+
+
+def _camera_feed(code: str, path: Path) -> Path:
+    """A Y4M video (what Chromium's fake camera plays in a loop) of the badge's QR code held
+    up to the camera: the code's modules in the luma plane, neutral chroma."""
+    width, height, frames = 640, 480, 5
+    qr = segno.make(code, error="m")
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="png", scale=8, border=4)
+    picture = Image.open(buffer).convert("L")
+    frame = Image.new("L", (width, height), 255)
+    frame.paste(picture, ((width - picture.width) // 2, (height - picture.height) // 2))
+    neutral = bytes([128]) * (width // 2 * height // 2)
+    with path.open("wb") as video:
+        video.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            video.write(b"FRAME\n" + frame.tobytes() + neutral + neutral)
+    return path
+
+
+def test_the_desk_checks_a_badge_in_from_the_camera(
+    chromium_available, door, gunicorn, monkeypatch, tmp_path, artifacts
+):
+    """Chromium's fake camera shows the badge's QR code; the desk's scanner decodes it from
+    the video and sends the scan by itself."""
+    from playwright.sync_api import sync_playwright
+
+    token = door
+    feed = _camera_feed(token, tmp_path / "badge.y4m")
+    port, _log = gunicorn
+    base = f"http://alpha.localhost:{port}"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    camera = [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={feed}",
+    ]
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(chromium_available), args=CHROMIUM_ARGS + camera, headless=True
+        )
+        try:
+            context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+            context.grant_permissions(["camera"], origin=base)
+            desk = context.new_page()
+            desk.set_default_timeout(20_000)
+            log_in(desk, base, "door-desk@example.org")
+            desk.goto(f"{base}/kiosk/")
+            desk.fill("#id_desk", "Door C")
+            desk.locator("[data-camera-start]").click()
+            desk.wait_for_selector("[data-result]")
+            verdict = desk.locator(".kcard__verdict").inner_text()
+            name = desk.locator(".kcard__name").inner_text()
+            desk.screenshot(path=str(artifacts / "kiosk-04-camera-checked-in.png"), full_page=True)
+        finally:
+            chromium.close()
+
+    assert "Checked in." in verdict and name == "Robin Fox"
