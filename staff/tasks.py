@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from staff.services import shift_send_changed, shifts_send_reminders
+from staff.services import application_send_decided, shift_send_changed, shifts_send_reminders
 
 
 @shared_task(name="staff.send_shift_changed")
@@ -13,3 +13,9 @@ def send_shift_changed(volunteer_id: int, job_id: int, change: str) -> int:
 def send_reminders() -> int:
     """The evening before: remind everyone of tomorrow's shifts (once each). Mails sent."""
     return shifts_send_reminders()
+
+
+@shared_task(name="staff.send_application_decided")
+def send_application_decided(volunteer_id: int, department_id: int | None) -> int:
+    """Mail an applicant the decision on their application. Returns mails sent."""
+    return application_send_decided(volunteer_id=volunteer_id, department_id=department_id)

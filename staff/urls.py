@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import views
+from staff import manage_views, views
 
 app_name = "staff"
 
@@ -18,4 +18,23 @@ urlpatterns = [
     path("manage/jobs/<int:job_id>/sign-in/", views.SignInSheetView.as_view(), name="sign-in"),
     path("manage/shifts/<int:shift_id>/mark/", views.ShiftMarkView.as_view(), name="mark"),
     path("manage/hours.csv", views.HoursCsvView.as_view(), name="hours-csv"),
+    path("manage/applications/", manage_views.ApplicationsView.as_view(), name="applications"),
+    path(
+        "manage/applications/<int:volunteer_id>/accept/",
+        manage_views.ApplicationAcceptView.as_view(),
+        name="accept",
+    ),
+    path(
+        "manage/applications/<int:volunteer_id>/decline/",
+        manage_views.ApplicationDeclineView.as_view(),
+        name="decline",
+    ),
+    path("manage/desk/", manage_views.ClockDeskView.as_view(), name="clock"),
+    path(
+        "manage/shifts/<int:shift_id>/clock/",
+        manage_views.ShiftClockView.as_view(),
+        name="clock-shift",
+    ),
+    path("manage/templates/", manage_views.JobTemplateView.as_view(), name="templates"),
+    path("manage/badges/", manage_views.StaffBadgesView.as_view(), name="badges"),
 ]

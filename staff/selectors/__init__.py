@@ -3,6 +3,7 @@
 - ``authority``  who manages which department (the one place the roles are checked)
 - ``board``      the shift board, a volunteer's shifts, hours and rewards
 - ``heads``      coverage, at-risk, sign-in sheets, reports
+- ``desk``       applications to decide, the clock-in desk, staff awaiting a comped badge
 """
 
 from staff.selectors.authority import (
@@ -22,6 +23,13 @@ from staff.selectors.board import (
     volunteer_by_feed_token,
     volunteer_of_account,
 )
+from staff.selectors.desk import (
+    clock_desk_shifts,
+    open_applications,
+    staff_awaiting_badges,
+    staff_badge_levels,
+    staff_badges_given,
+)
 from staff.selectors.heads import (
     HourCoverage,
     PersonHours,
@@ -33,6 +41,11 @@ from staff.selectors.heads import (
 )
 
 __all__ = [
+    "clock_desk_shifts",
+    "open_applications",
+    "staff_awaiting_badges",
+    "staff_badge_levels",
+    "staff_badges_given",
     "HourCoverage",
     "Hours",
     "PersonHours",

@@ -3,12 +3,18 @@
 - ``people``  applications, acceptance into departments, heads, roles, feed links, erasure
 - ``jobs``    jobs one at a time or from a template; moving a job
 - ``shifts``  sign-up, drop, swap, assign, worked/no-show, clock-in/out (the rules)
-- ``mail``    shift changes and reminders
+- ``mail``    decisions on applications, shift changes and reminders
 """
 
 from staff.services.jobs import job_create, job_move, jobs_generate
-from staff.services.mail import shift_send_changed, shifts_send_reminders
+from staff.services.mail import (
+    application_send_decided,
+    shift_send_changed,
+    shifts_send_reminders,
+)
 from staff.services.people import (
+    applicant_accept,
+    applicant_decline,
     feed_token,
     feed_token_ensure,
     person_erase,
@@ -31,6 +37,9 @@ from staff.services.shifts import (
 )
 
 __all__ = [
+    "applicant_accept",
+    "applicant_decline",
+    "application_send_decided",
     "drop_cutoff",
     "drop_cutoff_hours",
     "feed_token",

@@ -26,6 +26,47 @@ def queue_shift_changed(*, volunteer_id: int, job_id: int, change: str) -> None:
     queue_after_commit("staff.send_shift_changed", volunteer_id, job_id, change)
 
 
+def queue_application_decided(*, volunteer_id: int, department_id: int | None) -> None:
+    queue_after_commit("staff.send_application_decided", volunteer_id, department_id)
+
+
+def application_send_decided(*, volunteer_id: int, department_id: int | None) -> int:
+    """Tell an applicant they were accepted into a department (``department_id``) or that
+    their application was declined (None). Returns mails sent."""
+    volunteer = Volunteer.objects.select_related("event").filter(pk=volunteer_id).first()
+    if volunteer is None:
+        return 0
+    email = _email_of(volunteer.account_id)
+    if not email:
+        return 0
+    department = (
+        volunteer.memberships.select_related("department")
+        .filter(department_id=department_id)
+        .first()
+        if department_id is not None
+        else None
+    )
+    if department_id is not None and department is None:
+        return 0  # the acceptance was undone before the mail went out
+    context = {
+        "volunteer": volunteer,
+        "event": volunteer.event,
+        "department": department.department if department else None,
+        "link": site_link(reverse("staff:board")),
+    }
+    subject = (
+        _("Welcome to %(department)s at %(event)s")
+        % {"department": department.department.name, "event": volunteer.event.name}
+        if department
+        else _("Your application to help at %(event)s") % {"event": volunteer.event.name}
+    )
+    return EmailMessage(
+        subject=subject,
+        body=render_to_string("staff/email/application_decided.txt", context),
+        to=[email],
+    ).send()
+
+
 def _email_of(account_id: int) -> str | None:
     return User.objects.filter(pk=account_id).values_list("email", flat=True).first()
 

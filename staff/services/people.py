@@ -19,6 +19,7 @@ from register.selectors import registrations_of_account
 from register.services import staff_badge_comp
 from staff.errors import ShiftRefusedError
 from staff.models import Department, DepartmentMember, DepartmentRole, Volunteer
+from staff.services.mail import queue_application_decided
 from tenant.current import current_schema
 from tenant.models import User
 
@@ -81,6 +82,35 @@ def volunteer_accept(
         member.is_head = True
         member.save(update_fields=["is_head"])
     return member
+
+
+@transaction.atomic
+def applicant_accept(*, volunteer_id: int, department: Department) -> DepartmentMember:
+    """A head (or the staffing lead) accepts an applicant into their department; the applicant
+    is told by mail after the commit. Accepting someone already in the department changes
+    nothing and mails nothing."""
+    already = DepartmentMember.objects.filter(
+        department=department, volunteer_id=volunteer_id
+    ).exists()
+    member = volunteer_accept(volunteer_id=volunteer_id, department=department)
+    if not already:
+        queue_application_decided(volunteer_id=volunteer_id, department_id=department.pk)
+    return member
+
+
+@transaction.atomic
+def applicant_decline(*, volunteer_id: int) -> Volunteer:
+    """The staffing lead declines an application still open; the applicant is told by mail.
+    Someone already accepted into a department is not declined here (remove them there)."""
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer_id)
+    if volunteer.status != Volunteer.Status.APPLIED:
+        raise ShiftRefusedError(
+            _("Only open applications can be declined; %(name)s is %(status)s.")
+            % {"name": volunteer.name, "status": volunteer.get_status_display().lower()}
+        )
+    volunteer = volunteer_decline(volunteer_id=volunteer_id)
+    queue_application_decided(volunteer_id=volunteer_id, department_id=None)
+    return volunteer
 
 
 @transaction.atomic

@@ -242,13 +242,20 @@ def shift_mark(*, shift_id: int, status: str) -> Shift:
     return shift
 
 
+def _clock(moment: dt.datetime, shift: Shift) -> str:
+    return local(moment, shift.job.department.event).strftime("%H:%M")
+
+
 @transaction.atomic
 def shift_clock_in(*, shift_id: int, at: dt.datetime | None = None) -> Shift:
-    """The desk clocks the person in (their worked time starts here)."""
+    """The desk clocks the person in (their worked time starts here); once per shift."""
     shift = Shift.objects.select_for_update().get(pk=shift_id)
+    if shift.clock_in is not None:
+        raise ShiftRefusedError(
+            _("Already clocked in at %(when)s.") % {"when": _clock(shift.clock_in, shift)}
+        )
     shift.clock_in = at or timezone.now()
-    shift.clock_out = None
-    shift.save(update_fields=["clock_in", "clock_out"])
+    shift.save(update_fields=["clock_in"])
     return shift
 
 
@@ -259,6 +266,10 @@ def shift_clock_out(*, shift_id: int, at: dt.datetime | None = None) -> Shift:
     at = at or timezone.now()
     if shift.clock_in is None:
         raise ShiftRefusedError(_("Clock in first."))
+    if shift.clock_out is not None:
+        raise ShiftRefusedError(
+            _("Already clocked out at %(when)s.") % {"when": _clock(shift.clock_out, shift)}
+        )
     if at <= shift.clock_in:
         raise ShiftRefusedError(_("Clock-out must be after clock-in."))
     shift.clock_out = at

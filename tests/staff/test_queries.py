@@ -101,3 +101,61 @@ def test_my_shifts_costs_the_same_queries_for_1_3_and_12_shifts(
         response = client_a.get("/volunteer/mine/")
 
     assert response.content.decode().count("Drop</button>") == shifts
+
+
+def _head(client, staffing):
+    head = log_in(client).user
+    MemberFactory(
+        department=staffing.department,
+        is_head=True,
+        volunteer=VolunteerFactory(event=staffing.event, account=head),
+    )
+
+
+@pytest.mark.parametrize("jobs", [1, 3, 60])
+def test_the_heads_overview_costs_the_same_queries_for_1_3_and_60_jobs_at_risk(
+    tenant_a, client_a, staffing, django_assert_num_queries, warm_routes, jobs
+):
+    with tenant_context(tenant_a):
+        _head(client_a, staffing)
+        Job.objects.bulk_create(  # nobody signed up: every job is at risk
+            Job(
+                department=staffing.department,
+                name=f"Job {n}",
+                start=at(staffing.event, 1, "06:00") + dt.timedelta(minutes=5 * n),
+                end=at(staffing.event, 1, "08:00") + dt.timedelta(minutes=5 * n),
+                places=2,
+            )
+            for n in range(jobs)
+        )
+    warm_routes(client_a)
+
+    # The session and its account, their membership (the staffing role), the active event, the
+    # departments they head and the department tree, whether any, the departments listed, the
+    # at-risk jobs with their departments and counts (one query), the front's branding and
+    # pages: 11.
+    with django_assert_num_queries(11):
+        response = client_a.get("/volunteer/manage/")
+
+    assert response.content.decode().count("/sign-in/") == jobs
+
+
+@pytest.mark.parametrize("applicants", [1, 3, 40])
+def test_the_applications_page_costs_the_same_queries_for_1_3_and_40_applicants(
+    tenant_a, client_a, staffing, django_assert_num_queries, warm_routes, applicants
+):
+    with tenant_context(tenant_a):
+        _head(client_a, staffing)
+        for n in range(applicants):
+            VolunteerFactory(
+                event=staffing.event, name=f"Applicant {n}", status=Volunteer.Status.APPLIED
+            ).interests.add(staffing.department)
+    warm_routes(client_a)
+
+    # The session and its account, their membership, the active event, the departments they
+    # head and the department tree, whether any, their ids, the open applications and their
+    # interests (one prefetch), the front's branding and pages: 12.
+    with django_assert_num_queries(12):
+        response = client_a.get("/volunteer/manage/applications/")
+
+    assert response.content.decode().count("data-application=") == applicants
