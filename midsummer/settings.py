@@ -80,6 +80,7 @@ TENANT_APPS = [
     "register",
     "schedule",
     "staff",
+    "vendors",
     "front",
     "kiosk",
     # Audit trail: each audited model's history table lives next to it, in the tenant's schema.

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     REGISTRATION_LEAD = "registration_lead", "Registration lead"
     STAFF_LEAD = "staff_lead", "Staff lead"
     VENDOR_LEAD = "vendor_lead", "Vendor lead"
+    VENDOR_REVIEWER = "vendor_reviewer", "Vendor reviewer"
     SCHEDULE_LEAD = "schedule_lead", "Schedule lead"
     SCHEDULE_REVIEWER = "schedule_reviewer", "Schedule reviewer"
     SHOP_LEAD = "shop_lead", "Shop lead"
@@ -35,6 +36,12 @@ ROLE_GRANTS: dict[str, tuple[str, ...]] = {
     Role.REGISTRATION_LEAD: ("register.*", SEE_THE_EVENT, "event.*_badgenumberrange"),
     Role.STAFF_LEAD: ("staff.*", SEE_THE_EVENT),
     Role.VENDOR_LEAD: ("vendors.*", SEE_THE_EVENT),
+    # Scores dealer applications; decides nothing.
+    Role.VENDOR_REVIEWER: (
+        "vendors.view_application",
+        "vendors.review_application",
+        SEE_THE_EVENT,
+    ),
     Role.SCHEDULE_LEAD: ("schedule.*", SEE_THE_EVENT),
     # Reads and scores panel submissions; decides, plans and releases nothing.
     Role.SCHEDULE_REVIEWER: (

@@ -38,6 +38,7 @@ def test_contracts_are_found_in_the_order_of_the_tenant_apps():
         "register",
         "schedule",
         "staff",
+        "vendors",
         "front",
         "kiosk",
         "sample_app",

@@ -7,11 +7,14 @@ from decimal import Decimal
 import pytest
 from django_tenants.utils import tenant_context
 
+from payments.services import stripe_event_handle
 from register.models import Order
 from register.services import order_place
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory, attendee
 from tests.factories.tenant import PASSWORD, UserFactory
+from tests.vendors.conftest import apply, make_den
+from vendors.services import application_decide
 
 APPROVED = "4242 4242 4242 4242"
 
@@ -91,3 +94,26 @@ def test_the_old_card_page_sends_the_buyer_on(order, client_a):
     response = client_a.get(f"/register/orders/{order.reference}/pay/")
 
     assert response.status_code == 302 and response["Location"] == _page(order)
+
+
+def test_a_stripe_checkout_of_a_dealers_invoice_pays_that_invoice(tenant_a, settings):
+    """The webhook hands a paid Checkout to the app that opened it: the vendors' kind."""
+    with tenant_context(tenant_a):
+        application = apply(make_den())
+        application = application_decide(application_id=application.pk, decision="approved")
+        data = {
+            "id": "cs_test_v",
+            "payment_status": "paid",
+            "client_reference_id": application.reference,
+            "amount_total": 6000,
+            "payment_intent": "pi_vendor",
+            "metadata": {"schema": "alpha", "kind": "vendors"},
+        }
+
+        outcome = stripe_event_handle(
+            event_id="evt_vendor", event_type="checkout.session.completed", data=data
+        )
+
+        application.refresh_from_db()
+    assert outcome == "paid"
+    assert (application.status, application.provider_reference) == ("paid", "pi_vendor")

@@ -1,0 +1,90 @@
+"""The demo conventions' dealers' den (``seed_demo``): a 40-table hall, three table types and a
+dozen dealers' applications in every state (pending, scored, approved with an invoice, paid
+and placed on tables, waitlisted, declined) — all through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from event.models import Event
+from midsummer.contract import DemoConvention
+from tenant.models import User
+from tenant.services import user_create
+from vendors.models import Application, TableType, VendorSettings
+from vendors.services import (
+    ApplicationInput,
+    application_decide,
+    application_submit,
+    invoice_pay,
+    review_submit,
+)
+
+DEALERS = [
+    ("Foxy Prints", "Art prints and stickers", "prints", "approved"),
+    ("Plush Burrow", "Handmade plush", "plush", "paid"),
+    ("Otter Ink", "Enamel pins and patches", "pins", "paid"),
+    ("Lynx Leatherworks", "Collars and bags", "leather", "paid"),
+    ("Raccoon Resin", "Resin dice and charms", "dice, jewellery", "pending"),
+    ("Crow Comics", "Comics and zines", "comics", "pending"),
+    ("Badger Beads", "Beadwork and jewellery", "jewellery", "waitlisted"),
+    ("Hare Hats", "Ears, tails and hats", "costume", "approved"),
+    ("Stoat Studio", "Original paintings", "art", "declined"),
+    ("Wolf Woodshop", "Carved signs", "wood", "paid"),
+    ("Deer Designs", "Shirts and hoodies", "apparel", "pending"),
+    ("Moth Mugs", "Ceramics", "ceramics", "waitlisted"),
+]
+
+
+def seed(demo: DemoConvention) -> None:
+    """Idempotent: a convention whose event has a dealers' den keeps it."""
+    event = Event.objects.filter(is_active=True).first()
+    if event is None or VendorSettings.objects.filter(event=event).exists():
+        return
+    now = timezone.now()
+    VendorSettings.objects.create(
+        event=event,
+        hall_tables=40,
+        max_tables_per_dealer=2,
+        opens_at=now - dt.timedelta(days=30),
+        closes_at=dt.datetime.combine(event.start_date, dt.time(0), tzinfo=dt.UTC)
+        - dt.timedelta(days=14),
+        payment_days=14,
+    )
+    half = TableType.objects.create(event=event, name="Half table", price=Decimal("60.00"))
+    full = TableType.objects.create(event=event, name="Full table", price=Decimal("110.00"))
+    TableType.objects.create(
+        event=event, name="Corner booth", price=Decimal("250.00"), hall_tables=2
+    )
+    jury = [demo.admin]
+    for n, (business, wares, categories, state) in enumerate(DEALERS):
+        email = f"dealer{n}@{demo.key}.localhost"
+        account = User.objects.filter(email=email).first() or user_create(
+            email=email, password=None, full_name=f"{business} owner"
+        )
+        application = application_submit(
+            event=event,
+            account=account,
+            data=ApplicationInput(
+                business_name=business,
+                contact_name=f"{business} owner",
+                wares=wares,
+                categories=categories,
+                table_type=full if n % 3 == 0 else half,
+                tables=1 + n % 2,
+                website=f"https://{business.lower().replace(' ', '-')}.example",
+            ),
+            now=now,
+        )
+        if state != "pending" or n % 2:
+            for reviewer in jury:
+                review_submit(application=application, reviewer=reviewer, score=3 + n % 3)
+        if state == "pending":
+            continue
+        decision = Application.Status.APPROVED if state in ("approved", "paid") else state
+        application = application_decide(application_id=application.pk, decision=decision)
+        if state == "paid":
+            invoice_pay(reference=application.reference, amount=application.total)
+            Application.objects.filter(pk=application.pk).update(table_numbers=f"A{n + 1:02d}")
