@@ -81,6 +81,7 @@ TENANT_APPS = [
     "schedule",
     "staff",
     "vendors",
+    "shop",
     "front",
     "kiosk",
     # Audit trail: each audited model's history table lives next to it, in the tenant's schema.

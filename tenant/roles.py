@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     SCHEDULE_LEAD = "schedule_lead", "Schedule lead"
     SCHEDULE_REVIEWER = "schedule_reviewer", "Schedule reviewer"
     SHOP_LEAD = "shop_lead", "Shop lead"
+    SHOP_DESK = "shop_desk", "Merch desk"
     KIOSK_OPERATOR = "kiosk_operator", "Kiosk operator"
 
 
@@ -50,6 +51,8 @@ ROLE_GRANTS: dict[str, tuple[str, ...]] = {
         SEE_THE_EVENT,
     ),
     Role.SHOP_LEAD: ("shop.*", SEE_THE_EVENT),
+    # The merch desk: find orders and hand out what was bought.
+    Role.SHOP_DESK: ("shop.view_shoporder", "shop.hand_out", SEE_THE_EVENT),
     Role.KIOSK_OPERATOR: ("kiosk.*", "register.view_*", SEE_THE_EVENT),
 }
 

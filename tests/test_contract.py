@@ -39,6 +39,7 @@ def test_contracts_are_found_in_the_order_of_the_tenant_apps():
         "schedule",
         "staff",
         "vendors",
+        "shop",
         "front",
         "kiosk",
         "sample_app",

@@ -212,15 +212,19 @@ def test_delete_drops_schema_and_public_rows_and_keeps_users_of_other_tenants(do
     port, _ = gunicorn
     assert http_get(port, "doomed.localhost")[0] == 200  # the workers have cached the route
     statuses: list[int] = []
-    stop = threading.Event()
+    stop, visiting = threading.Event(), threading.Event()
 
     def visit_while_deleting() -> None:
         while not stop.is_set():
             statuses.append(http_get(port, "doomed.localhost", "/")[0])
+            visiting.set()
 
     visitors = [threading.Thread(target=visit_while_deleting) for _ in range(3)]
     for visitor in visitors:
         visitor.start()
+    # The delete starts once the visitors are being served (on a busy machine the threads can
+    # start late, and would only ever see the site gone).
+    assert visiting.wait(timeout=30)
     try:
         call_command("delete_tenant", "doomed", no_export=True, yes=True, verbosity=0)
     finally:

@@ -1,0 +1,71 @@
+"""The demo conventions' merch, seeded through the services; the catalogue and the desk cost
+a bounded number of queries whatever the number of products and lines."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from shop.models import Product, Quota, ShopOrder, Variant
+from shop.services import order_mark_paid, order_place
+from tenant.models import Tenant
+from tenant.roles import Role
+from tests.conftest import TENANT_HOSTS
+from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
+
+
+def test_seed_demo_gives_both_conventions_a_shop_with_paid_orders(settings, db):
+    settings.DEV_MODE = True
+
+    call_command("seed_demo", "--port", "8123", stdout=io.StringIO())
+    call_command("seed_demo", "--port", "8123", stdout=io.StringIO())  # idempotent
+
+    for schema in ("furrydelphia", "uproar"):
+        with tenant_context(Tenant.objects.get(schema_name=schema)):
+            shirt = Product.objects.get(name="Convention shirt")
+            assert shirt.variants.count() == 5
+            assert Product.objects.get(name="Sponsor pin").badge_holders_only
+            assert ShopOrder.objects.filter(status="paid").count() == 4
+
+
+def _products(shop, count: int) -> list[Variant]:
+    variants = []
+    for n in range(count):
+        product = Product.objects.create(event=shop.event, name=f"Extra {n}")
+        variant = Variant.objects.create(product=product, name="", price=Decimal("3.00"))
+        Quota.objects.create(event=shop.event, name=f"Extra {n}", size=5).variants.set([variant])
+        variants.append(variant)
+    return variants
+
+
+@pytest.mark.parametrize("extra", [0, 3, 30])
+def test_the_catalogue_and_the_desk_cost_the_same_queries(
+    shop, tenant_a, django_assert_num_queries, warm_routes, extra
+):
+    variants = _products(shop, extra)
+    items = {shop.m.pk: 1, **{v.pk: 1 for v in variants}}
+    order = order_place(event=shop.event, account=UserFactory(), items=items, provider="simulated")
+    order_mark_paid(reference=order.reference, amount=order.total)
+    visitor = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
+    desk = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
+    member = MembershipFactory(tenant=tenant_a, roles=[Role.SHOP_DESK]).user
+    desk.post("/accounts/login/", {"username": member.email, "password": PASSWORD})
+    warm_routes(visitor)
+    warm_routes(desk)
+
+    # The event, the currency, the products, their variants and the variants' quotas, what
+    # the quotas hold (one aggregate), the front's branding and pages: 8.
+    with django_assert_num_queries(8):
+        catalogue = visitor.get("/shop/")
+    # The session and its account, their membership, the event, the order by its code with
+    # its lines, their variants and products, the front's branding and pages: 10.
+    with django_assert_num_queries(10):
+        found = desk.get("/shop/desk/", {"code": order.reference})
+
+    assert catalogue.content.decode().count("data-product=") == 3 + extra
+    assert found.content.decode().count("data-line=") == 1 + extra
