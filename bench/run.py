@@ -882,6 +882,10 @@ def build_rows(results: dict, args) -> list[Row]:
         from bench import staff
 
         rows += staff.rows(results["staff"])
+    if "shop" in results:
+        from bench import shop
+
+        rows += shop.rows(results["shop"])
     if results.get("rush"):
         runs = results["rush"]
         correct = all(
@@ -1005,7 +1009,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=["rush", "tenant-count", "schedule", "kiosk", "staff"],
+        choices=["rush", "tenant-count", "schedule", "kiosk", "staff", "shop"],
         help="run only this scenario (after the setup it needs); the full run is the default",
     )
     parser.add_argument("--no-wrk", dest="wrk", action="store_false", default=None)
@@ -1233,6 +1237,38 @@ def _scenario_9(servers: dict[str, Server], args, results, phases) -> None:
     phases.mark("scenario 9: shift sign-up rush")
 
 
+def _scenario_10(servers: dict[str, Server], args, results, phases) -> None:
+    from django.db import connections
+
+    from bench import shop
+
+    log(f"scenario 10: merch drop, {shop.BUYERS} buyers, {shop.PIECES} pieces")
+    sessions = rush_prepare(attendees=shop.BUYERS, prefix="buyer")
+    connections.close_all()
+    server = servers["ours"]
+
+    def run_client(spec: dict) -> dict:
+        result = _run_rush_client(
+            ["bench.shop"],
+            spec | {"sessions": sessions},
+            server=server,
+            connections=args.rush_connections,
+        )
+        connections.close_all()
+        return result
+
+    results["shop"] = shop.scenario(
+        schema=PAGE_SCHEMA,
+        sessions=sessions,
+        run_client=run_client,
+        page_load=lambda: python_load(
+            server, connections=args.rush_connections, seconds=60, max_requests=len(sessions)
+        ),
+        log=log,
+    )
+    phases.mark("scenario 10: merch drop")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
@@ -1280,7 +1316,7 @@ def main(argv: list[str] | None = None) -> int:
             f"scenarios 1+3: page load, {tool}, {args.connections} connections, "
             f"{args.repeats}×{args.seconds:g} s each, gunicorn {args.workers} workers"
         )
-        only_ours = args.only in ("rush", "schedule", "kiosk", "staff")
+        only_ours = args.only in ("rush", "schedule", "kiosk", "staff", "shop")
         for stack in ("ours",) if only_ours else ("plain", "ours", "stock"):
             servers[stack] = Server(stack, env, logs, workers=args.workers)
         if args.only is None or args.only == "tenant-count":
@@ -1291,6 +1327,8 @@ def main(argv: list[str] | None = None) -> int:
             _scenario_8(servers, args, results, phases)
         if args.only is None or args.only == "staff":
             _scenario_9(servers, args, results, phases)
+        if args.only is None or args.only == "shop":
+            _scenario_10(servers, args, results, phases)
         if args.only is None or args.only == "rush":
             _scenario_6(servers, args, results, phases)
     except Exception:  # report what was measured before the failure, then fail
