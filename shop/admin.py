@@ -1,9 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from midsummer.admin_sites import tenant_admin_site
 from shop.models import OrderLine, Product, Quota, ShopOrder, Variant
-from shop.services import quota_taken
+from shop.services import order_refund, quota_taken
 
 
 class VariantInline(admin.TabularInline):
@@ -39,7 +40,7 @@ class QuotaAdmin(admin.ModelAdmin):
 class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
-    readonly_fields = ["variant", "quantity", "price", "picked_up"]
+    readonly_fields = ["variant", "quantity", "price", "picked_up", "refunded"]
     can_delete = False
 
 
@@ -62,3 +63,16 @@ class ShopOrderAdmin(admin.ModelAdmin):
     ]
     exclude = ["pickup_token", "submission"]
     inlines = [OrderLineInline]
+    actions = ["refund_in_full"]
+
+    @admin.action(description="Refund in full (what was not handed out goes back in stock)")
+    def refund_in_full(self, request, queryset):
+        for order in queryset:
+            try:
+                order_refund(order_id=order.pk, by=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{order.reference}: {' '.join(error.messages)}", messages.ERROR
+                )
+            else:
+                self.message_user(request, f"{order.reference} refunded.", messages.SUCCESS)

@@ -105,6 +105,7 @@ class ShopOrder(models.Model):
     provider_reference = models.CharField(max_length=255, blank=True)
     currency = models.CharField(max_length=3)
     total = money_field()
+    refunded_total = money_field(default=0)
     hold_expires_at = models.DateTimeField(null=True, blank=True)
     submission = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -133,12 +134,17 @@ class OrderLine(models.Model):
     quantity = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     price = money_field()  # each, frozen when ordered
     picked_up = models.PositiveSmallIntegerField(default=0)
+    # Pieces refunded: back in stock (they no longer count against the quotas).
+    refunded = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(picked_up__lte=F("quantity")), name="shop_never_hand_out_more"
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded__lte=F("quantity")), name="shop_never_refund_more"
             ),
             models.CheckConstraint(condition=Q(quantity__gte=1), name="shop_line_has_pieces"),
         ]

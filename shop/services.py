@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from event.models import Event
 from payments.kinds import Payable, PaymentConflictError
 from payments.models import Provider
+from payments.services import provider_refund
 from register.selectors import account_has_paid_registration, registration_settings
 from shop.models import OrderLine, Quota, ShopOrder, Variant
 from tenant.models import User
@@ -35,11 +36,12 @@ def holds_stock_q(*, now: dt.datetime, prefix: str = "") -> Q:
 
 
 def quota_taken(quota_ids: list[int], *, now: dt.datetime) -> dict[int, int]:
+    """Pieces each quota has sold or holds (refunded pieces are back in stock)."""
     rows = (
         OrderLine.objects.filter(holds_stock_q(now=now, prefix="order__"))
         .filter(variant__quotas__in=quota_ids)
         .values("variant__quotas")
-        .annotate(taken=Sum("quantity"))
+        .annotate(taken=Sum(F("quantity") - F("refunded")))
     )
     return {row["variant__quotas"]: row["taken"] for row in rows}
 
@@ -217,6 +219,43 @@ def line_hand_out(*, order: ShopOrder, line_id: int, pieces: int = 1) -> OrderLi
     line.picked_up += pieces
     line.save(update_fields=["picked_up"])
     return line
+
+
+@transaction.atomic
+def order_refund(*, order_id: int, line_id: int | None = None, by: User | None = None) -> ShopOrder:
+    """Refund a paid order in full, or one line (``line_id``) — the pieces not handed out yet
+    go back in stock; handed-out pieces are not refunded here (take them back at the desk
+    first). The money goes back through the provider that took it before anything here
+    changes: if Stripe refuses, nothing is written."""
+    order = ShopOrder.objects.select_for_update().get(pk=order_id)
+    if order.status != Status.PAID:
+        raise ValidationError(_("Only a paid order can be refunded."))
+    lines = list(OrderLine.objects.select_for_update().filter(order=order).order_by("pk"))
+    if line_id is not None:
+        lines = [line for line in lines if line.pk == line_id]
+        if not lines:
+            raise ValidationError(_("That line is not in this order."))
+    pieces = {line.pk: line.quantity - line.picked_up - line.refunded for line in lines}
+    amount = sum((line.price * pieces[line.pk] for line in lines), Decimal("0"))
+    if not any(pieces.values()):
+        raise ValidationError(_("Nothing left to refund: the rest was handed out."))
+    provider_refund(
+        provider=order.provider,
+        provider_reference=order.provider_reference,
+        amount=amount,
+        idempotency_key=f"shop-refund-{order.reference}-{order.refunded_total}",
+    )
+    for line in lines:
+        line.refunded += pieces[line.pk]
+        line.save(update_fields=["refunded"])
+    order.refunded_total += amount
+    fields = ["refunded_total"]
+    if order.refunded_total >= order.total:
+        order.status = Status.REFUNDED
+        fields.append("status")
+    order._change_reason = f"refunded {amount}" + (f" by {by.email}" if by else "")  # type: ignore[attr-defined]
+    order.save(update_fields=fields)
+    return order
 
 
 def order_payable(order: ShopOrder) -> Payable:

@@ -10,8 +10,15 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from shop.models import ShopOrder
-from shop.services import order_mark_paid, order_place, orders_release_expired_holds
+from payments.kinds import PaymentConflictError
+from shop.models import OrderLine, ShopOrder
+from shop.services import (
+    line_hand_out,
+    order_mark_paid,
+    order_place,
+    order_refund,
+    orders_release_expired_holds,
+)
 from tests.conftest import TENANT_HOSTS
 from tests.factories.tenant import PASSWORD, UserFactory
 
@@ -51,8 +58,6 @@ def test_limits_badge_holder_items_and_foreign_ids_are_refused(shop, tenant_b):
 
 
 def test_a_hold_that_runs_out_frees_the_stock_and_a_late_payment_conflicts(shop):
-    from payments.kinds import PaymentConflictError
-
     held = _buy(shop, {shop.m.pk: 3})
     for _ in range(2):
         _buy(shop, {shop.m.pk: 2})
@@ -120,3 +125,36 @@ def test_bad_quantities_and_tampered_ids_are_4xx_on_the_page(shop):
     assert nothing.status_code == 409 and "Choose at least one item." in nothing.content.decode()
     assert foreign.status_code == 409 and "not in this shop" in foreign.content.decode()
     assert ShopOrder.objects.count() == 0
+
+
+def test_a_refund_returns_what_was_not_handed_out_to_stock_and_the_money_once(shop):
+    order = _buy(shop, {shop.m.pk: 3, shop.pin.pk: 2})
+    order = order_mark_paid(reference=order.reference, amount=order.total)
+    shirts, pins = order.lines.order_by("pk")
+    line_hand_out(order=order, line_id=shirts.pk)
+    for _ in range(2):
+        _buy(shop, {shop.m.pk: 2})  # Shirts M: 3 + 4 of 8 taken
+
+    with pytest.raises(ValidationError, match="only 1 left of Shirts M"):
+        _buy(shop, {shop.m.pk: 2})
+    partly = order_refund(order_id=order.pk, line_id=shirts.pk)  # 2 not handed out
+    restocked = _buy(shop, {shop.m.pk: 3})  # 1 + 2 back in stock
+    in_full = order_refund(order_id=order.pk)
+    with pytest.raises(ValidationError, match="Nothing left to refund"):
+        order_refund(order_id=order.pk)  # the one shirt handed out stays paid for
+
+    assert str(partly.refunded_total) == "50.00" and partly.status == "paid"
+    assert restocked.status == "pending"
+    assert (str(in_full.refunded_total), in_full.status) == ("66.00", "paid")
+    assert list(OrderLine.objects.filter(order=order).values_list("refunded", flat=True)) == [2, 2]
+
+
+def test_an_order_refunded_in_full_is_refunded(shop):
+    order = _buy(shop, {shop.pin.pk: 2})
+    order = order_mark_paid(reference=order.reference, amount=order.total)
+
+    refunded = order_refund(order_id=order.pk)
+
+    assert (refunded.status, refunded.refunded_total) == ("refunded", order.total)
+    with pytest.raises(ValidationError, match="Only a paid order"):
+        order_refund(order_id=order.pk)
