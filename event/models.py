@@ -94,6 +94,7 @@ class BadgeNumberRange(models.Model):
 
     class Kind(models.TextChoices):
         STAFF = "staff", "Staff"
+        DEALER = "dealer", "Dealer"
         ATTENDEE = "attendee", "Attendee"
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="badge_ranges")

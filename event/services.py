@@ -12,7 +12,8 @@ from tenant.tasks import queue_after_commit
 
 # Staff badges keep the low numbers; attendees count up from 200 with no upper limit.
 DEFAULT_BADGE_RANGES = {
-    BadgeNumberRange.Kind.STAFF: (1, 199),
+    BadgeNumberRange.Kind.STAFF: (1, 149),
+    BadgeNumberRange.Kind.DEALER: (150, 199),
     BadgeNumberRange.Kind.ATTENDEE: (200, None),
 }
 
@@ -53,8 +54,15 @@ def event_generate_properties(*, event: Event) -> GeneratedProperties:
         event.minor_cutoff_date = cutoff
         event.save(update_fields=["minor_cutoff_date", "updated_at"])
 
-    present = set(BadgeNumberRange.objects.filter(event=event).values_list("kind", flat=True))
-    missing = [kind for kind in DEFAULT_BADGE_RANGES if kind not in present]
+    present = list(BadgeNumberRange.objects.filter(event=event))
+    # A kind added later (dealer) is only given its default range where it overlaps none the
+    # event has: badge numbers are unique per event.
+    missing = [
+        kind
+        for kind in DEFAULT_BADGE_RANGES
+        if kind not in {r.kind for r in present}
+        and not any(_overlaps(DEFAULT_BADGE_RANGES[kind], r) for r in present)
+    ]
     BadgeNumberRange.objects.bulk_create(
         BadgeNumberRange(
             event=event,
@@ -66,6 +74,13 @@ def event_generate_properties(*, event: Event) -> GeneratedProperties:
     )
     return GeneratedProperties(
         event_id=event.pk, days=wanted, minor_cutoff_date=cutoff, badge_ranges_created=len(missing)
+    )
+
+
+def _overlaps(numbers: tuple[int, int | None], existing: BadgeNumberRange) -> bool:
+    first, last = numbers
+    return (last is None or existing.first_number <= last) and (
+        existing.last_number is None or first <= existing.last_number
     )
 
 

@@ -66,6 +66,16 @@ def seed(demo: DemoConvention) -> None:
         free_under_age=6,
         description="For attendees under 18; free under 6.",
     )
+    # Never sold: the dealers' den issues these with a paid table (numbers from the dealer range).
+    BadgeLevel.objects.create(
+        event=event,
+        name="Dealer",
+        price=Decimal("0.00"),
+        sort_order=9,
+        is_hidden=True,
+        badge_kind="dealer",
+        description="Dealers and their partners, with a table in the dealers' den.",
+    )
     AddOn.objects.create(
         event=event,
         name="T-shirt",

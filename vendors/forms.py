@@ -19,6 +19,10 @@ APPLICATION_FIELDS = [
     "categories",
     "table_type",
     "tables",
+    "extras",
+    "partners",
+    "seat_near",
+    "seat_far",
     "seating",
     "tax_id",
 ]
@@ -31,16 +35,63 @@ class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Application
         fields = APPLICATION_FIELDS
-        widgets = {"wares": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "wares": forms.Textarea(attrs={"rows": 4}),
+            "extras": forms.CheckboxSelectMultiple,
+        }
 
-    def __init__(self, *args: Any, table_types: Any, max_tables: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, table_types: Any, extras: Any, max_tables: int, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["table_type"].queryset = table_types  # type: ignore[attr-defined]
+        self.fields["extras"].queryset = extras  # type: ignore[attr-defined]
         self.fields["tables"].widget.attrs["max"] = max_tables
+        self.fields["partners"].required = False
 
     def to_input(self) -> ApplicationInput:
-        data = self.cleaned_data
-        return ApplicationInput(**{name: data[name] for name in APPLICATION_FIELDS})
+        data = {name: self.cleaned_data[name] for name in APPLICATION_FIELDS}
+        data["extras"] = tuple(data["extras"])
+        data["partners"] = data["partners"] or 0
+        return ApplicationInput(**data)
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Photo of your work"),
+        help_text=_("PNG, JPEG or WebP, at least 400 × 400 pixels, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+
+
+class DealerBadgeForm(forms.Form):
+    legal_name = forms.CharField(label=_("Legal name"), max_length=200)
+    badge_name = forms.CharField(label=_("Name on the badge"), max_length=64)
+    birthdate = forms.DateField(
+        label=_("Birthdate"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    email = forms.EmailField(label=_("Email"))
+    phone = forms.CharField(label=_("Phone"), max_length=40)
+    emergency_contact = forms.CharField(label=_("Emergency contact"), max_length=200)
+
+
+class LayoutForm(forms.Form):
+    rows = forms.IntegerField(label=_("Rows"), min_value=1, max_value=26)
+    per_row = forms.IntegerField(label=_("Tables per row"), min_value=1, max_value=60)
+
+
+class PlaceForm(forms.Form):
+    application = forms.IntegerField(widget=forms.HiddenInput)
+    labels = forms.CharField(
+        label=_("Tables"), max_length=60, required=False, help_text=_("e.g. A3 A4")
+    )
+
+    def clean_labels(self) -> list[str]:
+        return self.cleaned_data["labels"].replace(",", " ").split()
+
+
+class CancelForm(forms.Form):
+    note = forms.CharField(label=_("Why"), max_length=100, required=False)
 
 
 class ReviewForm(forms.Form):

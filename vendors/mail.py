@@ -15,10 +15,19 @@ from vendors.models import Application, VendorSettings
 
 def application_send_status(*, application_id: int) -> int:
     """Tell the dealer where their application stands now. Returns mails sent."""
+    return _send(application_id, "vendors/email/status.txt")
+
+
+def application_send_reminder(*, application_id: int) -> int:
+    """Remind an approved dealer that the deadline to pay is near (unless they paid since)."""
+    return _send(application_id, "vendors/email/reminder.txt", only=Application.Status.APPROVED)
+
+
+def _send(application_id: int, template: str, only: str = "") -> int:
     application = (
         Application.objects.select_related("event", "table_type").filter(pk=application_id).first()
     )
-    if application is None:
+    if application is None or (only and application.status != only):
         return 0
     email = User.objects.filter(pk=application.account_id).values_list("email", flat=True).first()
     if not email:
@@ -31,12 +40,13 @@ def application_send_status(*, application_id: int) -> int:
         "due": format_event_time(application.due_at, application.event.timezone),
         "link": site_link(reverse("vendors:mine")),
     }
+    status = _("Your invoice is due soon") if only else application.get_status_display()
     subject = _("%(event)s dealers' den: %(status)s") % {
         "event": application.event.name,
-        "status": application.get_status_display(),
+        "status": status,
     }
     return EmailMessage(
         subject=subject,
-        body=render_to_string("vendors/email/status.txt", context),
+        body=render_to_string(template, context),
         to=[email],
     ).send()

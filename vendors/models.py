@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import secrets
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from event.models import Event
+from midsummer.images import ACCEPTED_EXTENSIONS
 from payments.models import Provider
-from register.models import audit_trail, money_field
+from register.models import BadgeLevel, Registration, audit_trail, money_field
+from vendors.photos import check_photo
 
 
 class VendorSettings(models.Model):
@@ -36,6 +38,34 @@ class VendorSettings(models.Model):
         ),
     )
     currency = models.CharField(max_length=3, default="USD")
+    remind_days = models.PositiveSmallIntegerField(
+        _("reminder before the deadline (days)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("An approved dealer who has not paid is reminded this many days before."),
+    )
+    partners_per_table = models.PositiveSmallIntegerField(
+        _("partners per table"),
+        default=1,
+        help_text=_("Assistants a dealer may bring for each table, each with a partner badge."),
+    )
+    partner_price = money_field(
+        default=0,
+        verbose_name=_("partner badge price"),
+        help_text=_("What each partner's badge adds to the invoice."),
+    )
+    badge_level = models.ForeignKey(
+        BadgeLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dealers' badge level"),
+        help_text=_(
+            "The level of the badges of paid dealers and their partners (badge kind dealer: "
+            "numbers from the event's dealer range). Empty: no badges come with a table."
+        ),
+    )
 
     class Meta:
         verbose_name = _("dealers' den settings")
@@ -65,6 +95,24 @@ class TableType(models.Model):
         verbose_name = _("table type")
         constraints = [
             models.UniqueConstraint(fields=["event", "name"], name="vendors_table_type_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Extra(models.Model):
+    """Something a dealer adds to their tables at a price: power, wifi, an extra chair."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="vendor_extras")
+    name = models.CharField(_("name"), max_length=100)
+    price = money_field(verbose_name=_("price"))
+
+    class Meta:
+        ordering = ["price", "name"]
+        verbose_name = _("table extra")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="vendors_extra_unique"),
         ]
 
     def __str__(self) -> str:
@@ -101,8 +149,29 @@ class Application(models.Model):
     tables = models.PositiveSmallIntegerField(
         _("how many"), default=1, validators=[MinValueValidator(1)]
     )
+    extras = models.ManyToManyField(Extra, blank=True, related_name="+", verbose_name=_("extras"))
+    partners = models.PositiveSmallIntegerField(
+        _("partners"),
+        default=0,
+        help_text=_("Assistants who work your table (each needs a badge)."),
+    )
+    seat_near = models.CharField(
+        _("seat me near"),
+        max_length=300,
+        blank=True,
+        help_text=_("Business names of dealers you would like to sit near, separated by commas."),
+    )
+    seat_far = models.CharField(
+        _("seat me away from"),
+        max_length=300,
+        blank=True,
+        help_text=_("Business names of dealers you would rather not sit next to."),
+    )
     seating = models.CharField(
-        _("seating requests"), max_length=300, blank=True, help_text=_('e.g. "near Foxy Prints"')
+        _("other seating requests"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. near the entrance, a wall behind the table"),
     )
     tax_id = models.CharField(_("tax or licence number"), max_length=60, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
@@ -116,9 +185,11 @@ class Application(models.Model):
     provider = models.CharField(max_length=12, choices=Provider.choices, blank=True)
     provider_reference = models.CharField(max_length=255, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
-    table_numbers = models.CharField(
-        _("table numbers"), max_length=60, blank=True, help_text=_("Where they sit, e.g. A12–A13.")
-    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    refunded_total = money_field(default=0)
+    # The labels of the hall tables it was placed on ("A12 A13"), kept with the application for
+    # the den's list and the mails; the hall's ``HallTable`` rows are the truth.
+    table_numbers = models.CharField(_("table numbers"), max_length=60, blank=True, editable=False)
     submission = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = audit_trail()
@@ -129,6 +200,7 @@ class Application(models.Model):
         permissions = [
             ("review_application", "Score dealer applications"),
             ("decide_application", "Approve, waitlist or decline dealer applications"),
+            ("place_dealers", "Place paid dealers on the hall's tables"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -165,3 +237,70 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score}/5 for {self.application}"
+
+
+class HallTable(models.Model):
+    """One numbered table of the hall's layout, at a row and column of its grid; the dealer
+    placed on it, if any."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="vendor_hall_tables")
+    label = models.CharField(_("table"), max_length=10)
+    row = models.PositiveSmallIntegerField()
+    column = models.PositiveSmallIntegerField()
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hall_seats",
+    )
+
+    class Meta:
+        ordering = ["row", "column"]
+        verbose_name = _("hall table")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "label"], name="vendors_hall_label_unique"),
+            models.UniqueConstraint(
+                fields=["event", "row", "column"], name="vendors_hall_place_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Photo(models.Model):
+    """A picture of a dealer's work, re-encoded on upload (``vendors/photos.py``)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(
+        _("photo"),
+        upload_to="vendors/photos/",
+        validators=[FileExtensionValidator(ACCEPTED_EXTENSIONS), check_photo],
+        help_text=_("PNG, JPEG or WebP, at least 400 × 400 pixels, at most 5 MB."),
+    )
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("photo of work")
+
+    def __str__(self) -> str:
+        return f"Photo of {self.application}"
+
+
+class DealerBadge(models.Model):
+    """A badge that came with a paid table: the dealer's or a partner's, a registration issued
+    through ``register``'s services (and cancelled there when the table is)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="badges")
+    registration = models.OneToOneField(Registration, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Badge of {self.application}"

@@ -34,19 +34,28 @@ class Contract(TenantAppContract):
             "contact_name": "{first} || ' ' || {last}",
             "tax_id": "CASE WHEN tax_id = '' THEN '' ELSE 'TAX-' || id END",
             "seating": "CASE WHEN seating = '' THEN '' ELSE 'Seating ' || id END",
+            "seat_near": "''",
+            "seat_far": "''",
         },
     }
     urls = "vendors.urls"
     url_prefix = "dealers/"
     nav_links = (NavLink("vendors:den", _("Dealers"), order=70),)
     home_cards = (HomeCard("vendors:den", _("Dealers' den"), order=70),)
-    periodic = (PeriodicWork("vendors.release_overdue", every=15 * 60),)
+    periodic = (
+        PeriodicWork("vendors.release_overdue", every=15 * 60),
+        PeriodicWork("vendors.remind_unpaid", every=60 * 60),
+    )
 
     def payable_kinds(self) -> list[VendorInvoices]:
         return [VendorInvoices()]
 
     def personal_data(self, *, account: User) -> Any:
-        rows = Application.objects.filter(account_id=account.pk).select_related("event")
+        rows = (
+            Application.objects.filter(account_id=account.pk)
+            .select_related("event")
+            .prefetch_related("photos")
+        )
         data = [
             {
                 "event": a.event.name,
@@ -54,6 +63,10 @@ class Contract(TenantAppContract):
                 "contact_name": a.contact_name,
                 "website": a.website,
                 "tax_id": a.tax_id,
+                "partners": a.partners,
+                "seat_near": a.seat_near,
+                "seat_far": a.seat_far,
+                "photos": [photo.image.name for photo in a.photos.all()],
                 "status": a.status,
                 "total": str(a.total),
             }

@@ -30,7 +30,7 @@ from register.services.attendees import (
 )
 from register.services.ban_list import ban_entry_errors, ban_entry_save
 from register.services.capacity import badge_level_save, waitlist_queue_processing
-from register.services.comps import staff_badge_comp
+from register.services.comps import comp_revoke, dealer_badge_comp, staff_badge_comp
 from register.services.inputs import (
     CENT,
     ZERO,
@@ -90,6 +90,8 @@ from register.services.waitlist import (
 
 __all__ = [
     "DOOR_PAYMENT_METHODS",
+    "comp_revoke",
+    "dealer_badge_comp",
     "staff_badge_comp",
     "ANONYMIZED",
     "CENT",

@@ -62,8 +62,20 @@ def test_generate_properties_derives_days_cutoff_and_ranges(tenant_a):
         )
     assert days == [(n, dt.date(2027, 7, n)) for n in range(1, 5)]
     assert event.minor_cutoff_date == dt.date(2009, 7, 1)
-    assert ranges == [("staff", 1, 199), ("attendee", 200, None)]
-    assert result.badge_ranges_created == 2
+    assert ranges == [("staff", 1, 149), ("dealer", 150, 199), ("attendee", 200, None)]
+    assert result.badge_ranges_created == 3
+
+
+def test_a_dealer_range_is_added_only_where_it_overlaps_no_range_the_event_has(tenant_a):
+    with tenant_context(tenant_a):
+        event = EventFactory(start_date=dt.date(2027, 7, 1), end_date=dt.date(2027, 7, 4))
+        BadgeNumberRange.objects.create(event=event, kind="staff", first_number=1, last_number=199)
+        BadgeNumberRange.objects.create(event=event, kind="attendee", first_number=200)
+
+        event_generate_properties(event=event)
+
+        kinds = set(BadgeNumberRange.objects.filter(event=event).values_list("kind", flat=True))
+    assert kinds == {"staff", "attendee"}  # 150–199 would share numbers with staff
 
 
 def test_generate_properties_is_idempotent_and_follows_date_changes(tenant_a):

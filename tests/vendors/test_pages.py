@@ -17,7 +17,7 @@ from tests.conftest import TENANT_HOSTS
 from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
 from tests.vendors.conftest import apply
 from vendors.models import Application, Review
-from vendors.services import application_decide, review_submit
+from vendors.services import application_decide, hall_layout_set, review_submit, tables_place
 
 FORM = {
     "business_name": "Foxy Prints",
@@ -182,6 +182,9 @@ def test_the_review_list_and_the_den_cost_the_same_queries_for_1_3_and_30_dealer
         if n % 2 == 0:
             application_decide(application_id=application.pk, decision="approved")
     Application.objects.filter(status="approved").update(status="paid")
+    hall_layout_set(event=den.event, rows=10, per_row=10)
+    for n, paid in enumerate(Application.objects.filter(status="paid")):
+        tables_place(application_id=paid.pk, labels=[f"{'ABCDEFGHIJ'[n // 10]}{n % 10 + 1}"])
     lead = _member(tenant_a, Role.VENDOR_LEAD)
     visitor = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
     warm_routes(lead)
@@ -192,8 +195,9 @@ def test_the_review_list_and_the_den_cost_the_same_queries_for_1_3_and_30_dealer
     # front's branding and pages: 9.
     with django_assert_num_queries(9):
         listing = lead.get("/dealers/review/")
-    # The event, the den's settings, the paid dealers, the front's branding and pages: 5.
-    with django_assert_num_queries(5):
+    # The event, the den's settings, the hall's tables with their dealers, the paid dealers
+    # and their photos, the front's branding and pages: 7.
+    with django_assert_num_queries(7):
         public = visitor.get("/dealers/")
 
     assert listing.content.decode().count("data-application=") == dealers

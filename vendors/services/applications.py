@@ -1,6 +1,7 @@
-"""Every write of the dealers' den: applications, reviews, decisions under the hall's lock,
-payment (through ``payments``), the deadline that sends unpaid dealers back to the waiting
-list. Refusals are ValidationError with a message that says what to do; nothing is written."""
+"""Applications and their invoices: applying, reviews, decisions under the hall's lock,
+payment (through ``payments``), reminders and the deadline that sends unpaid dealers back to
+the waiting list, cancellation with the refund. Refusals are ValidationError with a message
+that says what to do; nothing is written."""
 
 from __future__ import annotations
 
@@ -18,16 +19,21 @@ from django.utils.translation import gettext as _
 from event.models import Event
 from payments.kinds import Payable, PaymentConflictError
 from payments.models import Provider
+from payments.services import provider_refund
 from tenant.models import User
 from tenant.tasks import queue_after_commit
-from vendors.models import Application, Review, TableType, VendorSettings
+from vendors.models import Application, Extra, Photo, Review, TableType, VendorSettings
+from vendors.services.badges import badges_revoke
+from vendors.services.hall import tables_unplace
 
 Status = Application.Status
 
 # The state machine: from each state, where a decision may take an application.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.PENDING: frozenset({Status.APPROVED, Status.WAITLISTED, Status.DECLINED}),
-    Status.WAITLISTED: frozenset({Status.APPROVED, Status.DECLINED}),
+    Status.PENDING: frozenset(
+        {Status.APPROVED, Status.WAITLISTED, Status.DECLINED, Status.CANCELLED}
+    ),
+    Status.WAITLISTED: frozenset({Status.APPROVED, Status.DECLINED, Status.CANCELLED}),
     Status.APPROVED: frozenset({Status.PAID, Status.WAITLISTED, Status.CANCELLED}),
     Status.PAID: frozenset({Status.CANCELLED}),
     Status.DECLINED: frozenset(),
@@ -45,8 +51,16 @@ class ApplicationInput:
     tables: int
     website: str = ""
     categories: str = ""
+    extras: tuple[Extra, ...] = ()
+    partners: int = 0
+    seat_near: str = ""
+    seat_far: str = ""
     seating: str = ""
     tax_id: str = ""
+
+    def fields(self) -> dict[str, object]:
+        """The application's own columns (the extras are a many-to-many)."""
+        return {name: value for name, value in self.__dict__.items() if name != "extras"}
 
 
 def _check(settings: VendorSettings, data: ApplicationInput, now: dt.datetime) -> None:
@@ -61,6 +75,16 @@ def _check(settings: VendorSettings, data: ApplicationInput, now: dt.datetime) -
                 % {"count": settings.max_tables_per_dealer}
             }
         )
+    partners_allowed = settings.partners_per_table * data.tables
+    if data.partners > partners_allowed:
+        raise ValidationError(
+            {
+                "partners": _("At most %(count)s partners with %(tables)s tables.")
+                % {"count": partners_allowed, "tables": data.tables}
+            }
+        )
+    if any(extra.event_id != settings.event_id for extra in data.extras):
+        raise ValidationError({"extras": _("Pick this event's extras.")})
 
 
 @transaction.atomic
@@ -84,8 +108,9 @@ def application_submit(
     try:
         with transaction.atomic():
             application = Application.objects.create(
-                event=event, account_id=account.pk, submission=submission, **data.__dict__
+                event=event, account_id=account.pk, submission=submission, **data.fields()
             )
+            application.extras.set(data.extras)
     except IntegrityError:  # the same person's second tab, at the same moment
         raise ValidationError(
             _("You applied already: change your application on its page.")
@@ -105,9 +130,10 @@ def application_update(
     if application.status != Status.PENDING:
         raise ValidationError(_("Your application was reviewed already: write to the vendor lead."))
     _check(VendorSettings.objects.get(event_id=application.event_id), data, now or timezone.now())
-    for field, value in data.__dict__.items():
+    for field, value in data.fields().items():
         setattr(application, field, value)
     application.save()
+    application.extras.set(data.extras)
     return application
 
 
@@ -168,8 +194,9 @@ def application_decide(
                 % {"free": free, "needed": needed}
             )
         application.hall_tables = needed
-        application.total = application.table_type.price * application.tables
+        application.total = invoice_total(application, settings)
         application.due_at = now + dt.timedelta(days=settings.payment_days)
+        application.reminded_at = None
     else:
         application.hall_tables = 0
     application.save()
@@ -200,6 +227,16 @@ def invoice_pay(
     return application
 
 
+def invoice_total(application: Application, settings: VendorSettings) -> Decimal:
+    """The tables, the extras and the partners' badges."""
+    extras = application.extras.aggregate(total=Sum("price"))["total"] or Decimal("0")
+    return (
+        application.table_type.price * application.tables
+        + extras
+        + settings.partner_price * application.partners
+    )
+
+
 def invoice_choose_provider(*, application: Application, provider: str) -> Application:
     if provider not in Provider.values or provider == Provider.FREE:
         raise ValidationError(_("Choose how to pay."))
@@ -224,6 +261,7 @@ def invoices_release_overdue(*, now: dt.datetime | None = None) -> int:
         _move(application, Status.WAITLISTED)
         application.hall_tables = 0
         application.save(update_fields=["status", "hall_tables"])
+        tables_unplace(application)
         queue_after_commit("vendors.send_status_mail", application.pk)
         events.add(application.event_id)
     for event_id in events:
@@ -245,6 +283,68 @@ def waitlist_offer_freed_tables(*, event_id: int, now: dt.datetime, skip: set[in
     return approved
 
 
+@transaction.atomic
+def invoices_send_reminders(*, now: dt.datetime | None = None) -> int:
+    """Approved dealers who have not paid hear once, ``remind_days`` before the deadline, that
+    their tables go back to the waiting list if they don't. Returns how many were reminded."""
+    now = now or timezone.now()
+    due = (
+        Application.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(status=Status.APPROVED, reminded_at__isnull=True, due_at__gt=now)
+        .filter(
+            due_at__lte=now
+            + models.ExpressionWrapper(
+                models.F("event__vendor_settings__remind_days") * dt.timedelta(days=1),
+                output_field=models.DurationField(),
+            )
+        )
+    )
+    reminded = [application.pk for application in due]
+    Application.objects.filter(pk__in=reminded).update(reminded_at=now)
+    for pk in reminded:
+        queue_after_commit("vendors.send_reminder_mail", pk)
+    return len(reminded)
+
+
+@transaction.atomic
+def application_cancel(
+    *, application_id: int, by: User | None = None, dealer: bool = False, note: str = ""
+) -> Application:
+    """Cancel an application. The dealer may withdraw one not yet paid (pending, waitlisted,
+    approved); the vendor lead may cancel any that is still live, a paid one with its money
+    back through the provider it was paid with (if the provider refuses, nothing changes). The
+    tables go to the waiting list, the table's badges are cancelled (never checked in), the
+    dealer is mailed."""
+    application = Application.objects.select_for_update().get(pk=application_id)
+    if dealer and application.status == Status.PAID:
+        raise ValidationError(
+            _("Your invoice is paid: write to the vendor lead to cancel and get your money back.")
+        )
+    held = application.hall_tables
+    _move(application, Status.CANCELLED)
+    if application.paid_at is not None and application.total > application.refunded_total:
+        refund = application.total - application.refunded_total
+        provider_refund(
+            provider=application.provider,
+            provider_reference=application.provider_reference,
+            amount=refund,
+            idempotency_key=f"refund-{application.reference}-{application.refunded_total}",
+        )
+        application.refunded_total += refund
+    application.hall_tables = 0
+    if note:
+        application._change_reason = note[:100]  # type: ignore[attr-defined]
+    application.save()
+    tables_unplace(application)
+    badges_revoke(application, by=by)
+    queue_after_commit("vendors.send_status_mail", application.pk)
+    if held:
+        waitlist_offer_freed_tables(
+            event_id=application.event_id, now=timezone.now(), skip={application.pk}
+        )
+    return application
+
+
 def invoice_payable(application: Application) -> Payable:
     return Payable(
         kind="vendors",
@@ -262,7 +362,16 @@ def invoice_payable(application: Application) -> Payable:
 @transaction.atomic
 def applications_erase(*, account_id: int) -> int:
     """The person's data here: their applications keep the business (the den's history and
-    the hall's totals) but lose the contact, tax number and seating notes."""
-    return Application.objects.filter(account_id=account_id).update(
-        contact_name=_("Anonymized"), tax_id="", seating="", account_id=-1 * models.F("pk")
+    the hall's totals) but lose the contact, tax number, seating notes and photos."""
+    mine = Application.objects.filter(account_id=account_id)
+    for photo in Photo.objects.filter(application__in=mine):
+        photo.image.delete(save=False)
+        photo.delete()
+    return mine.update(
+        contact_name=_("Anonymized"),
+        tax_id="",
+        seating="",
+        seat_near="",
+        seat_far="",
+        account_id=-1 * models.F("pk"),
     )
