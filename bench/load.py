@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -342,3 +343,26 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def rush_client_main(argv: list[str] | None, *, prog: str, rush_of: Callable) -> int:
+    """The command line of a scenario's load client (``python -m bench.<scenario>``): runs
+    ``rush_of(port=, host=, sessions=, spec=, connections=)`` and prints its JSON result."""
+    parser = argparse.ArgumentParser(prog=prog)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--host", required=True)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--spec", type=Path, required=True, help="JSON: the sessions and targets")
+    args = parser.parse_args(argv)
+    spec = json.loads(args.spec.read_text())
+    result = asyncio.run(
+        rush_of(
+            port=args.port,
+            host=args.host,
+            sessions=spec["sessions"],
+            spec=spec,
+            connections=args.connections,
+        )
+    )
+    json.dump(result, sys.stdout)
+    return 0

@@ -886,6 +886,10 @@ def build_rows(results: dict, args) -> list[Row]:
         from bench import shop
 
         rows += shop.rows(results["shop"])
+    if "vendors" in results:
+        from bench import vendors
+
+        rows += vendors.rows(results["vendors"])
     if results.get("rush"):
         runs = results["rush"]
         correct = all(
@@ -1009,7 +1013,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=["rush", "tenant-count", "schedule", "kiosk", "staff", "shop"],
+        choices=["rush", "tenant-count", "schedule", "kiosk", "staff", "shop", "vendors"],
         help="run only this scenario (after the setup it needs); the full run is the default",
     )
     parser.add_argument("--no-wrk", dest="wrk", action="store_false", default=None)
@@ -1269,6 +1273,47 @@ def _scenario_10(servers: dict[str, Server], args, results, phases) -> None:
     phases.mark("scenario 10: merch drop")
 
 
+def _scenario_11(servers: dict[str, Server], args, results, phases) -> None:
+    from django.db import connections
+
+    from bench import vendors
+
+    log(f"scenario 11: the dealers' window opens, {vendors.DEALERS} dealers")
+    sessions = rush_prepare(attendees=vendors.DEALERS, prefix="dealer")
+    connections.close_all()
+    server = servers["ours"]
+
+    def run_client(spec: dict) -> dict:
+        result = _run_rush_client(
+            ["bench.vendors"],
+            spec | {"sessions": sessions},
+            server=server,
+            connections=args.rush_connections,
+        )
+        connections.close_all()
+        return result
+
+    def load(path: str) -> dict:
+        connections.close_all()
+        return python_load(
+            server,
+            connections=args.rush_connections,
+            seconds=60,
+            max_requests=len(sessions),
+            path=path,
+        )
+
+    results["vendors"] = vendors.scenario(
+        schema=PAGE_SCHEMA,
+        sessions=sessions,
+        run_client=run_client,
+        page_load=lambda: load(PAGE_PATH),
+        den_load=lambda: load(vendors.DEN_PATH),
+        log=log,
+    )
+    phases.mark("scenario 11: the dealers' window")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
@@ -1316,7 +1361,7 @@ def main(argv: list[str] | None = None) -> int:
             f"scenarios 1+3: page load, {tool}, {args.connections} connections, "
             f"{args.repeats}×{args.seconds:g} s each, gunicorn {args.workers} workers"
         )
-        only_ours = args.only in ("rush", "schedule", "kiosk", "staff", "shop")
+        only_ours = args.only in ("rush", "schedule", "kiosk", "staff", "shop", "vendors")
         for stack in ("ours",) if only_ours else ("plain", "ours", "stock"):
             servers[stack] = Server(stack, env, logs, workers=args.workers)
         if args.only is None or args.only == "tenant-count":
@@ -1329,6 +1374,8 @@ def main(argv: list[str] | None = None) -> int:
             _scenario_9(servers, args, results, phases)
         if args.only is None or args.only == "shop":
             _scenario_10(servers, args, results, phases)
+        if args.only is None or args.only == "vendors":
+            _scenario_11(servers, args, results, phases)
         if args.only is None or args.only == "rush":
             _scenario_6(servers, args, results, phases)
     except Exception:  # report what was measured before the failure, then fail

@@ -8,18 +8,20 @@ its own, like ``bench.staff``)."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 
-from bench.load import _CSRF_FIELD, _latency_report, _set_cookies, http_request
-from bench.stats import Row, ratio, summarize
+from bench.load import (
+    _CSRF_FIELD,
+    _latency_report,
+    _set_cookies,
+    http_request,
+    rush_client_main,
+)
+from bench.stats import Row, against_page_p99, ratio, summarize
 
 BUYERS = 300
 PIECES = 50
@@ -142,39 +144,12 @@ def rows(result: dict) -> list[Row]:
             result["sold"] == result["pieces"] and not result["server_errors"],
             notes=f"statuses {result['statuses']}",
         ),
-        Row(
-            label,
-            "order p99",
-            p99,
-            page_p99,
-            "the plain one-row page",
-            "ms",
-            ratio(p99.median, page_p99.median),
-            "report",
-            None,
-        ),
+        against_page_p99(label, "order p99", p99, page_p99),
     ]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.shop")
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--host", required=True)
-    parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--spec", type=Path, required=True, help="JSON: sessions, shop, variant")
-    args = parser.parse_args(argv)
-    spec = json.loads(args.spec.read_text())
-    result = asyncio.run(
-        drop(
-            port=args.port,
-            host=args.host,
-            sessions=spec["sessions"],
-            spec=spec,
-            connections=args.connections,
-        )
-    )
-    json.dump(result, sys.stdout)
-    return 0
+    return rush_client_main(argv, prog="python -m bench.shop", rush_of=drop)
 
 
 if __name__ == "__main__":

@@ -10,18 +10,20 @@ its own, like ``bench.load``)."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import datetime as dt
-import json
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
-from bench.load import _CSRF_FIELD, _latency_report, _set_cookies, http_request
-from bench.stats import Row, ratio, summarize
+from bench.load import (
+    _CSRF_FIELD,
+    _latency_report,
+    _set_cookies,
+    http_request,
+    rush_client_main,
+)
+from bench.stats import Row, against_page_p99, ratio, summarize
 
 VOLUNTEERS = 300
 JOBS = 10
@@ -192,39 +194,12 @@ def rows(result: dict) -> list[Row]:
             and not result["server_errors"],
             notes=f"statuses {result['statuses']}, overlapping pairs {result['overlaps']}",
         ),
-        Row(
-            label,
-            "sign-up p99",
-            p99,
-            page_p99,
-            "the plain one-row page",
-            "ms",
-            ratio(p99.median, page_p99.median),
-            "report",
-            None,
-        ),
+        against_page_p99(label, "sign-up p99", p99, page_p99),
     ]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.staff")
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--host", required=True)
-    parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--spec", type=Path, required=True, help="JSON: sessions, board, jobs")
-    args = parser.parse_args(argv)
-    spec = json.loads(args.spec.read_text())
-    result = asyncio.run(
-        rush(
-            port=args.port,
-            host=args.host,
-            sessions=spec["sessions"],
-            spec=spec,
-            connections=args.connections,
-        )
-    )
-    json.dump(result, sys.stdout)
-    return 0
+    return rush_client_main(argv, prog="python -m bench.staff", rush_of=rush)
 
 
 if __name__ == "__main__":

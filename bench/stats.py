@@ -140,3 +140,19 @@ def results_document(*, rows: list[Row], meta: dict) -> str:
         return value
 
     return json.dumps(clean({"meta": meta, "rows": [r.as_dict() for r in rows]}), indent=2)
+
+
+def against_page_p99(scenario: str, metric: str, ours: Summary, page_p99: Summary, **kw) -> Row:
+    """A latency reported against the plain one-row page's p99 measured in the same run."""
+    return Row(
+        scenario,
+        metric,
+        ours,
+        page_p99,
+        "the plain one-row page",
+        "ms",
+        ratio(ours.median, page_p99.median),
+        "report",
+        None,
+        **kw,
+    )

@@ -21,6 +21,7 @@ from event.selectors import active_event
 from payments.providers import get_provider
 from tenant.backends import acting_account
 from tenant.exports import csv_writer
+from tenant.models import User
 from vendors import selectors
 from vendors.forms import (
     ApplicationForm,
@@ -293,6 +294,15 @@ class DecideView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return redirect("vendors:review-list")
 
 
+def _my_application(request: HttpRequest) -> tuple[User, Application]:
+    event, _settings = _den()
+    account = acting_account(request)
+    mine = selectors.application_of_account(event=event, account_id=account.pk)
+    if mine is None:
+        raise Http404(_("You have not applied."))
+    return account, mine
+
+
 def _refusal(request: HttpRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
@@ -301,11 +311,10 @@ class MyCancelView(LoginRequiredMixin, View):
     """The dealer withdraws an application or an unpaid invoice."""
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        event, _settings = _den()
-        account = acting_account(request)
-        mine = selectors.application_of_account(event=event, account_id=account.pk)
-        if mine is None:
-            raise Http404(_("You have not applied."))
+        account, mine = _my_application(request)
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Tick the box to say you are sure."))
+            return MineView().get(request, status=400)
         try:
             application_cancel(
                 application_id=mine.pk, by=account, dealer=True, note="by the dealer"
@@ -321,11 +330,7 @@ class MyPhotosView(LoginRequiredMixin, View):
     """Add a photo of work to a pending application, or remove one."""
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        event, _settings = _den()
-        account = acting_account(request)
-        mine = selectors.application_of_account(event=event, account_id=account.pk)
-        if mine is None:
-            raise Http404(_("You have not applied."))
+        account, mine = _my_application(request)
         form = PhotoForm(request.POST, request.FILES)
         try:
             if "remove" in request.POST:
@@ -350,11 +355,7 @@ class MyBadgesView(LoginRequiredMixin, View):
     """A paid dealer names the holder of one of their table's badges."""
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        event, _settings = _den()
-        account = acting_account(request)
-        mine = selectors.application_of_account(event=event, account_id=account.pk)
-        if mine is None:
-            raise Http404(_("You have not applied."))
+        account, mine = _my_application(request)
         form = DealerBadgeForm(request.POST)
         if not form.is_valid():
             return MineView().get(request, badge_form=form, status=400)

@@ -1,6 +1,7 @@
-"""The dealers' den's main journey in a real browser against a real gunicorn: a dealer applies,
-a juror-lead scores and approves, the dealer pays the invoice with the card, and the public
-Dealers' Den lists them."""
+"""The dealers' den's main journey in a real browser against a real gunicorn: a dealer applies
+and adds a photo of their work, a juror-lead scores and approves, the dealer pays the invoice
+with the card, the lead lays out the hall and places them on a phone, and the public Dealers'
+Den lists them on its map."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from tenant.models import Membership, Tenant, User
 from tenant.roles import Role
 from tests.browser.axe import assert_axe_clean
 from tests.browser.pages import log_in
+from tests.factories.front import image_upload
 from tests.factories.tenant import PASSWORD
-from vendors.models import Application, TableType, VendorSettings
+from vendors.models import Application, HallTable, Photo, TableType, VendorSettings
 
 pytestmark = pytest.mark.server
 
@@ -52,6 +54,9 @@ def den(committed):
         yield alpha
     finally:
         with tenant_context(alpha):
+            HallTable.objects.filter(event=event).delete()
+            for photo in Photo.objects.filter(application__event=event):
+                photo.image.delete(save=False)
             Application.objects.filter(event=event).delete()
             TableType.objects.filter(event=event).delete()
             VendorSettings.objects.filter(event=event).delete()
@@ -87,6 +92,18 @@ def test_a_dealer_applies_is_approved_pays_and_is_listed_in_the_den(
     dealer.get_by_role("button", name="Send the application").click()
     dealer.wait_for_url("**/dealers/mine/")
     assert "Pending review" in dealer.locator("main").inner_text()
+    dealer.set_input_files(
+        "#id_image",
+        {
+            "name": "work.png",
+            "mimeType": "image/png",
+            "buffer": image_upload("w.png", (800, 600)).read(),
+        },
+    )
+    dealer.get_by_role("button", name="Add the photo").click()
+    dealer.wait_for_selector("img[alt='Work of Foxy Prints']")
+    shot(dealer, "photo")
+    assert_axe_clean(dealer, axe_path, "my application with a photo")
 
     lead = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
     lead.set_default_timeout(15_000)
@@ -116,9 +133,22 @@ def test_a_dealer_applies_is_approved_pays_and_is_listed_in_the_den(
     dealer.wait_for_url("**/dealers/mine/")
     assert "Paid" in dealer.locator(".vendors-status").inner_text()
 
+    lead.goto(f"{base}/dealers/hall/")
+    lead.fill("#id_rows", "2")
+    lead.fill("#id_per_row", "5")
+    lead.get_by_role("button", name="Lay out").click()
+    lead.wait_for_selector("[data-table=B5]")
+    lead.get_by_label("Tables of Foxy Prints").fill("A1")
+    lead.get_by_role("button", name="Place").click()
+    lead.wait_for_selector("text=Foxy Prints: A1.")
+    shot(lead, "hall-phone")
+    assert_axe_clean(lead, axe_path, "the hall")
+    assert "Foxy Prints" in lead.locator("[data-table=A1]").inner_text()
+
     visitor = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
     visitor.goto(f"{base}/dealers/")
     assert "Foxy Prints" in visitor.locator("main").inner_text()
+    assert "Foxy Prints" in visitor.locator(".vendors-map-taken").inner_text()
     shot(visitor, "den")
     assert_axe_clean(visitor, axe_path, "dealers' den")
 

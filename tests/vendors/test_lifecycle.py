@@ -136,10 +136,12 @@ def test_a_dealer_withdraws_and_gives_back_tables_which_go_to_the_waiting_list(d
     waiting = application_decide(application_id=apply(den).pk, decision="waitlisted")
     dealer = _client(owner)
 
-    response = dealer.post("/dealers/mine/cancel/", follow=True)
+    unsure = dealer.post("/dealers/mine/cancel/")
+    response = dealer.post("/dealers/mine/cancel/", {"confirm": "yes"}, follow=True)
 
     mine.refresh_from_db()
     waiting.refresh_from_db()
+    assert unsure.status_code == 400 and "Tick the box" in unsure.content.decode()
     assert "Your application is cancelled." in response.content.decode()
     assert (mine.status, mine.hall_tables) == ("cancelled", 0)
     assert waiting.status == "approved"  # the freed table is offered at once
@@ -152,7 +154,7 @@ def test_a_paid_dealer_cannot_cancel_themselves_the_lead_cancels_and_refunds(den
     tables_place(application_id=paid.pk, labels=["A1"])
     lead = _client(MembershipFactory(tenant=tenant_a, roles=[Role.VENDOR_LEAD]).user)
 
-    by_dealer = _client(owner).post("/dealers/mine/cancel/")
+    by_dealer = _client(owner).post("/dealers/mine/cancel/", {"confirm": "yes"})
     by_lead = lead.post(f"/dealers/review/{paid.pk}/cancel/", {"note": "moved away"})
     twice = lead.post(f"/dealers/review/{paid.pk}/cancel/")
 

@@ -111,7 +111,10 @@ def application_submit(
                 event=event, account_id=account.pk, submission=submission, **data.fields()
             )
             application.extras.set(data.extras)
-    except IntegrityError:  # the same person's second tab, at the same moment
+    except IntegrityError:  # the same person's second tab or double click, at the same moment
+        existing = Application.objects.filter(event=event, account_id=account.pk).first()
+        if submission and existing is not None and existing.submission == submission:
+            return existing  # the double click: the application the first click made
         raise ValidationError(
             _("You applied already: change your application on its page.")
         ) from None
