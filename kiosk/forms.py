@@ -19,7 +19,9 @@ class ScanForm(forms.Form):
         label=_("Badge code"),
         max_length=300,
         help_text=_("Scan the QR code, or type the code under it."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "off"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "off", "data-scan-field": ""}
+        ),
     )
     # The form's one-time key: the same form sent twice checks in once.
     nonce = forms.CharField(max_length=64, widget=forms.HiddenInput)

@@ -71,8 +71,11 @@ def _options(title: str, **extra) -> dict:
     }
 
 
-def timeline_chart(title: str, points: Sequence[TimelinePoint], *, nonce: str = "") -> str:
-    """Paid registrations per level added up over the days that had any: a line per level.
+def timeline_chart(
+    title: str, points: Sequence[TimelinePoint], *, nonce: str = "", unit: str = "registrations"
+) -> str:
+    """Paid registrations per level (or any count per series, in ``unit``: the shop's pieces
+    per product) added up over the days that had any: a line per level.
     One day of sales is a bar per level under that one date; a long sale shows about a dozen
     dates along the axis, so 300 days stay readable."""
     days = sorted({p.day for p in points})
@@ -85,8 +88,8 @@ def timeline_chart(title: str, points: Sequence[TimelinePoint], *, nonce: str = 
             **_options(
                 title,
                 show_legend=bool(days),
-                y_title="registrations",
-                no_data_text="No paid registrations yet",
+                y_title=unit,
+                no_data_text=f"No paid {unit} yet",
                 # pygal draws no y labels without data (and fails when given some)
                 **({"y_labels": _whole_numbers(top)} if days else {}),
             )
@@ -104,7 +107,7 @@ def timeline_chart(title: str, points: Sequence[TimelinePoint], *, nonce: str = 
             x_value_formatter=lambda d: d.isoformat(),
             show_dots=len(days) <= 40,
             dots_size=3,
-            y_title="registrations",
+            y_title=unit,
             y_labels=_whole_numbers(top),
         )
     )

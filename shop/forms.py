@@ -36,4 +36,10 @@ def quantities(data: Any) -> dict[int, int]:
 
 
 class DeskLookupForm(forms.Form):
-    code = forms.CharField(label=_("Pickup code or order reference"), max_length=64)
+    code = forms.CharField(
+        label=_("Pickup code or order reference"),
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "off", "data-scan-field": ""}
+        ),
+    )

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import secrets
 
-from django.core.validators import MinValueValidator
+from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from event.models import Event
+from midsummer.images import ACCEPTED_EXTENSIONS
 from payments.models import Provider
-from register.models import audit_trail, money_field
+from register.models import BadgeLevel, audit_trail, money_field
+from shop.pictures import check_picture
 
 
 class Product(models.Model):
@@ -32,6 +34,31 @@ class Product(models.Model):
     badge_holders_only = models.BooleanField(
         _("for badge holders only"), default=False, help_text=_("e.g. a sponsor pin.")
     )
+    badge_levels = models.ManyToManyField(
+        BadgeLevel,
+        blank=True,
+        related_name="+",
+        verbose_name=_("only for these badge levels"),
+        help_text=_("Empty: anyone (or any badge holder, above). e.g. Sponsor for a sponsor pin."),
+    )
+    picture = models.FileField(
+        _("picture"),
+        upload_to="shop/",
+        blank=True,
+        validators=[FileExtensionValidator(ACCEPTED_EXTENSIONS), check_picture],
+        help_text=_(
+            "PNG, JPEG or WebP, at least 300 × 300 pixels, at most 5 MB; shown at most "
+            "800 pixels wide."
+        ),
+    )
+    picture_width = models.PositiveIntegerField(default=0, editable=False)
+    picture_height = models.PositiveIntegerField(default=0, editable=False)
+    picture_alt = models.CharField(
+        _("picture description"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the picture shows, for people who cannot see it."),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -45,6 +72,12 @@ class Variant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     name = models.CharField(_("name"), max_length=100, help_text=_("e.g. M, or Blue / L"))
     price = money_field(verbose_name=_("price"))
+    badge_holder_price = money_field(
+        null=True,
+        blank=True,
+        verbose_name=_("badge holders' price"),
+        help_text=_("What someone with a paid badge pays. Empty: the price."),
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -53,6 +86,30 @@ class Variant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product.name} — {self.name}" if self.name else self.product.name
+
+
+class BundleItem(models.Model):
+    """A bundle ("Sponsor pack") is a product whose order also takes these pieces: each counts
+    against its own quotas and is handed out at the desk as a line of its own."""
+
+    bundle = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="bundle_items")
+    # RESTRICT: a variant in a bundle stays, unless the bundle is deleted with it.
+    variant = models.ForeignKey(
+        Variant, on_delete=models.RESTRICT, related_name="+", verbose_name=_("item")
+    )
+    quantity = models.PositiveSmallIntegerField(
+        _("pieces"), default=1, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("item in the bundle")
+        constraints = [
+            models.UniqueConstraint(fields=["bundle", "variant"], name="shop_bundle_item_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.variant}"
 
 
 class Quota(models.Model):
@@ -136,6 +193,10 @@ class OrderLine(models.Model):
     picked_up = models.PositiveSmallIntegerField(default=0)
     # Pieces refunded: back in stock (they no longer count against the quotas).
     refunded = models.PositiveSmallIntegerField(default=0)
+    # A bundle's items are lines of their own (priced 0, handed out one by one), part of it.
+    part_of = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="parts"
+    )
 
     class Meta:
         ordering = ["pk"]

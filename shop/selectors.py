@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 
 from event.models import Event
-from shop.models import OrderLine, Product, Quota, ShopOrder, Variant
+from shop.models import BundleItem, OrderLine, Product, Quota, ShopOrder, Variant
 from shop.services import quota_taken
 
 
@@ -19,7 +22,9 @@ class CatalogueItem:
 
 
 def catalogue(*, event: Event, now: dt.datetime) -> list[tuple[Product, list[CatalogueItem]]]:
-    """Products on sale now with their variants and what is left of each: three queries."""
+    """Products on sale now with their variants, the badge levels they are for, a bundle's
+    items, and what is left of each (a bundle: the least its own quotas and its items' quotas
+    leave): six queries."""
     products = list(
         Product.objects.filter(event=event)
         .filter(Q(visible_from__isnull=True) | Q(visible_from__lte=now))
@@ -28,18 +33,34 @@ def catalogue(*, event: Event, now: dt.datetime) -> list[tuple[Product, list[Cat
             Prefetch(
                 "variants",
                 queryset=Variant.objects.prefetch_related("quotas").order_by("position", "pk"),
-            )
+            ),
+            "badge_levels",
+            Prefetch(
+                "bundle_items",
+                queryset=BundleItem.objects.select_related("variant__product").prefetch_related(
+                    "variant__quotas"
+                ),
+            ),
         )
     )
     quotas = {q.pk: q for p in products for v in p.variants.all() for q in v.quotas.all()}
+    quotas |= {
+        q.pk: q for p in products for b in p.bundle_items.all() for q in b.variant.quotas.all()
+    }
     taken = quota_taken(list(quotas), now=now) if quotas else {}
+
+    def left_of(variant: Variant, per_piece: int = 1) -> int:
+        return min(
+            ((q.size - taken.get(q.pk, 0)) // per_piece for q in variant.quotas.all()), default=0
+        )
+
     result = []
     for product in products:
-        items = []
-        for variant in product.variants.all():
-            covering = variant.quotas.all()
-            left = min((q.size - taken.get(q.pk, 0) for q in covering), default=0)
-            items.append(CatalogueItem(variant=variant, left=max(left, 0)))
+        parts = [left_of(b.variant, b.quantity) for b in product.bundle_items.all()]
+        items = [
+            CatalogueItem(variant=variant, left=max(min([left_of(variant), *parts]), 0))
+            for variant in product.variants.all()
+        ]
         result.append((product, items))
     return result
 
@@ -77,3 +98,48 @@ def stock_levels(*, event: Event, now: dt.datetime) -> list[tuple[Quota, int]]:
 
 def lines_of(order: ShopOrder) -> list[OrderLine]:
     return list(order.lines.all())
+
+
+@dataclass(frozen=True)
+class DeskLine:
+    line: OrderLine
+    is_bundle: bool  # handed out item by item: its parts are lines of their own
+    to_hand_out: int  # bought less refunded
+
+
+def desk_lines(order: ShopOrder) -> list[DeskLine]:
+    lines = list(order.lines.all())
+    bundles = {line.part_of_id for line in lines if line.part_of_id}
+    return [DeskLine(line, line.pk in bundles, line.quantity - line.refunded) for line in lines]
+
+
+def sales_by_day(*, event: Event) -> list[tuple[dt.date, str, int, Decimal]]:
+    """Pieces sold and money taken per product and day (paid orders, less what was refunded;
+    a bundle's items are counted in the bundle), in the event's time zone."""
+    rows = (
+        OrderLine.objects.filter(
+            order__event=event,
+            order__status__in=[ShopOrder.Status.PAID, ShopOrder.Status.REFUNDED],
+            part_of__isnull=True,
+        )
+        .annotate(day=TruncDate("order__paid_at", tzinfo=zoneinfo.ZoneInfo(event.timezone)))
+        .values("day", "variant__product__name")
+        .annotate(
+            pieces=Sum(F("quantity") - F("refunded")),
+            revenue=Sum((F("quantity") - F("refunded")) * F("price")),
+        )
+        .order_by("day", "variant__product__name")
+    )
+    return [
+        (row["day"], row["variant__product__name"], row["pieces"], row["revenue"])
+        for row in rows
+        if row["pieces"]
+    ]
+
+
+def lines_for_export(*, event: Event) -> QuerySet[OrderLine]:
+    return (
+        OrderLine.objects.filter(order__event=event)
+        .select_related("order", "variant__product", "part_of")
+        .order_by("order__created_at", "pk")
+    )

@@ -9,6 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.urls import reverse
@@ -16,11 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from event.models import Event
+from midsummer.images import is_new_upload
 from payments.kinds import Payable, PaymentConflictError
 from payments.models import Provider
 from payments.services import provider_refund
-from register.selectors import account_has_paid_registration, registration_settings
-from shop.models import OrderLine, Quota, ShopOrder, Variant
+from register.selectors import badge_levels_held, registration_settings
+from shop.models import OrderLine, Product, Quota, ShopOrder, Variant
+from shop.pictures import picture_rendition
 from tenant.models import User
 from tenant.tasks import queue_after_commit
 
@@ -77,12 +80,13 @@ def order_place(
             return placed
     variants = {
         v.pk: v
-        for v in Variant.objects.select_related("product").filter(
-            pk__in=items, product__event=event
-        )
+        for v in Variant.objects.select_related("product")
+        .prefetch_related("product__badge_levels", "product__bundle_items")
+        .filter(pk__in=items, product__event=event)
     }
     if len(variants) != len(items) or any(qty < 0 for qty in items.values()):
         raise ValidationError(_("That item is not in this shop."))
+    buyer = _Buyer(event=event, account_id=account.pk)
     per_product: dict[int, int] = defaultdict(int)
     for variant_id, qty in items.items():
         product = variants[variant_id].product
@@ -90,8 +94,14 @@ def order_place(
             product.visible_until and now >= product.visible_until
         ):
             raise ValidationError(_("%(item)s is not on sale now.") % {"item": product.name})
-        if product.badge_holders_only and not account_has_paid_registration(account_id=account.pk):
+        if product.badge_holders_only and not buyer.holds_a_badge:
             raise ValidationError(_("%(item)s is for badge holders only.") % {"item": product.name})
+        levels = {level.pk: level.name for level in product.badge_levels.all()}
+        if levels and not levels.keys() & buyer.levels:
+            raise ValidationError(
+                _("%(item)s is for holders of a %(levels)s badge.")
+                % {"item": product.name, "levels": " / ".join(sorted(levels.values()))}
+            )
         per_product[product.pk] += qty
     for variant in variants.values():
         product = variant.product
@@ -100,8 +110,14 @@ def order_place(
                 _("At most %(count)s of %(item)s per order.")
                 % {"count": product.per_order_limit, "item": product.name}
             )
+    # What takes stock: the variants ordered and, for a bundle, each of its items.
+    stock: dict[int, int] = defaultdict(int)
+    for variant_id, qty in items.items():
+        stock[variant_id] += qty
+        for part in variants[variant_id].product.bundle_items.all():
+            stock[part.variant_id] += qty * part.quantity
     quota_ids = set(
-        Quota.variants.through.objects.filter(variant_id__in=items).values_list(
+        Quota.variants.through.objects.filter(variant_id__in=stock).values_list(
             "quota_id", flat=True
         )
     )
@@ -110,11 +126,11 @@ def order_place(
     wanted: dict[int, int] = defaultdict(int)
     covered = defaultdict(set)
     for quota_id, variant_id in Quota.variants.through.objects.filter(
-        quota__in=quotas, variant_id__in=items
+        quota__in=quotas, variant_id__in=stock
     ).values_list("quota_id", "variant_id"):
-        wanted[quota_id] += items[variant_id]
+        wanted[quota_id] += stock[variant_id]
         covered[variant_id].add(quota_id)
-    if any(variant_id not in covered for variant_id in items):
+    if any(variant_id not in covered for variant_id in stock):
         raise ValidationError(_("That item is not for sale yet."))  # no quota: no stock
     taken = quota_taken([q.pk for q in quotas], now=now)
     for quota in quotas:
@@ -124,6 +140,7 @@ def order_place(
                 _("Sold out: only %(left)s left of %(quota)s.")
                 % {"left": left, "quota": quota.name}
             )
+    prices = {v: buyer.price_of(variant) for v, variant in variants.items()}
     settings = registration_settings(event=event)
     try:
         with transaction.atomic():
@@ -132,7 +149,7 @@ def order_place(
                 account_id=account.pk,
                 provider=provider,
                 currency=settings.currency,
-                total=sum((variants[v].price * q for v, q in items.items()), Decimal("0")),
+                total=sum((prices[v] * q for v, q in items.items()), Decimal("0")),
                 hold_expires_at=_hold_until(provider, now, settings.hold_minutes),
                 submission=submission,
             )
@@ -141,11 +158,45 @@ def order_place(
         if placed is None:
             raise
         return placed
-    OrderLine.objects.bulk_create(
-        OrderLine(order=order, variant=variants[v], quantity=q, price=variants[v].price)
+    lines = OrderLine.objects.bulk_create(
+        OrderLine(order=order, variant=variants[v], quantity=q, price=prices[v])
         for v, q in items.items()
     )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            variant_id=part.variant_id,
+            quantity=line.quantity * part.quantity,
+            price=Decimal("0"),
+            part_of=line,
+        )
+        for line in lines
+        for part in line.variant.product.bundle_items.all()
+    )
     return order
+
+
+class _Buyer:
+    """What the buyer's badges at the event entitle them to, asked for once per order."""
+
+    def __init__(self, *, event: Event, account_id: int) -> None:
+        self._event, self._account_id = event, account_id
+        self._levels: set[int] | None = None
+
+    @property
+    def levels(self) -> set[int]:
+        if self._levels is None:
+            self._levels = badge_levels_held(event_id=self._event.pk, account_id=self._account_id)
+        return self._levels
+
+    @property
+    def holds_a_badge(self) -> bool:
+        return bool(self.levels)
+
+    def price_of(self, variant: Variant) -> Decimal:
+        if variant.badge_holder_price is not None and self.holds_a_badge:
+            return variant.badge_holder_price
+        return variant.price
 
 
 def _check_person_limits(variants, per_product, account_id: int, now: dt.datetime) -> None:
@@ -211,10 +262,12 @@ def line_hand_out(*, order: ShopOrder, line_id: int, pieces: int = 1) -> OrderLi
         raise ValidationError(
             _("Order %(reference)s is not paid.") % {"reference": order.reference}
         )
-    if line.picked_up + pieces > line.quantity:
+    if OrderLine.objects.filter(part_of=line).exists():
+        raise ValidationError(_("A bundle is handed out item by item."))
+    if line.picked_up + pieces > line.quantity - line.refunded:
         raise ValidationError(
             _("Already handed out: %(done)s of %(count)s.")
-            % {"done": line.picked_up, "count": line.quantity}
+            % {"done": line.picked_up, "count": line.quantity - line.refunded}
         )
     line.picked_up += pieces
     line.save(update_fields=["picked_up"])
@@ -232,10 +285,13 @@ def order_refund(*, order_id: int, line_id: int | None = None, by: User | None =
         raise ValidationError(_("Only a paid order can be refunded."))
     lines = list(OrderLine.objects.select_for_update().filter(order=order).order_by("pk"))
     if line_id is not None:
-        lines = [line for line in lines if line.pk == line_id]
-        if not lines:
+        chosen = next((line for line in lines if line.pk == line_id), None)
+        if chosen is None:
             raise ValidationError(_("That line is not in this order."))
-    pieces = {line.pk: line.quantity - line.picked_up - line.refunded for line in lines}
+        if chosen.part_of_id is not None:
+            raise ValidationError(_("This is part of a bundle: refund the bundle."))
+        lines = [line for line in lines if line.pk == line_id or line.part_of_id == line_id]
+    pieces = refundable_pieces(lines)
     amount = sum((line.price * pieces[line.pk] for line in lines), Decimal("0"))
     if not any(pieces.values()):
         raise ValidationError(_("Nothing left to refund: the rest was handed out."))
@@ -256,6 +312,49 @@ def order_refund(*, order_id: int, line_id: int | None = None, by: User | None =
     order._change_reason = f"refunded {amount}" + (f" by {by.email}" if by else "")  # type: ignore[attr-defined]
     order.save(update_fields=fields)
     return order
+
+
+def refundable_pieces(lines: list[OrderLine]) -> dict[int, int]:
+    """Pieces of each line that can be refunded: those not handed out. A bundle is refunded by
+    the pack — a pack of which any item was handed out stays — and its items with it."""
+    parts_of: dict[int, list[OrderLine]] = defaultdict(list)
+    for line in lines:
+        if line.part_of_id is not None:
+            parts_of[line.part_of_id].append(line)
+    pieces: dict[int, int] = {}
+    for line in lines:
+        if line.part_of_id is not None:
+            continue
+        parts = parts_of.get(line.pk)
+        if not parts:
+            pieces[line.pk] = line.quantity - line.picked_up - line.refunded
+            continue
+        per_pack = {part.pk: part.quantity // line.quantity for part in parts}
+        started = max(-(-part.picked_up // per_pack[part.pk]) for part in parts)
+        packs = max(line.quantity - line.refunded - started, 0)
+        pieces[line.pk] = packs
+        for part in parts:
+            pieces[part.pk] = packs * per_pack[part.pk]
+    return pieces
+
+
+@transaction.atomic
+def product_save(*, product: Product) -> Product:
+    """Validate and save a product; a new picture is replaced by its re-encoded rendition
+    (shop/pictures.py) and the file it replaces is deleted once the transaction commits."""
+    product.full_clean(exclude=["badge_levels"])
+    previous = Product.objects.filter(pk=product.pk).values_list("picture", flat=True).first()
+    if is_new_upload(product.picture):
+        rendition = picture_rendition(product.picture)
+        product.picture.save(rendition.name, ContentFile(rendition.content), save=False)
+        product.picture_width, product.picture_height = rendition.width, rendition.height
+    elif not product.picture:
+        product.picture_width = product.picture_height = 0
+    product.save()
+    if previous and previous != product.picture.name:
+        storage = product.picture.storage
+        transaction.on_commit(lambda: storage.delete(previous))
+    return product
 
 
 def order_payable(order: ShopOrder) -> Payable:

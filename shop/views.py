@@ -99,16 +99,26 @@ class DeskView(LoginRequiredMixin, PermissionRequiredMixin, View):
         order = selectors.order_for_desk(event=event, code=code) if code else None
         if code and order is None:
             errors, status = [_("No order of this convention has this code.")], 404
-        context = {"event": event, "lookup": lookup, "order": order, "errors": errors}
+        context = {
+            "event": event,
+            "lookup": lookup,
+            "order": order,
+            "lines": selectors.desk_lines(order) if order else [],
+            "errors": errors,
+        }
         return render(request, "shop/desk.html", context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self._page(request, _event(), request.GET.get("code", "")[:64], [])
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        """Find an order by the code sent (scanned: the pickup secret stays out of addresses
+        and logs; the page's address carries the reference), or hand out one piece of it."""
         event = _event()
         code, line = request.POST.get("code", "")[:64], request.POST.get("line", "")
         order = selectors.order_for_desk(event=event, code=code)
+        if order is not None and "line" not in request.POST:
+            return redirect(f"{request.path}?code={order.reference}")
         if order is None or not line.isdigit():
             return self._page(request, event, code or "-", [], status=404)
         try:

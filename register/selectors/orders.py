@@ -138,3 +138,13 @@ def attendee_account_ids() -> set[int]:
 
 def account_has_paid_registration(*, account_id: int) -> bool:
     return Order.objects.filter(account_id=account_id, status=Order.Status.PAID).exists()
+
+
+def badge_levels_held(*, event_id: int, account_id: int) -> set[int]:
+    """The levels of the paid badges this account holds at the event (a sponsor pin is for
+    whoever holds a sponsor badge)."""
+    return set(
+        Registration.objects.filter(
+            held_by_q(account_id=account_id), event_id=event_id, order__status=Order.Status.PAID
+        ).values_list("level_id", flat=True)
+    )

@@ -12,15 +12,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import io
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-import segno
 from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
-from PIL import Image
 
 from event.services import event_create, event_delete
 from kiosk.models import CheckIn
@@ -29,6 +25,7 @@ from register.services import order_mark_paid, order_place
 from tenant.models import Membership, Tenant, User
 from tenant.roles import Role
 from tests.browser.axe import assert_axe_clean
+from tests.browser.camera import camera_args, camera_feed
 from tests.browser.conftest import CHROMIUM_ARGS
 from tests.browser.pages import log_in
 from tests.factories.register import attendee
@@ -141,24 +138,6 @@ def test_the_desk_scans_the_code_on_my_registrations_then_refuses_it_again(
     assert page_width <= 390  # no sideways scrolling on the phone
 
 
-def _camera_feed(code: str, path: Path) -> Path:
-    """A Y4M video (what Chromium's fake camera plays in a loop) of the badge's QR code held
-    up to the camera: the code's modules in the luma plane, neutral chroma."""
-    width, height, frames = 640, 480, 5
-    qr = segno.make(code, error="m")
-    buffer = io.BytesIO()
-    qr.save(buffer, kind="png", scale=8, border=4)
-    picture = Image.open(buffer).convert("L")
-    frame = Image.new("L", (width, height), 255)
-    frame.paste(picture, ((width - picture.width) // 2, (height - picture.height) // 2))
-    neutral = bytes([128]) * (width // 2 * height // 2)
-    with path.open("wb") as video:
-        video.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
-        for _ in range(frames):
-            video.write(b"FRAME\n" + frame.tobytes() + neutral + neutral)
-    return path
-
-
 def test_the_desk_checks_a_badge_in_from_the_camera(
     chromium_available, door, gunicorn, monkeypatch, tmp_path, artifacts
 ):
@@ -167,15 +146,11 @@ def test_the_desk_checks_a_badge_in_from_the_camera(
     from playwright.sync_api import sync_playwright
 
     token = door
-    feed = _camera_feed(token, tmp_path / "badge.y4m")
+    feed = camera_feed(token, tmp_path / "badge.y4m")
     port, _log = gunicorn
     base = f"http://alpha.localhost:{port}"
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    camera = [
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={feed}",
-    ]
+    camera = camera_args(feed)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(chromium_available), args=CHROMIUM_ARGS + camera, headless=True

@@ -11,11 +11,15 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
+from event.models import Event
 from event.services import event_create, event_delete
 from shop.models import Product, Quota, ShopOrder, Variant
+from shop.services import order_mark_paid, order_place
 from tenant.models import Membership, Tenant, User
 from tenant.roles import Role
 from tests.browser.axe import assert_axe_clean
+from tests.browser.camera import camera_args, camera_feed
+from tests.browser.conftest import CHROMIUM_ARGS
 from tests.browser.pages import log_in
 from tests.factories.tenant import PASSWORD
 
@@ -104,3 +108,47 @@ def test_a_buyer_orders_pays_and_the_desk_hands_the_shirt_out_once(
 
     print("\nscreenshots:\n" + "\n".join(str(p) for p in shots))  # noqa: T201
     assert all(p.stat().st_size > 5_000 for p in shots)
+
+
+def test_the_merch_desk_finds_an_order_from_the_camera(
+    chromium_available, shop, gunicorn, monkeypatch, tmp_path, artifacts
+):
+    """Chromium's fake camera shows the order's pickup QR code; the desk's scanner (the one the
+    door's desk uses) decodes it and looks the order up by itself."""
+    from playwright.sync_api import sync_playwright
+
+    alpha = Tenant.objects.get(schema_name="alpha")
+    with tenant_context(alpha):
+        buyer = User.objects.get(email="shop-buyer@example.org")
+        order = order_place(
+            event=Event.objects.get(slug="alpha-con-shop"),
+            account=buyer,
+            items={shop: 1},
+            provider="simulated",
+        )
+        order = order_mark_paid(reference=order.reference, amount=order.total)
+    feed = camera_feed(order.pickup_token, tmp_path / "pickup.y4m")
+    port, _log = gunicorn
+    base = f"http://alpha.localhost:{port}"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(chromium_available),
+            args=CHROMIUM_ARGS + camera_args(feed),
+            headless=True,
+        )
+        try:
+            context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+            context.grant_permissions(["camera"], origin=base)
+            desk = context.new_page()
+            desk.set_default_timeout(20_000)
+            log_in(desk, base, "shop-desk@example.org")
+            desk.goto(f"{base}/shop/desk/")
+            desk.locator("[data-camera-start]").click()
+            desk.wait_for_selector(f"[data-order={order.reference}]")
+            found = desk.locator(f"[data-order={order.reference}]").inner_text()
+            desk.screenshot(path=str(artifacts / "shop-04-desk-camera.png"), full_page=True)
+        finally:
+            chromium.close()
+
+    assert "Convention shirt — M" in found and "0 of 1 handed out" in found

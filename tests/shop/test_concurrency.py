@@ -3,13 +3,15 @@ quotas buy exactly 10; two desks handing out the last piece hand it out once."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django_tenants.utils import schema_context, tenant_context
 
 from event.models import Event
-from shop.models import OrderLine, ShopOrder
+from shop.models import BundleItem, OrderLine, Product, Quota, ShopOrder, Variant
 from shop.services import line_hand_out, order_mark_paid, order_place
 from tenant.models import Tenant, User
 from tests.concurrency import run_at_once
@@ -83,3 +85,33 @@ def test_two_desks_handing_out_the_last_piece_hand_it_out_once(committed_shop):
     assert sum(isinstance(r, ValidationError) for r in results) == 1
     with tenant_context(alpha):
         assert OrderLine.objects.get(pk=line.pk).picked_up == 1
+
+
+def test_bundles_and_single_pins_racing_for_ten_pins_take_exactly_ten(committed_shop):
+    alpha, shop, accounts = committed_shop
+    with tenant_context(alpha):
+        Quota.objects.filter(event=shop.event, name="Pins").update(size=10)
+        pack = Product.objects.create(event=shop.event, name="Pin pack")
+        pack_variant = Variant.objects.create(product=pack, name="", price=Decimal("12.00"))
+        Quota.objects.create(event=shop.event, name="Packs", size=100).variants.set([pack_variant])
+        BundleItem.objects.create(bundle=pack, variant=shop.pin, quantity=1)
+
+    def buy(pair):
+        n, account = pair
+        with tenant_context(alpha):
+            wanted = pack_variant if n % 2 else shop.pin
+            return order_place(
+                event=shop.event, account=account, items={wanted.pk: 1}, provider="simulated"
+            )
+
+    results = run_at_once(buy, list(enumerate(accounts)))
+
+    assert sum(isinstance(r, ShopOrder) for r in results) == 10
+    assert all(
+        "Sold out" in " ".join(r.messages) for r in results if isinstance(r, ValidationError)
+    )
+    with tenant_context(alpha):
+        pins = OrderLine.objects.filter(order__event=shop.event, variant=shop.pin).aggregate(
+            n=Sum("quantity")
+        )["n"]
+    assert pins == 10

@@ -58,9 +58,10 @@ def test_the_catalogue_and_the_desk_cost_the_same_queries(
     warm_routes(visitor)
     warm_routes(desk)
 
-    # The event, the currency, the products, their variants and the variants' quotas, what
-    # the quotas hold (one aggregate), the front's branding and pages: 8.
-    with django_assert_num_queries(8):
+    # The event, the currency, the products, their variants and the variants' quotas, the
+    # badge levels they are for, their bundle items, what the quotas hold (one aggregate), the
+    # front's branding and pages: 10.
+    with django_assert_num_queries(10):
         catalogue = visitor.get("/shop/")
     # The session and its account, their membership, the event, the order by its code with
     # its lines, their variants and products, the front's branding and pages: 10.

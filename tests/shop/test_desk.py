@@ -31,12 +31,14 @@ def test_the_desk_hands_out_line_by_line_and_never_more_than_bought(shop, tenant
     shirt, pin = order.lines.order_by("pk")
     desk = _desk(tenant_a)
 
-    found = desk.get("/shop/desk/", {"code": order.pickup_token})
+    scanned = desk.post("/shop/desk/", {"code": order.pickup_token})
+    found = desk.get(scanned.url)
     first = desk.post("/shop/desk/", {"code": order.reference, "line": shirt.pk}, follow=True)
     desk.post("/shop/desk/", {"code": order.reference, "line": shirt.pk})
     third = desk.post("/shop/desk/", {"code": order.reference, "line": shirt.pk})
     desk.post("/shop/desk/", {"code": order.reference, "line": pin.pk})
 
+    assert scanned.url == f"/shop/desk/?code={order.reference}"  # the secret stays out of it
     assert f'data-order="{order.reference}"' in found.content.decode()
     assert "Handed out: Shirt — M (1 of 2)." in first.content.decode()
     assert third.status_code == 409 and "Already handed out: 2 of 2." in third.content.decode()
@@ -54,7 +56,7 @@ def test_unpaid_orders_other_conventions_codes_and_strangers_are_refused(shop, t
     desk = _desk(tenant_a)
 
     not_paid = desk.post("/shop/desk/", {"code": unpaid.reference, "line": unpaid.lines.get().pk})
-    beta_code = desk.get("/shop/desk/", {"code": beta_order.pickup_token})
+    beta_code = desk.post("/shop/desk/", {"code": beta_order.pickup_token})
     alpha_code_at_beta = _desk(tenant_b, "beta").get("/shop/desk/", {"code": paid.pickup_token})
     stranger = Client(HTTP_HOST=TENANT_HOSTS["alpha"]).get("/shop/desk/")
     attendee = _desk(tenant_a, roles=())

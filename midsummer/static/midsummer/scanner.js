@@ -1,17 +1,19 @@
-// The desk's camera scanner: the browser's BarcodeDetector where there is one, else jsQR
-// (vendored from npm in kiosk/static/kiosk/vendor/). A decoded code fills the badge code field
-// and sends the scan form, whose one-time nonce makes a double scan one check-in.
+// The camera scanner of the desks (the door's check-in desk, the merch desk): the browser's
+// BarcodeDetector where there is one, else jsQR (vendored from npm in
+// midsummer/static/midsummer/vendor/). A decoded code fills the form's [data-scan-field] and
+// sends the [data-scan-form]; what a double scan means is the form's business (the door's
+// one-time nonce, the merch desk's lookup).
 (function () {
   "use strict";
   var form = document.querySelector("[data-scan-form]");
   var start = document.querySelector("[data-camera-start]");
   var box = document.querySelector("[data-camera]");
-  if (!form || !start || !box || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+  var field = form && form.querySelector("[data-scan-field]");
+  if (!field || !start || !box || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     return;
   }
   var video = box.querySelector("[data-video]");
   var status = box.querySelector("[data-camera-status]");
-  var field = form.querySelector("input[name=secret]");
   var canvas = document.createElement("canvas");
   var context = canvas.getContext("2d", { willReadFrequently: true });
   var detector = null;
