@@ -124,6 +124,11 @@ class BadgeLevel(models.Model):
                 condition=~Q(age_rule="free_under") | Q(free_under_age__isnull=False),
                 name="register_level_free_under_needs_age",
             ),
+            # Numbers are taken per kind from the event's ranges: an unknown kind has none.
+            models.CheckConstraint(
+                condition=Q(badge_kind__in=BadgeNumberRange.Kind.values),
+                name="register_level_known_badge_kind",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -67,7 +67,11 @@ def seed(demo: DemoConvention) -> None:
     power = Extra.objects.create(event=event, name="Power outlet", price=Decimal("25.00"))
     Extra.objects.create(event=event, name="Extra chair", price=Decimal("5.00"))
     hall_layout_set(event=event, rows=4, per_row=10)
-    jury = [demo.admin]
+    juror_email = f"juror@{demo.key}.localhost"
+    juror = User.objects.filter(email=juror_email).first() or user_create(
+        email=juror_email, password=None, full_name="Second juror"
+    )
+    jury = [demo.admin, juror]
     paid: list[Application] = []
     for n, (business, wares, categories, state) in enumerate(DEALERS):
         email = f"dealer{n}@{demo.key}.localhost"
@@ -93,8 +97,8 @@ def seed(demo: DemoConvention) -> None:
             now=now,
         )
         if state != "pending" or n % 2:
-            for reviewer in jury:
-                review_submit(application=application, reviewer=reviewer, score=3 + n % 3)
+            for k, reviewer in enumerate(jury):
+                review_submit(application=application, reviewer=reviewer, score=2 + (n + k) % 4)
         if state == "pending":
             continue
         decision = Application.Status.APPROVED if state in ("approved", "paid") else state

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from event.models import Event
@@ -464,21 +465,28 @@ class HallPlaceView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
 
 def _seating_message(warning: selectors.SeatingWarning) -> str:
-    if warning.wanted_near:
-        return _(
-            "%(business)s asked to sit near %(other)s: they are %(distance)s tables apart."
-        ) % {
-            "business": warning.application.business_name,
-            "other": warning.other,
-            "distance": warning.distance,
-        }
-    return _(
-        "%(business)s asked to sit away from %(other)s: they are %(distance)s tables apart."
-    ) % {
+    values = {
         "business": warning.application.business_name,
         "other": warning.other,
         "distance": warning.distance,
     }
+    if warning.wanted_near:
+        return (
+            ngettext(
+                "%(business)s asked to sit near %(other)s: they are %(distance)s table apart.",
+                "%(business)s asked to sit near %(other)s: they are %(distance)s tables apart.",
+                warning.distance,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "%(business)s asked to sit away from %(other)s: they are %(distance)s table apart.",
+            "%(business)s asked to sit away from %(other)s: they are %(distance)s tables apart.",
+            warning.distance,
+        )
+        % values
+    )
 
 
 class ReportView(LoginRequiredMixin, PermissionRequiredMixin, View):

@@ -20,4 +20,8 @@ class Migration(migrations.Migration):
             name='kind',
             field=models.CharField(choices=[('staff', 'Staff'), ('dealer', 'Dealer'), ('attendee', 'Attendee')], max_length=20),
         ),
+        migrations.AddConstraint(
+            model_name='badgelevel',
+            constraint=models.CheckConstraint(condition=models.Q(('badge_kind__in', ['staff', 'dealer', 'attendee'])), name='register_level_known_badge_kind'),
+        ),
     ]

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('register', '0009_dealer_badge_kind'),
+        ('register', '0008_transfer_retired_token'),
         ('shop', '0001_initial'),
     ]
 

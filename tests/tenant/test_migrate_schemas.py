@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.operations import AddField, CreateModel, DeleteModel
+from django.db.migrations.operations import AddConstraint, AddField, CreateModel, DeleteModel
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
@@ -66,6 +66,15 @@ def _latest_register_migration() -> tuple[str, str, Obstacle]:
                 f"ALTER TABLE {{schema}}.{table} ADD COLUMN {column} integer",
                 f"ALTER TABLE {{schema}}.{table} DROP COLUMN {column}",
                 f'column "{column}" of relation "{table}" already exists',
+            )
+            return leaf[1], previous.key[1], obstacle
+        if isinstance(op, AddConstraint):
+            table = f"register_{op.model_name.lower()}"
+            name = op.constraint.name
+            obstacle = Obstacle(
+                f"ALTER TABLE {{schema}}.{table} ADD CONSTRAINT {name} CHECK (true)",
+                f"ALTER TABLE {{schema}}.{table} DROP CONSTRAINT {name}",
+                f'constraint "{name}" for relation "{table}" already exists',
             )
             return leaf[1], previous.key[1], obstacle
         if isinstance(op, DeleteModel):

@@ -116,7 +116,7 @@ def test_the_lead_lays_out_and_places_on_the_hall_page_and_the_den_shows_the_map
 
     assert laid.status_code == 302 and bad_layout.status_code == 400
     assert "Foxy Prints: A1." in placed.content.decode()
-    assert "asked to sit away from Otter Ink: they are 1 tables apart" in near.content.decode()
+    assert "asked to sit away from Otter Ink: they are 1 table apart" in near.content.decode()
     assert taken.status_code == 409 and "Table A1 is Foxy Prints" in taken.content.decode()
     assert unknown.status_code == 400
     assert den_page.count("vendors-map-taken") == 2 and "Map of the hall" in den_page

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('event', '0004_dealer_badge_kind'),
-        ('register', '0009_dealer_badge_kind'),
+        ('register', '0008_transfer_retired_token'),
         ('vendors', '0001_initial'),
     ]
 
