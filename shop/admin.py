@@ -70,6 +70,9 @@ class OrderLineInline(admin.TabularInline):
     readonly_fields = ["variant", "quantity", "price", "picked_up", "refunded", "part_of"]
     can_delete = False
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(ShopOrder, site=tenant_admin_site)
 class ShopOrderAdmin(admin.ModelAdmin):
@@ -83,6 +86,7 @@ class ShopOrderAdmin(admin.ModelAdmin):
         "provider_reference",
         "currency",
         "total",
+        "refunded_total",
         "hold_expires_at",
         "paid_at",
         "account_id",
@@ -91,6 +95,13 @@ class ShopOrderAdmin(admin.ModelAdmin):
     exclude = ["pickup_token", "submission"]
     inlines = [OrderLineInline]
     actions = ["refund_in_full"]
+
+    # Orders are placed by buyers and changed by the services (payment, refunds, the desk).
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
     def get_urls(self):
         refund = self.admin_site.admin_view(self.refund_view)
@@ -144,8 +155,9 @@ class ShopOrderAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/shop/shoporder/refund.html", context, status=status)
 
     def sales_view(self, request):
-        """Pieces sold per product, added up day by day, and the table behind the chart."""
-        if not self.has_view_permission(request):
+        """Pieces sold per product, added up day by day, and the table behind the chart (the
+        shop lead's: the desk sees orders one by one, not the sales)."""
+        if not self.has_change_permission(request):
             raise PermissionDenied
         event = active_event()
         context = {
@@ -172,8 +184,8 @@ class ShopOrderAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/shop/shoporder/sales.html", context)
 
     def export_view(self, request):
-        """Every order line of the active event (formula-safe CSV)."""
-        if not self.has_view_permission(request):
+        """Every order line of the active event (formula-safe CSV), for the shop lead."""
+        if not self.has_change_permission(request):
             raise PermissionDenied
         event = active_event()
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -217,7 +229,11 @@ class ShopOrderAdmin(admin.ModelAdmin):
             )
         return response
 
-    @admin.action(description="Refund in full (what was not handed out goes back in stock)")
+    # The merch desk sees orders (view) but never refunds: only who may change them.
+    @admin.action(
+        description="Refund in full (what was not handed out goes back in stock)",
+        permissions=["change"],
+    )
     def refund_in_full(self, request, queryset):
         for order in queryset:
             try:

@@ -306,7 +306,9 @@ def order_refund(*, order_id: int, line_id: int | None = None, by: User | None =
         line.save(update_fields=["refunded"])
     order.refunded_total += amount
     fields = ["refunded_total"]
-    if order.refunded_total >= order.total:
+    # Refunded once every piece is (a free order's pieces too), not when the money adds up.
+    everything = OrderLine.objects.filter(order=order, part_of__isnull=True)
+    if not everything.exclude(refunded=F("quantity")).exists():
         order.status = Status.REFUNDED
         fields.append("status")
     order._change_reason = f"refunded {amount}" + (f" by {by.email}" if by else "")  # type: ignore[attr-defined]

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.test import Client
 from PIL import Image
 
-from shop.models import Product, ShopOrder
-from shop.services import order_mark_paid, order_place
+from shop.models import Product, ShopOrder, Variant
+from shop.services import order_mark_paid, order_place, order_refund
 from tenant.roles import Role
 from tests.conftest import TENANT_HOSTS
 from tests.factories.front import image_upload
@@ -145,15 +145,36 @@ def test_every_line_as_csv_and_the_sales_chart_show_this_conventions_sales_only(
     assert "Shirt" not in on_beta
 
 
-def test_the_desk_and_a_juror_cannot_open_the_shops_admin_pages(shop, tenant_a):
+def test_the_merch_desk_sees_orders_but_never_refunds_nor_reads_the_sales(shop, tenant_a):
     desk = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
     user = MembershipFactory(tenant=tenant_a, roles=[Role.SHOP_DESK]).user
     desk.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
     order = _paid(shop, {shop.pin.pk: 1})
 
-    assert desk.post(f"/admin/shop/shoporder/{order.pk}/refund/", {"line": "all"}).status_code in (
-        302,
-        403,
+    listing = desk.get("/admin/shop/shoporder/")
+    by_action = desk.post(
+        "/admin/shop/shoporder/",
+        {"action": "refund_in_full", "_selected_action": [order.pk], "index": 0},
     )
+    by_page = desk.post(f"/admin/shop/shoporder/{order.pk}/refund/", {"line": "all"})
+    sales = desk.get("/admin/shop/shoporder/sales/")
+    export = desk.get("/admin/shop/shoporder/lines.csv")
+
     order.refresh_from_db()
-    assert order.status == "paid"
+    assert listing.status_code == 200 and "refund_in_full" not in listing.content.decode()
+    assert by_action.status_code in (200, 302) and by_page.status_code == 403
+    assert sales.status_code == export.status_code == 403
+    assert (order.status, order.refunded_total) == ("paid", 0)
+
+
+def test_a_free_order_is_refunded_only_once_every_piece_is(shop):
+    Variant.objects.filter(pk__in=[shop.pin.pk, shop.m.pk]).update(price=0)
+    order = _paid(shop, {shop.pin.pk: 1, shop.m.pk: 1})
+
+    after_one = order_refund(order_id=order.pk, line_id=order.lines.get(variant=shop.pin).pk)
+
+    after_all = order_refund(order_id=order.pk)
+
+    assert order.total == 0
+    assert after_one.status == "paid"  # the shirt is still to come
+    assert after_all.status == "refunded"
