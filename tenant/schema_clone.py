@@ -4,7 +4,8 @@ Replaying every migration for each new convention takes seconds; copying the tem
 structure from the catalog takes a fraction of that. The copy keeps every constraint and index
 *name* (so a later ``RemoveConstraint`` or ``RemoveIndex`` migration works on cloned schemas
 too), starts every sequence afresh, and brings along the template's ``django_migrations`` and
-``django_content_type`` rows, so the new schema is indistinguishable from a migrated one.
+``django_content_type`` rows (their sequences where the template's are), so the new schema is
+indistinguishable from a migrated one.
 
 The template is an inactive Tenant (``TEMPLATE_SCHEMA``) without hosts, so ``migrate_schemas``
 keeps it current like any other schema.
@@ -192,10 +193,15 @@ def schema_clone(*, source: str, target: str) -> None:
         target_table = f"{_quote(target)}.{_quote(table)}"
         source_table = f"{_quote(source)}.{_quote(table)}"
         _execute(f"INSERT INTO {target_table} SELECT * FROM {source_table}")  # noqa: S608
+        # The copied rows' ids continue where the source's do: its sequence's own state (ids
+        # of rows deleted since, e.g. an unapplied migration's, are not handed out again).
+        [(source_sequence,)] = _fetch("SELECT pg_get_serial_sequence(%s, 'id')", [source_table])
+        [(last_value, is_called)] = _fetch(
+            f"SELECT last_value, is_called FROM {source_sequence}"  # noqa: S608
+        )
         _execute(
-            "SELECT setval(pg_get_serial_sequence(%s, 'id'), max(id)) "  # noqa: S608
-            f"FROM {target_table} HAVING count(*) > 0",
-            [target_table],
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, %s)",
+            [target_table, last_value, is_called],
         )
 
 

@@ -22,6 +22,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='badgelevel',
-            constraint=models.CheckConstraint(condition=models.Q(('badge_kind__in', ['staff', 'dealer', 'attendee'])), name='register_level_known_badge_kind'),
+            constraint=models.CheckConstraint(condition=models.Q(('badge_kind', 'staff'), ('badge_kind', 'dealer'), ('badge_kind', 'attendee'), _connector='OR'), name='register_level_known_badge_kind'),
         ),
     ]
