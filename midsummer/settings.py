@@ -65,6 +65,10 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "oauth2_provider",
+    # The REST API's framework and its OpenAPI schema (the API itself is the tenant app `api`).
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Failed log-ins are counted in public: guesses spread over many hosts add up.
     "axes",
     # Public summaries of the tenants (directory listings, who registered where): platform
@@ -84,6 +88,7 @@ TENANT_APPS = [
     "shop",
     "front",
     "kiosk",
+    "api",
     # Audit trail: each audited model's history table lives next to it, in the tenant's schema.
     "simple_history",
 ]
@@ -214,6 +219,14 @@ else:
     from midsummer.embedded import dev_oidc_private_key
 
     OIDC_RSA_PRIVATE_KEY = dev_oidc_private_key(DATA_DIR)
+# The REST API's scopes (api/access.py checks them): ``<area>:read``, and ``:write`` where the
+# area takes writes.
+# (The event, its badge levels, the programme and the merch on sale are public: no scope.)
+API_SCOPES = {
+    "registrations:read": "Registrations and their orders",
+    "checkin:write": "Check badges in at the door",
+    "shop:read": "Merch orders",
+}
 OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "tenant.oauth.TenantOAuth2Validator",
     "OIDC_ENABLED": True,
@@ -223,6 +236,7 @@ OAUTH2_PROVIDER = {
         "profile": "Your name",
         "email": "Your email address",
         "read": "Your roles at this convention",
+        **API_SCOPES,
     },
     "DEFAULT_SCOPES": ["read"],
     "PKCE_REQUIRED": True,
@@ -236,6 +250,40 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": not DEBUG,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if DEBUG else ["https"],
+}
+
+# The REST API (api/, docs/API.md): OAuth2 bearer tokens of the convention, scopes and roles
+# per endpoint, problem details for every error, cursor pages, a rate limit per token.
+API_RATE = env.str("API_RATE", default="600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.access.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.access.ScopedAccess"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["api.access.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_RATE},
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Midsummer API",
+    "DESCRIPTION": (
+        "The REST API of one convention, on its own host. Authenticate with an OAuth2 bearer "
+        "token of this convention (authorization code with PKCE for people, client credentials "
+        "for devices and integrations); each endpoint names the scope it needs. Errors are RFC "
+        "9457 problem details."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "OAUTH2_FLOWS": ["authorizationCode", "clientCredentials"],
+    "OAUTH2_AUTHORIZATION_URL": "/o/authorize/",
+    "OAUTH2_TOKEN_URL": "/o/token/",
+    "OAUTH2_SCOPES": API_SCOPES,
 }
 
 # Stripe Checkout is offered only when both are set (test or live keys).

@@ -215,6 +215,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "hash_client_secret",
         "client_type",
         "authorization_grant_type",
+        "api_scopes",
         "redirect_uris",
         "post_logout_redirect_uris",
         "allowed_origins",

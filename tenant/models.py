@@ -229,6 +229,17 @@ class Application(AbstractApplication):
     tenant: models.ForeignKey = models.ForeignKey(
         Tenant, on_delete=models.CASCADE, related_name="oauth_applications"
     )
+    # The REST API's scopes this client may be given (tenant/oauth.py): a bot that checks who
+    # has a badge gets registrations:read and nothing else. The sign-in scopes need no grant.
+    api_scopes: models.CharField = models.CharField(
+        "API scopes",
+        max_length=300,
+        blank=True,
+        help_text=(
+            "The REST API scopes this application may ask for, separated by spaces, e.g. "
+            '"registrations:read checkin:write". Empty: none (docs/API.md lists them).'
+        ),
+    )
 
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"

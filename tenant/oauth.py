@@ -16,6 +16,7 @@ from collections import OrderedDict
 from types import SimpleNamespace
 from urllib.parse import unquote_plus
 
+from django.conf import settings
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
@@ -113,6 +114,14 @@ class TenantOAuth2Validator(OAuth2Validator):
                 refresh_token_family=getattr(refresh, "token_family", None),
             )
         return saved
+
+    def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs) -> bool:
+        """Known scopes only, and of the REST API's only those its developers gave this
+        application (``Application.api_scopes``)."""
+        if not super().validate_scopes(client_id, scopes, client, request, *args, **kwargs):
+            return False
+        granted = set(client.api_scopes.split())
+        return all(scope in granted for scope in scopes if scope in settings.API_SCOPES)
 
     def validate_bearer_token(self, token, scopes, request) -> bool:
         if not super().validate_bearer_token(token, scopes, request):

@@ -42,6 +42,7 @@ def test_contracts_are_found_in_the_order_of_the_tenant_apps():
         "shop",
         "front",
         "kiosk",
+        "api",
         "sample_app",
     ]
 

@@ -44,6 +44,7 @@ from register.selectors.orders import (
     registration_by_checkin_token,
     registration_by_retired_token,
     registration_of_account,
+    registrations_listed,
     registrations_of_account,
     self_cancel_refusal,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "WaitlistRow",
     "account_has_paid_registration",
     "badge_levels_held",
+    "registrations_listed",
     "active_order_q",
     "add_on_pick_list",
     "add_on_pick_list_people",

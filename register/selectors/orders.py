@@ -148,3 +148,28 @@ def badge_levels_held(*, event_id: int, account_id: int) -> set[int]:
             held_by_q(account_id=account_id), event_id=event_id, order__status=Order.Status.PAID
         ).values_list("level_id", flat=True)
     )
+
+
+def registrations_listed(
+    *,
+    event_id: int,
+    status: str = "",
+    level_id: int | None = None,
+    changed_since: dt.datetime | None = None,
+    paid_since: dt.datetime | None = None,
+) -> QuerySet[Registration]:
+    """The event's registrations for an integration (the REST API), by order status, level,
+    when they were paid and what changed since a moment — the badge or its order, as their
+    audit trails record it (every write of the services goes through them)."""
+    found = Registration.objects.filter(event_id=event_id).select_related("order", "level")
+    if status:
+        found = found.filter(order__status=status)
+    if level_id is not None:
+        found = found.filter(level_id=level_id)
+    if paid_since is not None:
+        found = found.filter(order__paid_at__gte=paid_since)
+    if changed_since is not None:
+        badges = Registration.history.model.objects.filter(history_date__gt=changed_since)
+        orders = Order.history.model.objects.filter(history_date__gt=changed_since)
+        found = found.filter(Q(pk__in=badges.values("id")) | Q(order_id__in=orders.values("id")))
+    return found

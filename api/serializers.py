@@ -1,0 +1,148 @@
+"""What the API shows of each thing. Never a secret: no check-in token, pickup token or
+payment reference leaves through here."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from event.models import Event
+from register.models import BadgeLevel, Registration
+from schedule.models import ReleasedSession
+from shop.models import Product, ShopOrder, Variant
+
+
+class BadgeLevelSerializer(serializers.ModelSerializer):
+    price_today = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = BadgeLevel
+        fields = ["id", "name", "description", "price_today", "age_rule", "badge_kind"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    badge_levels = BadgeLevelSerializer(many=True, read_only=True)
+    currency = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "start_date",
+            "end_date",
+            "timezone",
+            "currency",
+            "badge_levels",
+        ]
+
+
+class OrderSummarySerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    paid_at = serializers.DateTimeField(allow_null=True)
+
+
+class LevelSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    order = OrderSummarySerializer(read_only=True)
+    level = LevelSummarySerializer(read_only=True)
+    waiting_for_holder = serializers.BooleanField(source="needs_holder", read_only=True)
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "badge_number",
+            "badge_name",
+            "legal_name",
+            "email",
+            "level",
+            "order",
+            "waiting_for_holder",
+        ]
+
+
+class RedeemRequestSerializer(serializers.Serializer):
+    secret = serializers.CharField(max_length=300, help_text="What the badge's QR code says.")
+    nonce = serializers.CharField(
+        max_length=64, help_text="The device's key for this scan: the same nonce twice is one."
+    )
+    type = serializers.ChoiceField(choices=["entry", "exit"], default="entry")
+    datetime = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="When the device scanned it."
+    )
+
+
+class RedeemResponseSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["ok", "error"])
+    reason = serializers.CharField(
+        allow_null=True, help_text="With error: invalid, unpaid, canceled, already_redeemed, …"
+    )
+    message = serializers.CharField()
+    duplicate = serializers.BooleanField(help_text="The same nonce again: the first answer.")
+    checkin = serializers.IntegerField(allow_null=True)
+    previous = serializers.DateTimeField(allow_null=True)
+    position = serializers.DictField(allow_null=True, help_text="The badge's essentials.")
+
+
+class SpeakerSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    speakers = SpeakerSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ReleasedSession
+        fields = [
+            "code",
+            "guid",
+            "title",
+            "description",
+            "format",
+            "content_rating",
+            "track_name",
+            "room_name",
+            "start",
+            "duration",
+            "speakers",
+        ]
+
+
+class VariantSerializer(serializers.ModelSerializer):
+    left = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Variant
+        fields = ["id", "name", "price", "badge_holder_price", "left"]
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    variants = VariantSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Product
+        fields = ["id", "name", "description", "badge_holders_only", "variants"]
+
+
+class ShopLineSerializer(serializers.Serializer):
+    product = serializers.CharField(source="variant.product.name")
+    variant = serializers.CharField(source="variant.name")
+    quantity = serializers.IntegerField()
+    price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    picked_up = serializers.IntegerField()
+    refunded = serializers.IntegerField()
+
+
+class ShopOrderSerializer(serializers.ModelSerializer):
+    lines = ShopLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ShopOrder
+        fields = ["id", "reference", "status", "total", "currency", "paid_at", "lines"]

@@ -1,0 +1,227 @@
+"""The REST API's endpoints: thin — a scope and a role (api/access.py), a selector or one
+service, a serializer. Refusals are problem details (api/problems.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.access import ScopedAccess
+from api.problems import problem_response
+from api.serializers import (
+    EventSerializer,
+    ProductSerializer,
+    RedeemRequestSerializer,
+    RedeemResponseSerializer,
+    RegistrationSerializer,
+    SessionSerializer,
+    ShopOrderSerializer,
+)
+from api.sync import ConditionalReadMixin, IdCursorPagination
+from event.models import Event
+from event.selectors import active_event, event_today
+from kiosk.models import CheckIn
+from kiosk.selectors import device_of_application
+from kiosk.services import checkin_redeem
+from register.models import BadgeLevel, Registration
+from register.selectors import level_price_on, registration_settings, registrations_listed
+from schedule.models import ReleasedSession
+from schedule.selectors import latest_release, released_sessions
+from shop.models import Product, ShopOrder
+from shop.selectors import catalogue
+
+
+def _event() -> Event:
+    event = active_event()
+    if event is None:
+        raise exceptions.NotFound("This convention has no event on now.")
+    return event
+
+
+class EventView(ConditionalReadMixin, RetrieveAPIView):
+    """The convention's current event and the badge levels it sells, at today's prices."""
+
+    permission_classes = [AllowAny]
+    serializer_class = EventSerializer
+
+    def get_object(self) -> Event:
+        event = _event()
+        today = event_today(event)
+        levels = list(BadgeLevel.objects.filter(event=event, is_hidden=False))
+        for level in levels:
+            level.price_today = level_price_on(level=level, day=today)  # type: ignore[attr-defined]
+        event.badge_levels_listed = levels  # type: ignore[attr-defined]
+        event.currency = registration_settings(event=event).currency  # type: ignore[attr-defined]
+        return event
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        event = self.get_object()
+        data = self.get_serializer(event).data
+        data["badge_levels"] = (
+            EventSerializer()
+            .fields["badge_levels"]
+            .to_representation(
+                event.badge_levels_listed  # type: ignore[attr-defined]
+            )
+        )
+        return Response(data)
+
+
+class RegistrationFilter(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=["pending", "paid", "expired", "cancelled", "refunded", "held"], required=False
+    )
+    level = serializers.IntegerField(required=False, min_value=1)
+    changed_since = serializers.DateTimeField(required=False)
+    paid_since = serializers.DateTimeField(required=False)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("status", str, enum=RegistrationFilter().fields["status"].choices),
+        OpenApiParameter("level", int, description="A badge level's id."),
+        OpenApiParameter(
+            "changed_since", str, description="ISO 8601: the badge or its order changed after."
+        ),
+        OpenApiParameter("paid_since", str, description="ISO 8601: paid at or after."),
+    ]
+)
+class RegistrationListView(ConditionalReadMixin, ListAPIView):
+    """Registrations of the current event, oldest first, a cursor page at a time."""
+
+    scope = "registrations:read"
+    permission = "register.view_registration"
+    permission_classes = [ScopedAccess]
+    serializer_class = RegistrationSerializer
+    pagination_class = IdCursorPagination
+
+    def get_queryset(self) -> QuerySet[Registration]:
+        query = RegistrationFilter(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        wanted = query.validated_data
+        return registrations_listed(
+            event_id=_event().pk,
+            status=wanted.get("status", ""),
+            level_id=wanted.get("level"),
+            changed_since=wanted.get("changed_since"),
+            paid_since=wanted.get("paid_since"),
+        )
+
+
+class RegistrationDetailView(ConditionalReadMixin, RetrieveAPIView):
+    scope = "registrations:read"
+    permission = "register.view_registration"
+    permission_classes = [ScopedAccess]
+    serializer_class = RegistrationSerializer
+
+    def get_queryset(self) -> QuerySet[Registration]:
+        return registrations_listed(event_id=_event().pk)
+
+
+class RedeemView(APIView):
+    """Check a scanned badge in (or out) — once, whatever a device retries: the same nonce
+    answers with the first check-in. For the convention's enrolled devices (client
+    credentials) and for people whose role here checks badges in."""
+
+    scope = "checkin:write"
+    permission = "kiosk.add_checkin"
+    permission_classes = [ScopedAccess]
+
+    @extend_schema(
+        request=RedeemRequestSerializer,
+        responses={200: RedeemResponseSerializer, 201: RedeemResponseSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        token = request.auth
+        device = None
+        if token.user is None:
+            device = device_of_application(application_id=token.application_id)
+            if device is None:
+                raise exceptions.PermissionDenied("This client is not an enrolled device here.")
+        body = RedeemRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            result = checkin_redeem(
+                event=_event(),
+                secret=data["secret"],
+                nonce=data["nonce"],
+                kind=data["type"],
+                scanned_at=data.get("datetime"),
+                source=CheckIn.Source.DEVICE if device else CheckIn.Source.DESK,
+                desk=device.name if device else "API",
+                device=device,
+                operator_id=None if device else token.user.pk,
+            )
+        except ValidationError as error:
+            return problem_response(400, " ".join(error.messages))
+        if result.status == "ok":
+            status = 200 if result.duplicate else 201
+        else:
+            status = 404 if result.reason == "invalid" else 409
+        return Response(result.as_json(), status=status)
+
+
+class SessionListView(ConditionalReadMixin, ListAPIView):
+    """The released programme: every session of the latest release (public)."""
+
+    permission_classes = [AllowAny]
+    serializer_class = SessionSerializer
+    pagination_class = IdCursorPagination
+
+    def get_queryset(self) -> QuerySet[ReleasedSession]:
+        release = latest_release(event=_event())
+        if release is None:
+            return ReleasedSession.objects.none()
+        return released_sessions(release=release)
+
+
+class ProductListView(ConditionalReadMixin, ListAPIView):
+    """The merch on sale now with what is left of each variant (public)."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ProductSerializer
+    pagination_class = None
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        products: list[Product] = []
+        for product, items in catalogue(event=_event(), now=timezone.now()):
+            for item in items:
+                item.variant.left = item.left  # type: ignore[attr-defined]
+            product.variants_listed = [item.variant for item in items]  # type: ignore[attr-defined]
+            products.append(product)
+        data = []
+        for product in products:
+            row = ProductSerializer(product).data
+            row["variants"] = (
+                ProductSerializer()
+                .fields["variants"]
+                .to_representation(
+                    product.variants_listed  # type: ignore[attr-defined]
+                )
+            )
+            data.append(row)
+        return Response(data)
+
+
+class ShopOrderListView(ConditionalReadMixin, ListAPIView):
+    """Merch orders of the current event with their lines."""
+
+    scope = "shop:read"
+    permission = "shop.view_shoporder"
+    permission_classes = [ScopedAccess]
+    serializer_class = ShopOrderSerializer
+    pagination_class = IdCursorPagination
+
+    def get_queryset(self) -> QuerySet[ShopOrder]:
+        return ShopOrder.objects.filter(event=_event()).prefetch_related("lines__variant__product")
