@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import exceptions, serializers
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
@@ -33,12 +34,26 @@ from event.selectors import active_event, event_today
 from kiosk.models import CheckIn
 from kiosk.selectors import device_of_application
 from kiosk.services import checkin_redeem
+from midsummer.security import content_security_policy
 from register.models import BadgeLevel, Registration
 from register.selectors import level_price_on, registration_settings, registrations_listed
 from schedule.models import ReleasedSession
 from schedule.selectors import latest_release, released_sessions
 from shop.models import Product, ShopOrder
 from shop.selectors import catalogue
+
+
+class SwaggerView(SpectacularSwaggerSplitView):
+    """Swagger UI from our static files. Its script sets style attributes, so this page's
+    policy allows inline styles (scripts stay our own files only)."""
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().get(request, *args, **kwargs)
+        if request.GET.get("script") is None:  # the page, not its script
+            response["Content-Security-Policy"] = content_security_policy(
+                getattr(request, "csp_nonce", ""), inline_styles=True
+            )
+        return response
 
 
 def _event() -> Event:

@@ -39,12 +39,15 @@ def _logged_in(request: HttpRequest) -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
-def content_security_policy(nonce: str) -> str:
+def content_security_policy(nonce: str, *, inline_styles: bool = False) -> str:
+    """The pages' policy. ``inline_styles``: for a vendored page whose script sets style
+    attributes (the API's Swagger UI); scripts stay our own files only."""
+    styles = "'unsafe-inline'" if inline_styles else f"'nonce-{nonce}'"
     return "; ".join(
         [
             "default-src 'self'",
             "script-src 'self'",
-            f"style-src 'self' 'nonce-{nonce}'",
+            f"style-src 'self' {styles}",
             "img-src 'self' data: blob:",
             "media-src 'self' blob:",
             "connect-src 'self'",

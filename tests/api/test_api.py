@@ -31,6 +31,8 @@ def test_the_schema_is_valid_openapi_and_the_docs_are_served_from_here(tenant_a)
     page = docs.content.decode()
     assert "cdn" not in page.lower() and "/static/drf_spectacular_sidecar/" in page
     assert not re.search(r"<script>[^<]", page)  # no inline script: the CSP refuses them
+    policy = docs["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "style-src 'self' 'unsafe-inline'" in policy
 
 
 def test_registrations_with_filters_cursor_pages_and_a_304_for_what_the_client_has(
