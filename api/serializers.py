@@ -9,6 +9,8 @@ from event.models import Event
 from register.models import BadgeLevel, Registration
 from schedule.models import ReleasedSession
 from shop.models import Product, ShopOrder, Variant
+from staff.models import Shift
+from vendors.models import Application
 
 
 class BadgeLevelSerializer(serializers.ModelSerializer):
@@ -146,3 +148,48 @@ class ShopOrderSerializer(serializers.ModelSerializer):
     class Meta:
         model = ShopOrder
         fields = ["id", "reference", "status", "total", "currency", "paid_at", "lines"]
+
+
+class ShiftSerializer(serializers.ModelSerializer):
+    job = serializers.CharField(source="job.name")
+    department = serializers.CharField(source="job.department.name")
+    start = serializers.DateTimeField(source="job.start")
+    end = serializers.DateTimeField(source="job.end")
+    weight = serializers.DecimalField(source="job.weight", max_digits=4, decimal_places=2)
+    volunteer = serializers.CharField(source="volunteer.name")
+
+    class Meta:
+        model = Shift
+        fields = [
+            "id",
+            "job",
+            "department",
+            "start",
+            "end",
+            "weight",
+            "volunteer",
+            "status",
+            "clock_in",
+            "clock_out",
+        ]
+
+
+class DealerSerializer(serializers.ModelSerializer):
+    table_type = serializers.CharField(source="table_type.name")
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "business_name",
+            "website",
+            "categories",
+            "status",
+            "table_type",
+            "tables",
+            "partners",
+            "total",
+            "due_at",
+            "paid_at",
+            "table_numbers",
+        ]

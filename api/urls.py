@@ -23,4 +23,6 @@ urlpatterns = [
     path("schedule/sessions/", views.SessionListView.as_view(), name="sessions"),
     path("shop/products/", views.ProductListView.as_view(), name="products"),
     path("shop/orders/", views.ShopOrderListView.as_view(), name="shop-orders"),
+    path("staff/shifts/", views.ShiftListView.as_view(), name="shifts"),
+    path("vendors/dealers/", views.DealerListView.as_view(), name="dealers"),
 ]

@@ -20,12 +20,14 @@ from rest_framework.views import APIView
 from api.access import ScopedAccess
 from api.problems import problem_response
 from api.serializers import (
+    DealerSerializer,
     EventSerializer,
     ProductSerializer,
     RedeemRequestSerializer,
     RedeemResponseSerializer,
     RegistrationSerializer,
     SessionSerializer,
+    ShiftSerializer,
     ShopOrderSerializer,
 )
 from api.sync import ConditionalReadMixin, IdCursorPagination
@@ -41,12 +43,15 @@ from schedule.models import ReleasedSession
 from schedule.selectors import latest_release, released_sessions
 from shop.models import Product, ShopOrder
 from shop.selectors import catalogue
+from staff.models import Shift
+from vendors.models import Application
 
 
 class SwaggerView(SpectacularSwaggerSplitView):
     """Swagger UI from our static files. Its script sets style attributes, so this page's
     policy allows inline styles (scripts stay our own files only)."""
 
+    @extend_schema(exclude=True)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().get(request, *args, **kwargs)
         if request.GET.get("script") is None:  # the page, not its script
@@ -240,3 +245,61 @@ class ShopOrderListView(ConditionalReadMixin, ListAPIView):
 
     def get_queryset(self) -> QuerySet[ShopOrder]:
         return ShopOrder.objects.filter(event=_event()).prefetch_related("lines__variant__product")
+
+
+class ShiftFilter(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Shift.Status.values, required=False)
+    starts_after = serializers.DateTimeField(required=False)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("status", str, enum=Shift.Status.values),
+        OpenApiParameter("starts_after", str, description="ISO 8601: jobs starting after."),
+    ]
+)
+class ShiftListView(ConditionalReadMixin, ListAPIView):
+    """Volunteers' shifts of the current event: the job, when, its weight, what happened."""
+
+    scope = "staff:read"
+    permission = "staff.view_shift"
+    permission_classes = [ScopedAccess]
+    serializer_class = ShiftSerializer
+    pagination_class = IdCursorPagination
+
+    def get_queryset(self) -> QuerySet[Shift]:
+        query = ShiftFilter(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        wanted = query.validated_data
+        shifts = Shift.objects.filter(job__department__event=_event()).select_related(
+            "job__department", "volunteer"
+        )
+        if "status" in wanted:
+            shifts = shifts.filter(status=wanted["status"])
+        if "starts_after" in wanted:
+            shifts = shifts.filter(job__start__gt=wanted["starts_after"])
+        return shifts
+
+
+class DealerFilter(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Application.Status.values, required=False)
+
+
+@extend_schema(parameters=[OpenApiParameter("status", str, enum=Application.Status.values)])
+class DealerListView(ConditionalReadMixin, ListAPIView):
+    """Dealers' applications of the current event, their invoices and tables (no contact or
+    tax details)."""
+
+    scope = "vendors:read"
+    permission = "vendors.view_application"
+    permission_classes = [ScopedAccess]
+    serializer_class = DealerSerializer
+    pagination_class = IdCursorPagination
+
+    def get_queryset(self) -> QuerySet[Application]:
+        query = DealerFilter(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        dealers = Application.objects.filter(event=_event()).select_related("table_type")
+        if "status" in query.validated_data:
+            dealers = dealers.filter(status=query.validated_data["status"])
+        return dealers

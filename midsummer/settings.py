@@ -226,6 +226,8 @@ API_SCOPES = {
     "registrations:read": "Registrations and their orders",
     "checkin:write": "Check badges in at the door",
     "shop:read": "Merch orders",
+    "staff:read": "Volunteers' shifts",
+    "vendors:read": "Dealers' applications, invoices and tables",
 }
 OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "tenant.oauth.TenantOAuth2Validator",

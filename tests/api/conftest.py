@@ -20,7 +20,7 @@ from tests.factories.register import attendee
 from tests.factories.tenant import ApplicationFactory, UserFactory
 from tests.kiosk.conftest import basic_auth
 
-ALL_SCOPES = "registrations:read checkin:write shop:read"
+ALL_SCOPES = "registrations:read checkin:write shop:read staff:read vendors:read"
 PRIVATE_NAME = "Zelda Apiprivate"
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 
+from django.core.management import call_command
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 from drf_spectacular.validation import validate_schema
@@ -18,6 +20,8 @@ from tenant.roles import Role
 from tests.api.conftest import PRIVATE_NAME, api_client, person_token, token_for
 from tests.factories.register import attendee
 from tests.factories.tenant import MembershipFactory, UserFactory
+from tests.vendors.conftest import apply
+from vendors.models import Application, TableType, VendorSettings
 
 
 def test_the_schema_is_valid_openapi_and_the_docs_are_served_from_here(tenant_a):
@@ -143,3 +147,48 @@ def test_the_public_reads_need_no_token_and_show_nothing_private(tenant_a, conve
     assert sessions.status_code == 200 and sessions.json()["results"] == []
     assert products.status_code == 200 and products.json() == []
     assert private.status_code == 401 and private["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_the_schema_generates_without_a_warning(tmp_path):
+    call_command(
+        "spectacular",
+        validate=True,
+        fail_on_warn=True,
+        urlconf="midsummer.urls_tenant",
+        file=str(tmp_path / "schema.yaml"),
+    )
+
+    assert "/api/v1/vendors/dealers/" in (tmp_path / "schema.yaml").read_text()
+
+
+def test_dealers_and_shifts_for_their_scopes_and_roles_without_contact_details(
+    tenant_a, convention
+):
+    with tenant_context(tenant_a):
+        now = timezone.now()
+        settings = VendorSettings.objects.create(
+            event=convention.event,
+            hall_tables=10,
+            opens_at=now - dt.timedelta(days=1),
+            closes_at=now + dt.timedelta(days=30),
+        )
+        half = TableType.objects.create(event=convention.event, name="Half", price=60)
+        den = SimpleNamespace(event=convention.event, settings=settings, half=half)
+        application = apply(den, business="Foxy Prints")
+        Application.objects.filter(pk=application.pk).update(tax_id="TAX-SECRET-1")
+    token, _app = token_for(tenant_a, scopes="vendors:read staff:read")
+    juror = MembershipFactory(tenant=tenant_a, roles=[Role.VENDOR_REVIEWER]).user
+    desk = MembershipFactory(tenant=tenant_a, roles=[Role.SHOP_DESK]).user
+
+    dealers = api_client("alpha", token).get("/api/v1/vendors/dealers/")
+    pending = api_client("alpha", token).get("/api/v1/vendors/dealers/", {"status": "paid"})
+    shifts = api_client("alpha", token).get("/api/v1/staff/shifts/")
+    as_juror = api_client("alpha", person_token(tenant_a, juror)).get("/api/v1/vendors/dealers/")
+    as_desk = api_client("alpha", person_token(tenant_a, desk)).get("/api/v1/staff/shifts/")
+
+    assert [d["business_name"] for d in dealers.json()["results"]] == ["Foxy Prints"]
+    assert b"TAX-SECRET-1" not in dealers.content and b"owner" not in dealers.content
+    assert pending.json()["results"] == []
+    assert shifts.status_code == 200 and shifts.json()["results"] == []
+    assert as_juror.status_code == 200
+    assert as_desk.status_code == 403
