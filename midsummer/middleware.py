@@ -127,6 +127,18 @@ class TenantMiddleware:
 
     @staticmethod
     def read_only_response(request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/v1/"):  # the REST API answers in problem details
+            return JsonResponse(
+                {
+                    "type": "about:blank",
+                    "title": "Forbidden",
+                    "status": 403,
+                    "detail": str(READ_ONLY_MESSAGE),
+                    "reason": "archived",
+                },
+                status=403,
+                content_type="application/problem+json",
+            )
         wants_json = request.path.startswith(("/api/", "/o/")) or "application/json" in (
             request.headers.get("Accept", "")
         )

@@ -16,7 +16,10 @@ from drf_spectacular.validation import validate_schema
 from kiosk.models import CheckIn, Device
 from register.models import BadgeLevel
 from register.services import order_place
+from tenant.lifecycle import tenant_set_state
+from tenant.models import Tenant
 from tenant.roles import Role
+from tenant.routing import resolver
 from tests.api.conftest import PRIVATE_NAME, api_client, person_token, token_for
 from tests.factories.register import attendee
 from tests.factories.tenant import MembershipFactory, UserFactory
@@ -192,3 +195,28 @@ def test_dealers_and_shifts_for_their_scopes_and_roles_without_contact_details(
     assert shifts.status_code == 200 and shifts.json()["results"] == []
     assert as_juror.status_code == 200
     assert as_desk.status_code == 403
+
+
+def test_an_archived_convention_is_read_through_the_api_and_refuses_every_write(
+    tenant_a, convention
+):
+    token, app = token_for(tenant_a)
+    with tenant_context(tenant_a):
+        Device.objects.create(name="Door", application_id=app.pk)
+    tenant_set_state(tenant=Tenant.objects.get(pk=tenant_a.pk), state=Tenant.State.ARCHIVED)
+    resolver.invalidate()  # its NOTIFY would come at commit, which a test transaction never does
+    client = api_client("alpha", token)
+
+    listing = client.get("/api/v1/registrations/")
+    redeem = client.post(
+        "/api/v1/checkin/redeem/",
+        {"secret": convention.registration.checkin_token, "nonce": "late"},
+        content_type="application/json",
+    )
+
+    assert listing.status_code == 200 and len(listing.json()["results"]) == 1
+    assert redeem.status_code == 403
+    assert redeem["Content-Type"] == "application/problem+json"
+    assert redeem.json()["reason"] == "archived"
+    with tenant_context(tenant_a):
+        assert not CheckIn.objects.exists()
