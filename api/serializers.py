@@ -22,7 +22,8 @@ class BadgeLevelSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    badge_levels = BadgeLevelSerializer(many=True, read_only=True)
+    # The levels on sale, with today's price: set by the view (``badge_levels_listed``).
+    badge_levels = BadgeLevelSerializer(many=True, read_only=True, source="badge_levels_listed")
     currency = serializers.CharField(read_only=True)
 
     class Meta:
@@ -126,7 +127,8 @@ class VariantSerializer(serializers.ModelSerializer):
 
 
 class ProductSerializer(serializers.ModelSerializer):
-    variants = VariantSerializer(many=True, read_only=True)
+    # With what is left of each: set by the view from the catalogue (``variants_listed``).
+    variants = VariantSerializer(many=True, read_only=True, source="variants_listed")
 
     class Meta:
         model = Product

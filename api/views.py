@@ -91,18 +91,6 @@ class EventView(ConditionalReadMixin, RetrieveAPIView):
         event.currency = registration_settings(event=event).currency  # type: ignore[attr-defined]
         return event
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        event = self.get_object()
-        data = self.get_serializer(event).data
-        data["badge_levels"] = (
-            EventSerializer()
-            .fields["badge_levels"]
-            .to_representation(
-                event.badge_levels_listed  # type: ignore[attr-defined]
-            )
-        )
-        return Response(data)
-
 
 class RegistrationFilter(serializers.Serializer):
     status = serializers.ChoiceField(
@@ -218,25 +206,14 @@ class ProductListView(ConditionalReadMixin, ListAPIView):
     serializer_class = ProductSerializer
     pagination_class = None
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        products: list[Product] = []
+    def get_queryset(self) -> list[Product]:  # type: ignore[override]
+        products = []
         for product, items in catalogue(event=_event(), now=timezone.now()):
             for item in items:
                 item.variant.left = item.left  # type: ignore[attr-defined]
             product.variants_listed = [item.variant for item in items]  # type: ignore[attr-defined]
             products.append(product)
-        data = []
-        for product in products:
-            row = ProductSerializer(product).data
-            row["variants"] = (
-                ProductSerializer()
-                .fields["variants"]
-                .to_representation(
-                    product.variants_listed  # type: ignore[attr-defined]
-                )
-            )
-            data.append(row)
-        return Response(data)
+        return products
 
 
 class ShopOrderListView(ConditionalReadMixin, ListAPIView):

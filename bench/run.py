@@ -1241,6 +1241,34 @@ def _scenario_9(servers: dict[str, Server], args, results, phases) -> None:
     phases.mark("scenario 9: shift sign-up rush")
 
 
+def _client_and_load(module: str, sessions: list[str], server: Server, args):
+    """A scenario's load client (``python -m <module>`` with these sessions) and a page load
+    of ``path`` with the same concurrency, each on fresh database connections."""
+    from django.db import connections
+
+    def run_client(spec: dict) -> dict:
+        result = _run_rush_client(
+            [module],
+            spec | {"sessions": sessions},
+            server=server,
+            connections=args.rush_connections,
+        )
+        connections.close_all()
+        return result
+
+    def load(path: str = PAGE_PATH) -> dict:
+        connections.close_all()
+        return python_load(
+            server,
+            connections=args.rush_connections,
+            seconds=60,
+            max_requests=len(sessions),
+            path=path,
+        )
+
+    return run_client, load
+
+
 def _scenario_10(servers: dict[str, Server], args, results, phases) -> None:
     from django.db import connections
 
@@ -1249,26 +1277,9 @@ def _scenario_10(servers: dict[str, Server], args, results, phases) -> None:
     log(f"scenario 10: merch drop, {shop.BUYERS} buyers, {shop.PIECES} pieces")
     sessions = rush_prepare(attendees=shop.BUYERS, prefix="buyer")
     connections.close_all()
-    server = servers["ours"]
-
-    def run_client(spec: dict) -> dict:
-        result = _run_rush_client(
-            ["bench.shop"],
-            spec | {"sessions": sessions},
-            server=server,
-            connections=args.rush_connections,
-        )
-        connections.close_all()
-        return result
-
+    run_client, load = _client_and_load("bench.shop", sessions, servers["ours"], args)
     results["shop"] = shop.scenario(
-        schema=PAGE_SCHEMA,
-        sessions=sessions,
-        run_client=run_client,
-        page_load=lambda: python_load(
-            server, connections=args.rush_connections, seconds=60, max_requests=len(sessions)
-        ),
-        log=log,
+        schema=PAGE_SCHEMA, sessions=sessions, run_client=run_client, page_load=load, log=log
     )
     phases.mark("scenario 10: merch drop")
 
@@ -1281,33 +1292,12 @@ def _scenario_11(servers: dict[str, Server], args, results, phases) -> None:
     log(f"scenario 11: the dealers' window opens, {vendors.DEALERS} dealers")
     sessions = rush_prepare(attendees=vendors.DEALERS, prefix="dealer")
     connections.close_all()
-    server = servers["ours"]
-
-    def run_client(spec: dict) -> dict:
-        result = _run_rush_client(
-            ["bench.vendors"],
-            spec | {"sessions": sessions},
-            server=server,
-            connections=args.rush_connections,
-        )
-        connections.close_all()
-        return result
-
-    def load(path: str) -> dict:
-        connections.close_all()
-        return python_load(
-            server,
-            connections=args.rush_connections,
-            seconds=60,
-            max_requests=len(sessions),
-            path=path,
-        )
-
+    run_client, load = _client_and_load("bench.vendors", sessions, servers["ours"], args)
     results["vendors"] = vendors.scenario(
         schema=PAGE_SCHEMA,
         sessions=sessions,
         run_client=run_client,
-        page_load=lambda: load(PAGE_PATH),
+        page_load=load,
         den_load=lambda: load(vendors.DEN_PATH),
         log=log,
     )
