@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework import exceptions
@@ -26,7 +27,7 @@ class BearerTokenAuthentication(OAuth2Authentication):
         found: tuple[Any, Any] | None = super().authenticate(request)
         if found is None and request.headers.get("Authorization", "").lower().startswith("bearer "):
             raise exceptions.AuthenticationFailed(
-                "This token is not valid at this convention (unknown, expired or revoked)."
+                _("This token is not valid at this convention (unknown, expired or revoked).")
             )
         return found
 
@@ -51,14 +52,18 @@ class ScopedAccess(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         token = request.auth
         if token is None:
-            raise exceptions.NotAuthenticated("A bearer token of this convention is required.")
+            raise exceptions.NotAuthenticated(_("A bearer token of this convention is required."))
         scope = getattr(view, "scope", "")
         if not scope or not token.allow_scopes([scope]):
-            raise exceptions.PermissionDenied(f"This token does not carry the scope {scope}.")
+            raise exceptions.PermissionDenied(
+                _("This token does not carry the scope %(scope)s.") % {"scope": scope}
+            )
         person = token.user
         permission = getattr(view, "permission", "")
         if person is not None and permission and not person.has_perm(permission):
-            raise exceptions.PermissionDenied("Your role at this convention does not allow this.")
+            raise exceptions.PermissionDenied(
+                _("Your role at this convention does not allow this.")
+            )
         return True
 
 

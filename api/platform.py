@@ -3,7 +3,7 @@ hosts (docs/API.md); its demo integration."""
 
 from __future__ import annotations
 
-from midsummer.contract import DemoConvention, TenantAppContract
+from midsummer.contract import DemoConvention, PeriodicWork, TenantAppContract
 
 DEMO_SECRET = "midsummer-demo"  # noqa: S105 — the demo's printed credentials, dev mode only
 
@@ -11,6 +11,14 @@ DEMO_SECRET = "midsummer-demo"  # noqa: S105 — the demo's printed credentials,
 class Contract(TenantAppContract):
     urls = "api.urls"
     url_prefix = "api/v1/"
+    # A rehearsal must not call the real integrations, nor replay answers of the original.
+    not_copied_to_sandbox = frozenset(
+        {"api_webhook", "api_webhookdelivery", "api_webhookattempt", "api_idempotentrequest"}
+    )
+    periodic = (
+        PeriodicWork("api.resend_overdue_webhooks", every=300),
+        PeriodicWork("api.forget_old_records", every=3600),
+    )
 
     def seed_demo(self, demo: DemoConvention) -> None:
         """An integration with every API scope (client ``<convention>-api-demo``, secret

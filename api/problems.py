@@ -6,6 +6,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -26,7 +27,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         problem = problem_response(response.status_code, str(data.get("detail", "")))
     else:
         problem = problem_response(
-            response.status_code, "Some fields are not right: see errors.", errors=data
+            response.status_code, _("Some fields are not right: see errors."), errors=data
         )
     for header in ("WWW-Authenticate", "Retry-After", "Allow"):
         if header in response:

@@ -3,10 +3,12 @@ payment reference leaves through here."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from event.models import Event
-from register.models import BadgeLevel, Registration
+from register.models import BadgeLevel, Order, Registration
 from schedule.models import ReleasedSession
 from shop.models import Product, ShopOrder, Variant
 from staff.models import Shift
@@ -68,6 +70,51 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "order",
             "waiting_for_holder",
         ]
+
+
+class OrderRegistrationSerializer(serializers.ModelSerializer):
+    level = LevelSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Registration
+        fields = ["id", "badge_number", "badge_name", "level"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    registrations = OrderRegistrationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "reference",
+            "status",
+            "provider",
+            "currency",
+            "subtotal",
+            "discount_total",
+            "total",
+            "refunded_total",
+            "created_at",
+            "paid_at",
+            "registrations",
+        ]
+
+
+class OrderCancelSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=200, required=False, default="", help_text="Why, for the order's history."
+    )
+
+
+class OrderRefundSerializer(OrderCancelSerializer):
+    amount = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        help_text="What to refund; everything still refundable when left out.",
+    )
 
 
 class RedeemRequestSerializer(serializers.Serializer):
@@ -195,3 +242,18 @@ class DealerSerializer(serializers.ModelSerializer):
             "paid_at",
             "table_numbers",
         ]
+
+
+class VolunteerHoursSerializer(serializers.Serializer):
+    volunteer_id = serializers.IntegerField(source="volunteer.pk")
+    volunteer = serializers.CharField(source="volunteer.name")
+    department = serializers.CharField()
+    signed_up = serializers.DecimalField(
+        max_digits=6, decimal_places=1, help_text="Weighted hours of shifts still to work."
+    )
+    worked = serializers.DecimalField(
+        max_digits=6, decimal_places=1, help_text="Weighted hours worked (clocked when clocked)."
+    )
+    rewards = serializers.ListField(
+        child=serializers.CharField(), help_text="Rewards the person's worked hours earned."
+    )

@@ -7,7 +7,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import exceptions, serializers
@@ -18,10 +20,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.access import ScopedAccess
+from api.idempotency import KEY_PARAMETER, idempotent
 from api.problems import problem_response
 from api.serializers import (
     DealerSerializer,
     EventSerializer,
+    OrderCancelSerializer,
+    OrderRefundSerializer,
+    OrderSerializer,
     ProductSerializer,
     RedeemRequestSerializer,
     RedeemResponseSerializer,
@@ -29,6 +35,7 @@ from api.serializers import (
     SessionSerializer,
     ShiftSerializer,
     ShopOrderSerializer,
+    VolunteerHoursSerializer,
 )
 from api.sync import ConditionalReadMixin, IdCursorPagination
 from event.models import Event
@@ -37,13 +44,20 @@ from kiosk.models import CheckIn
 from kiosk.selectors import device_of_application
 from kiosk.services import checkin_redeem
 from midsummer.security import content_security_policy
-from register.models import BadgeLevel, Registration
-from register.selectors import level_price_on, registration_settings, registrations_listed
+from register.models import BadgeLevel, Order, Registration
+from register.selectors import (
+    level_price_on,
+    orders_listed,
+    registration_settings,
+    registrations_listed,
+)
+from register.services import order_cancel, order_refund
 from schedule.models import ReleasedSession
 from schedule.selectors import latest_release, released_sessions
 from shop.models import Product, ShopOrder
 from shop.selectors import catalogue
 from staff.models import Shift
+from staff.selectors import PersonHours, hours_report
 from vendors.models import Application
 
 
@@ -71,7 +85,7 @@ def _filters(filters: type[serializers.Serializer], request: Request) -> dict[st
 def _event() -> Event:
     event = active_event()
     if event is None:
-        raise exceptions.NotFound("This convention has no event on now.")
+        raise exceptions.NotFound(_("This convention has no event on now."))
     return event
 
 
@@ -141,6 +155,109 @@ class RegistrationDetailView(ConditionalReadMixin, RetrieveAPIView):
         return registrations_listed(event_id=_event().pk)
 
 
+class OrderFilter(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Order.Status.values, required=False)
+    changed_since = serializers.DateTimeField(required=False)
+    paid_since = serializers.DateTimeField(required=False)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("status", str, enum=Order.Status.values),
+        OpenApiParameter("changed_since", str, description="ISO 8601: the order changed after."),
+        OpenApiParameter("paid_since", str, description="ISO 8601: paid at or after."),
+    ]
+)
+class OrderListView(ConditionalReadMixin, ListAPIView):
+    """Orders of the current event with their badges, oldest first, a cursor page at a time."""
+
+    scope = "registrations:read"
+    permission = "register.view_order"
+    permission_classes = [ScopedAccess]
+    serializer_class = OrderSerializer
+    pagination_class = IdCursorPagination
+
+    def get_queryset(self) -> QuerySet[Order]:
+        wanted = _filters(OrderFilter, self.request)
+        return orders_listed(
+            event_id=_event().pk,
+            status=wanted.get("status", ""),
+            changed_since=wanted.get("changed_since"),
+            paid_since=wanted.get("paid_since"),
+        )
+
+
+class OrderDetailView(ConditionalReadMixin, RetrieveAPIView):
+    scope = "registrations:read"
+    permission = "register.view_order"
+    permission_classes = [ScopedAccess]
+    serializer_class = OrderSerializer
+
+    def get_queryset(self) -> QuerySet[Order]:
+        return orders_listed(event_id=_event().pk)
+
+
+class OrderWriteView(APIView):
+    """A change of one order of the current event by its service, in the order's history as
+    the token's person (none for an integration)."""
+
+    scope = "registrations:write"
+    permission = "register.change_order"
+    permission_classes = [ScopedAccess]
+
+    def _order(self, pk: int) -> Order:
+        return get_object_or_404(orders_listed(event_id=_event().pk), pk=pk)
+
+    def _answer(self, change: Any, *, pk: int) -> Response:
+        try:
+            change()
+        except ValidationError as error:
+            return problem_response(409, " ".join(error.messages))
+        return Response(OrderSerializer(self._order(pk)).data)
+
+
+class OrderCancelView(OrderWriteView):
+    """Cancel an unpaid order: its places are free at once. A paid order is refunded instead
+    (409 here)."""
+
+    @extend_schema(
+        request=OrderCancelSerializer,
+        responses={200: OrderSerializer},
+        parameters=[KEY_PARAMETER],
+    )
+    @idempotent
+    def post(self, request: Request, pk: int) -> Response:
+        order = self._order(pk)
+        body = OrderCancelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        note = body.validated_data["note"] or _("through the API")
+        return self._answer(
+            lambda: order_cancel(order_id=order.pk, by=request.auth.user, note=note), pk=pk
+        )
+
+
+class OrderRefundView(OrderWriteView):
+    """Refund part or all of a paid order (through the payment provider first: if it refuses,
+    nothing changes). In full, its badges end and its places are free."""
+
+    @extend_schema(
+        request=OrderRefundSerializer,
+        responses={200: OrderSerializer},
+        parameters=[KEY_PARAMETER],
+    )
+    @idempotent
+    def post(self, request: Request, pk: int) -> Response:
+        order = self._order(pk)
+        body = OrderRefundSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        amount = body.validated_data.get("amount") or order.total - order.refunded_total
+        note = body.validated_data["note"] or _("through the API")
+        return self._answer(
+            lambda: order_refund(order_id=order.pk, amount=amount, by=request.auth.user, note=note),
+            pk=pk,
+        )
+
+
 class RedeemView(APIView):
     """Check a scanned badge in (or out) — once, whatever a device retries: the same nonce
     answers with the first check-in. For the convention's enrolled devices (client
@@ -153,14 +270,16 @@ class RedeemView(APIView):
     @extend_schema(
         request=RedeemRequestSerializer,
         responses={200: RedeemResponseSerializer, 201: RedeemResponseSerializer},
+        parameters=[KEY_PARAMETER],
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         token = request.auth
         device = None
         if token.user is None:
             device = device_of_application(application_id=token.application_id)
             if device is None:
-                raise exceptions.PermissionDenied("This client is not an enrolled device here.")
+                raise exceptions.PermissionDenied(_("This client is not an enrolled device here."))
         body = RedeemRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -259,6 +378,20 @@ class ShiftListView(ConditionalReadMixin, ListAPIView):
         if "starts_after" in wanted:
             shifts = shifts.filter(job__start__gt=wanted["starts_after"])
         return shifts
+
+
+class VolunteerHoursView(ConditionalReadMixin, ListAPIView):
+    """Hours per volunteer and department — still to work and worked (weighted) — with the
+    rewards each person's worked hours earned."""
+
+    scope = "staff:read"
+    permission = "staff.view_shift"
+    permission_classes = [ScopedAccess]
+    serializer_class = VolunteerHoursSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> list[PersonHours]:  # type: ignore[override]
+        return hours_report(event=_event())
 
 
 class DealerFilter(serializers.Serializer):

@@ -25,6 +25,7 @@ from register.services import AttendeeInput, order_pay_at_door, order_place
 from tenant.current import current_tenant
 from tenant.models import User
 from tenant.services import user_for_email
+from tenant.signals import integration_event
 
 DEFAULT_COLOUR = "#1d4ed8"
 
@@ -192,6 +193,20 @@ def _redeem_locked(
         device=device,
         operator_id=operator_id,
         scanned_at=scanned_at,
+    )
+    integration_event.send(
+        sender=CheckIn,
+        kind="checkin.redeemed",
+        data={
+            "checkin": {
+                "id": checkin.pk,
+                "registration_id": registration_id,
+                "badge_number": registration.badge_number,
+                "kind": kind,
+                "scanned_at": scanned_at.isoformat(),
+                "desk": checkin.desk,
+            }
+        },
     )
     return RedeemResult("ok", essentials=essentials, checkin=checkin)
 

@@ -93,6 +93,9 @@ class TenantAppContract:
     scrambled_columns: Mapping[str, Mapping[str, str]] = {}
     #: Columns that look personal by name but are not (e.g. an organizer's setting).
     not_personal_columns: frozenset[tuple[str, str]] = frozenset()
+    #: Tables a sandbox copy starts empty: what would reach the real world from a rehearsal
+    #: (an integration's webhook) or only means something to the original (its API keys).
+    not_copied_to_sandbox: frozenset[str] = frozenset()
 
     def personal_data(self, *, account: User) -> Any:
         """This app's part of the person's "my data" export (JSON-ready), or None."""
@@ -171,6 +174,10 @@ def contracts() -> tuple[TenantAppContract, ...]:
 
 def scrambled_columns() -> dict[str, Mapping[str, str]]:
     return {table: cols for c in contracts() for table, cols in c.scrambled_columns.items()}
+
+
+def not_copied_to_sandbox() -> set[str]:
+    return {table for c in contracts() for table in c.not_copied_to_sandbox}
 
 
 def not_personal_columns() -> set[tuple[str, str]]:

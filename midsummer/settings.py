@@ -224,6 +224,7 @@ else:
 # (The event, its badge levels, the programme and the merch on sale are public: no scope.)
 API_SCOPES = {
     "registrations:read": "Registrations and their orders",
+    "registrations:write": "Cancel and refund orders",
     "checkin:write": "Check badges in at the door",
     "shop:read": "Merch orders",
     "staff:read": "Volunteers' shifts",
@@ -257,6 +258,18 @@ OAUTH2_PROVIDER = {
 # The REST API (api/, docs/API.md): OAuth2 bearer tokens of the convention, scopes and roles
 # per endpoint, problem details for every error, cursor pages, a rate limit per token.
 API_RATE = env.str("API_RATE", default="600/minute")
+# How long the answer to a write sent with an Idempotency-Key is kept (api/idempotency.py).
+IDEMPOTENCY_KEEP_HOURS = env.int("IDEMPOTENCY_KEEP_HOURS", default=24)
+# Outgoing webhooks (api/webhooks.py): seconds to wait for the receiver; the waits between
+# attempts (after the last, the delivery is given up); how long the delivery log is kept; and
+# whether http:// and private-network addresses may be called (dev only: in production a
+# webhook must not reach into our own network).
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_RETRY_SECONDS = env.list(
+    "WEBHOOK_RETRY_SECONDS", cast=int, default=[30, 120, 600, 3600, 6 * 3600, 24 * 3600]
+)
+WEBHOOK_LOG_DAYS = env.int("WEBHOOK_LOG_DAYS", default=30)
+WEBHOOK_ALLOW_PRIVATE_NETWORK = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORK", default=DEV_MODE)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.access.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.access.ScopedAccess"],
@@ -281,7 +294,6 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "OAUTH2_FLOWS": ["authorizationCode", "clientCredentials"],
     "OAUTH2_AUTHORIZATION_URL": "/o/authorize/",
     "OAUTH2_TOKEN_URL": "/o/token/",

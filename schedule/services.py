@@ -53,6 +53,7 @@ from schedule.selectors import (
 from schedule.timing import event_window, local
 from schedule.warnings import PlanningWarning, schedule_warnings
 from tenant.current import current_schema, site_link
+from tenant.signals import integration_event
 from tenant.tasks import queue_after_commit
 
 MAX_CO_PANELISTS = 6
@@ -501,6 +502,11 @@ def release_create(*, event: Event, by_id: int | None, comment: str = "") -> Rel
     release.save(update_fields=["changelog"])
     transaction.on_commit(lambda: forget_release(event_id=event.pk))
     queue_after_commit("schedule.send_release_changes", release.pk)
+    integration_event.send(
+        sender=Release,
+        kind="schedule.released",
+        data={"release": {"id": release.pk, "version": release.version, "sessions": len(frozen)}},
+    )
     return release
 
 

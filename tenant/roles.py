@@ -56,7 +56,8 @@ ROLE_GRANTS: dict[str, tuple[str, ...]] = {
     Role.KIOSK_OPERATOR: ("kiosk.*", "register.view_*", SEE_THE_EVENT),
 }
 
-# The developer tools of a tenant: its OAuth applications and read-only diagnostics.
+# The developer tools of a tenant: its OAuth applications, its webhooks and their delivery log
+# (the API app's own tables), and read-only diagnostics.
 VIEW_DIAGNOSTICS = "tenant.view_diagnostics"
 DEVELOPER_GRANTS: tuple[str, ...] = (
     VIEW_DIAGNOSTICS,
@@ -64,6 +65,7 @@ DEVELOPER_GRANTS: tuple[str, ...] = (
     "tenant.add_application",
     "tenant.change_application",
     "tenant.delete_application",
+    "api.*",
 )
 
 

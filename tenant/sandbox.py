@@ -4,8 +4,9 @@ kiosk volunteers): same data in a new schema and host, optionally with personal 
 The structure is copied exactly by ``schema_clone`` (constraint and index names included), then
 every row, then each sequence's position, so new rows continue after the copied ones. The new
 tenant is flagged ``is_sandbox``: its mail never reaches real people (tenant/mail.py). Members of
-the source are members of the sandbox too (so the team can rehearse); OAuth applications and
-sessions are not copied. Media files are copied after the commit.
+the source are members of the sandbox too (so the team can rehearse); OAuth applications,
+sessions and what an app's contract names (webhooks: a rehearsal never calls the real
+integrations) are not copied. Media files are copied after the commit.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from midsummer.contract import scrambled_columns
+from midsummer.contract import not_copied_to_sandbox, scrambled_columns
 from tenant.models import Domain, Membership, Tenant
 from tenant.schema_clone import COPIED_ROWS, schema_clone
 from tenant.services import _claim_host, _validate_schema_name
@@ -44,7 +45,7 @@ def audit_history_tables() -> set[str]:
 
 def _copy_rows(source: str, target: str) -> None:
     quote = connection.ops.quote_name
-    not_copied = NOT_COPIED | audit_history_tables()
+    not_copied = NOT_COPIED | audit_history_tables() | not_copied_to_sandbox()
     tables = _fetch(
         "SELECT c.relname, array_agg(quote_ident(a.attname) ORDER BY a.attnum) "
         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "

@@ -173,3 +173,23 @@ def registrations_listed(
         orders = Order.history.model.objects.filter(history_date__gt=changed_since)
         found = found.filter(Q(pk__in=badges.values("id")) | Q(order_id__in=orders.values("id")))
     return found
+
+
+def orders_listed(
+    *,
+    event_id: int,
+    status: str = "",
+    changed_since: dt.datetime | None = None,
+    paid_since: dt.datetime | None = None,
+) -> QuerySet[Order]:
+    """The event's orders with their badges for an integration (the REST API), by status,
+    when paid and what changed since a moment (the order's audit trail)."""
+    found = Order.objects.filter(event_id=event_id).prefetch_related("registrations__level")
+    if status:
+        found = found.filter(status=status)
+    if paid_since is not None:
+        found = found.filter(paid_at__gte=paid_since)
+    if changed_since is not None:
+        changed = Order.history.model.objects.filter(history_date__gt=changed_since)
+        found = found.filter(pk__in=changed.values("id"))
+    return found

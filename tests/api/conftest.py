@@ -8,6 +8,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django_tenants.utils import tenant_context
 from oauth2_provider.models import AccessToken
@@ -20,13 +21,17 @@ from tests.factories.register import attendee
 from tests.factories.tenant import ApplicationFactory, UserFactory
 from tests.kiosk.conftest import basic_auth
 
-ALL_SCOPES = "registrations:read checkin:write shop:read staff:read vendors:read"
+ALL_SCOPES = " ".join(settings.API_SCOPES)
 PRIVATE_NAME = "Zelda Apiprivate"
 
 
 @pytest.fixture
 def convention(tenant_a):
     """Alpha's current event with an attendee level and one paid registration."""
+    return make_convention(tenant_a)
+
+
+def make_convention(tenant_a) -> SimpleNamespace:
     with tenant_context(tenant_a):
         event = EventFactory(
             start_date=dt.date(2031, 7, 1), end_date=dt.date(2031, 7, 3), is_active=True

@@ -32,7 +32,7 @@ def _fresh(event: Event) -> Event:
     return Event.objects.get(pk=event.pk)
 
 
-def test_a_one_badge_free_order_costs_at_most_16_statements(
+def test_a_one_badge_free_order_costs_at_most_17_statements(
     sale, tenant_a, django_assert_max_num_queries
 ):
     event, _, _ = sale
@@ -41,11 +41,11 @@ def test_a_one_badge_free_order_costs_at_most_16_statements(
         buyer = UserFactory()
         event = _fresh(event)
 
-        # 14 statements and the savepoint pair: settings, questions, the level locked, its price
+        # 15 statements and the savepoint pair: settings, questions, the level locked, its price
         # tiers, places taken, the ban list, the order and its audit record, the badge-number
         # counter, the badge and its audit record, the directory, the status record, the
-        # confirmation mail owed (the outbox row).
-        with django_assert_max_num_queries(16):
+        # webhooks to tell (order.paid), the confirmation mail owed (the outbox row).
+        with django_assert_max_num_queries(17):
             order = order_place(
                 event=event, account=buyer, attendees=[attendee(free)], provider="simulated"
             )
@@ -91,7 +91,7 @@ def test_a_two_badge_card_order_costs_at_most_13_statements(
         ]
 
 
-def test_a_free_purchase_through_the_register_page_costs_at_most_24_statements(
+def test_a_free_purchase_through_the_register_page_costs_at_most_25_statements(
     sale, buyer_client, tenant_a, django_assert_max_num_queries
 ):
     event, _, _ = sale
@@ -99,11 +99,11 @@ def test_a_free_purchase_through_the_register_page_costs_at_most_24_statements(
         free = BadgeLevelFactory(event=event, name="Free", price=Decimal("0"), capacity=100)
     buyer_client.get("/register/")  # the session and caches warmed
 
-    # What the bench's registration rush counts per purchase (22), and the savepoint pair: the
+    # What the bench's registration rush counts per purchase (23), and the savepoint pair: the
     # account's language (read, to be remembered for the worker's mails when it changed),
     # session, the account, the event with its settings, the form's levels, tiers, places,
-    # add-ons and questions, then order_place's 13 (its settings came with the event).
-    with django_assert_max_num_queries(24):
+    # add-ons and questions, then order_place's 14 (its settings came with the event).
+    with django_assert_max_num_queries(25):
         response = post_order(buyer_client, free, people=1)
 
     with tenant_context(tenant_a):
@@ -112,7 +112,7 @@ def test_a_free_purchase_through_the_register_page_costs_at_most_24_statements(
     assert (order.status, order.registrations.get().badge_number) == ("paid", 200)
 
 
-def test_paying_a_two_badge_order_costs_at_most_13_statements(
+def test_paying_a_two_badge_order_costs_at_most_14_statements(
     sale, tenant_a, django_assert_max_num_queries
 ):
     event, level, _ = sale
@@ -124,11 +124,12 @@ def test_paying_a_two_badge_order_costs_at_most_13_statements(
             provider="simulated",
         )
 
-        # 10 statements and the savepoint pair: the order locked, its upgrade (none), its badges,
+        # 11 statements and the savepoint pair: the order locked, its upgrade (none), its badges,
         # the ban list (once for the order), one counter update for both numbers, one UPDATE of
         # the badges and one batch of their audit records, the order and its audit record, the
-        # status record, the confirmation mail owed (the outbox row).
-        with django_assert_max_num_queries(13):
+        # status record, the webhooks to tell (order.paid), the confirmation mail owed (the
+        # outbox row).
+        with django_assert_max_num_queries(14):
             order_mark_paid(order_id=order.pk, amount=order.total)
 
         numbers = list(order.registrations.order_by("pk").values_list("badge_number", flat=True))
