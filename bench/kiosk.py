@@ -96,14 +96,14 @@ def prepare(schema: str, *, devices: int = DEVICES, per_device: int = PER_DEVICE
     }
 
 
-def _bearer(port: int, host: str, client_id: str, secret: str) -> str:
+def bearer_token(port: int, host: str, client_id: str, secret: str, scope: str = "") -> str:
     basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
     conn = http.client.HTTPConnection(LOOPBACK, port, timeout=30)
     try:
         conn.request(
             "POST",
             "/o/token/",
-            body="grant_type=client_credentials",
+            body="grant_type=client_credentials" + (f"&scope={scope}" if scope else ""),
             headers={
                 "Host": host,
                 "Authorization": f"Basic {basic}",
@@ -147,7 +147,7 @@ def _redeem(port: int, host: str, token: str, body: dict) -> tuple[int, dict, fl
 
 def rush(*, port: int, host: str, prepared: dict) -> dict:
     """Every device at once, each redeeming its badges in turn; returns the figures."""
-    bearers = [_bearer(port, host, cid, secret) for cid, secret in prepared["clients"]]
+    bearers = [bearer_token(port, host, cid, secret) for cid, secret in prepared["clients"]]
     statuses: Counter = Counter()
     latencies: list[float] = []
     mismatched_retries = [0]

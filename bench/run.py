@@ -890,6 +890,10 @@ def build_rows(results: dict, args) -> list[Row]:
         from bench import vendors
 
         rows += vendors.rows(results["vendors"])
+    if "api" in results:
+        from bench import api
+
+        rows += api.rows(results["api"])
     if results.get("rush"):
         runs = results["rush"]
         correct = all(
@@ -1013,7 +1017,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=["rush", "tenant-count", "schedule", "kiosk", "staff", "shop", "vendors"],
+        choices=["rush", "tenant-count", "schedule", "kiosk", "staff", "shop", "vendors", "api"],
         help="run only this scenario (after the setup it needs); the full run is the default",
     )
     parser.add_argument("--no-wrk", dest="wrk", action="store_false", default=None)
@@ -1166,6 +1170,23 @@ def _scenario_8(servers: dict[str, Server], args, results, phases) -> None:
 
     log(f"scenario 8: door rush, {kiosk.DEVICES} devices × {kiosk.PER_DEVICE} badges")
     server = servers["ours"]
+    try:
+        results["kiosk"] = kiosk.scenario(
+            schema=PAGE_SCHEMA,
+            port=server.port,
+            host=PAGE_HOST,
+            page_path=PAGE_PATH,
+            load=_page_load(server, args),
+            repeats=max(1, args.repeats - 1),
+            log=log,
+        )
+    finally:
+        connections.close_all()
+    phases.mark("scenario 8: door rush")
+
+
+def _page_load(server: Server, args):
+    """A load run of ``path`` on ``server`` with the page scenarios' tool and concurrency."""
 
     def load(path: str) -> dict:
         if args.wrk:
@@ -1184,19 +1205,7 @@ def _scenario_8(servers: dict[str, Server], args, results, phases) -> None:
             path=path,
         )
 
-    try:
-        results["kiosk"] = kiosk.scenario(
-            schema=PAGE_SCHEMA,
-            port=server.port,
-            host=PAGE_HOST,
-            page_path=PAGE_PATH,
-            load=load,
-            repeats=max(1, args.repeats - 1),
-            log=log,
-        )
-    finally:
-        connections.close_all()
-    phases.mark("scenario 8: door rush")
+    return load
 
 
 def _scenario_9(servers: dict[str, Server], args, results, phases) -> None:
@@ -1304,6 +1313,28 @@ def _scenario_11(servers: dict[str, Server], args, results, phases) -> None:
     phases.mark("scenario 11: the dealers' window")
 
 
+def _scenario_12(servers: dict[str, Server], args, results, phases) -> None:
+    from django.db import connections
+
+    from bench import api
+
+    log(f"scenario 12: API sync, {api.CLIENTS} clients × {api.BADGES} badges")
+    server = servers["ours"]
+    try:
+        results["api"] = api.scenario(
+            schema=PAGE_SCHEMA,
+            port=server.port,
+            host=PAGE_HOST,
+            page_path=PAGE_PATH,
+            load=_page_load(server, args),
+            repeats=max(1, args.repeats - 1),
+            log=log,
+        )
+    finally:
+        connections.close_all()
+    phases.mark("scenario 12: API sync")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
@@ -1351,7 +1382,7 @@ def main(argv: list[str] | None = None) -> int:
             f"scenarios 1+3: page load, {tool}, {args.connections} connections, "
             f"{args.repeats}×{args.seconds:g} s each, gunicorn {args.workers} workers"
         )
-        only_ours = args.only in ("rush", "schedule", "kiosk", "staff", "shop", "vendors")
+        only_ours = args.only in ("rush", "schedule", "kiosk", "staff", "shop", "vendors", "api")
         for stack in ("ours",) if only_ours else ("plain", "ours", "stock"):
             servers[stack] = Server(stack, env, logs, workers=args.workers)
         if args.only is None or args.only == "tenant-count":
@@ -1366,6 +1397,8 @@ def main(argv: list[str] | None = None) -> int:
             _scenario_10(servers, args, results, phases)
         if args.only is None or args.only == "vendors":
             _scenario_11(servers, args, results, phases)
+        if args.only is None or args.only == "api":
+            _scenario_12(servers, args, results, phases)
         if args.only is None or args.only == "rush":
             _scenario_6(servers, args, results, phases)
     except Exception:  # report what was measured before the failure, then fail
