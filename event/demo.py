@@ -59,3 +59,20 @@ def seed(demo: DemoConvention) -> None:
         latitude=latitude,
         longitude=longitude,
     )
+
+
+def next_year_demo_event() -> Event | None:
+    """Next year's event, copied from the demo's active one once every app has seeded it (so
+    it has their set-up): two events at once, this year's and next year's pre-sale."""
+    from event.services import event_copy
+
+    current = Event.objects.filter(is_active=True).first()
+    if current is None:
+        return None
+    name = current.name.replace(str(current.start_date.year), str(current.start_date.year + 1))
+    slug = name.lower().replace(" ", "-")
+    existing = Event.objects.filter(slug=slug).first()
+    if existing is not None or name == current.name:
+        return existing
+    start = current.start_date + dt.timedelta(weeks=52)
+    return event_copy(source=current, name=name, slug=slug, start_date=start)

@@ -1,4 +1,5 @@
-"""A convention's events (one active at a time) and the data derived from them."""
+"""A convention's events — several at once (this year's doors open while next year's is on
+pre-sale), one of them the default the bare URLs serve — and the data derived from them."""
 
 from __future__ import annotations
 
@@ -15,9 +16,36 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"'{value}' is not a known time zone (e.g. America/New_York).")
 
 
+def validate_event_slug(value: str) -> None:
+    """An event's slug is the first part of its URLs (``/<slug>/register/``): never one the
+    convention's own pages use (``admin``, ``register``, …)."""
+    from event.middleware import reserved_segments
+
+    if value in reserved_segments():
+        raise ValidationError(f"'{value}' is taken by the site's own pages; choose another slug.")
+
+
 class Event(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft (not public)"
+        ON_SALE = "on_sale", "On sale"
+        LIVE = "live", "Live (doors open)"
+        OVER = "over", "Over"
+        ARCHIVED = "archived", "Archived (not public)"
+
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        validators=[validate_event_slug],
+        help_text="Its address: /<slug>/register/, /<slug>/schedule/, …",
+    )
+    state = models.CharField(
+        max_length=10,
+        choices=State.choices,
+        default=State.ON_SALE,
+        help_text="Draft and archived events are not public; the others have their own pages.",
+    )
     start_date = models.DateField()
     end_date = models.DateField()
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
@@ -40,7 +68,9 @@ class Event(models.Model):
         help_text="The venue's longitude (e.g. -75.1652).",
     )
     is_active = models.BooleanField(
-        default=False, help_text="The event attendees see now. At most one is active."
+        default=False,
+        help_text="The default event: what the convention's bare addresses (/register/, …) "
+        "serve. At most one; the others are reached by their slug.",
     )
     age_of_majority = models.PositiveSmallIntegerField(
         default=18, help_text="Attendees younger than this on the first day count as minors."
@@ -69,9 +99,16 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_public(self) -> bool:
+        return self.state in PUBLIC_STATES
+
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The event cannot end before it starts."})
+
+
+PUBLIC_STATES = (Event.State.ON_SALE, Event.State.LIVE, Event.State.OVER)
 
 
 class EventDay(models.Model):

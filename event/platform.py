@@ -28,3 +28,11 @@ class Contract(TenantAppContract):
 
     def seed_demo(self, convention: DemoConvention) -> None:
         demo.seed(convention)
+
+    def seed_demo_finish(self, convention: DemoConvention) -> list[str]:
+        """Next year's event, copied from this year's with every app's set-up."""
+        following = demo.next_year_demo_event()
+        if following is None:
+            return []
+        where = f"http://{convention.host}:{convention.port}/{following.slug}/"
+        return [f"{where}  {following.name}, on pre-sale"]

@@ -13,9 +13,36 @@ from event.models import Event, EventDay
 
 
 def active_event(*, with_related: tuple[str, ...] = ()) -> Event | None:
-    """The event of the tenant being served that attendees see now; ``with_related``: one-to-one
-    relations read in the same query (an app's per-event settings, e.g. ``"registration"``)."""
-    return Event.objects.select_related(*with_related).filter(is_active=True).first()
+    """The event being served: the one the URL names (``/<slug>/…``), else the convention's
+    default event; ``with_related``: one-to-one relations read in the same query (an app's
+    per-event settings, e.g. ``"registration"``)."""
+    from event.current import event_served
+
+    served = event_served()
+    events = Event.objects.select_related(*with_related)
+    if served is not None:
+        return served if not with_related else events.filter(pk=served.pk).first()
+    return events.filter(is_active=True).first()
+
+
+def public_events() -> QuerySet[Event]:
+    """The convention's events with pages of their own (on sale, live or over), soonest
+    first."""
+    from event.models import PUBLIC_STATES
+
+    return Event.objects.filter(state__in=PUBLIC_STATES).order_by("start_date", "pk")
+
+
+def upcoming_events(*, today: dt.date) -> QuerySet[Event]:
+    """Public events not over yet (on sale or live, not ended before ``today``)."""
+    return public_events().filter(
+        state__in=[Event.State.ON_SALE, Event.State.LIVE], end_date__gte=today
+    )
+
+
+def event_by_slug(slug: str) -> Event | None:
+    """A public event by its slug (draft and archived ones are not found)."""
+    return public_events().filter(slug=slug).first()
 
 
 def event_days(*, event: Event) -> QuerySet[EventDay]:

@@ -147,3 +147,43 @@ def event_create(
             longitude=longitude,
         )
     )
+
+
+@transaction.atomic
+def event_copy(*, source: Event, name: str, slug: str, start_date: dt.date) -> Event:
+    """Start next year's event from ``source``: a new event (on sale, not the default) with the
+    same place and rules, its dates from ``start_date``, and every app's set-up copied with
+    its dates moved by the same span (levels and price tiers, add-ons, questions, badge-number
+    ranges, departments and jobs, table types, …) — no people, no orders.
+
+    Side effects: as ``event_save``; each app's ``copy_event`` (midsummer/contract.py)."""
+    from event.copying import Copied, copy_rows
+    from midsummer.contract import contracts
+
+    shift = start_date - source.start_date
+    target = event_save(
+        event=Event(
+            name=name,
+            slug=slug,
+            state=Event.State.ON_SALE,
+            start_date=start_date,
+            end_date=source.end_date + shift,
+            timezone=source.timezone,
+            venue_name=source.venue_name,
+            venue_address=source.venue_address,
+            city=source.city,
+            latitude=source.latitude,
+            longitude=source.longitude,
+            age_of_majority=source.age_of_majority,
+        )
+    )
+    copied: Copied = {Event: {source.pk: target.pk}}
+    copy_rows(
+        BadgeNumberRange.objects.filter(event=source).order_by("pk"),
+        shift=shift,
+        copied=copied,
+        set_fields={"event": target},
+    )
+    for contract in contracts():
+        contract.copy_event(source=source, target=target, shift=shift, copied=copied)
+    return target

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from event.selectors import active_event, event_days, event_today
+from event.selectors import active_event, event_days, event_today, upcoming_events
 from front.rendering import markdown_to_safe_html
 from front.selectors import published_page, registration_status
 from midsummer.contract import home_cards
@@ -20,11 +20,17 @@ class HomeView(TemplateView):
         event = active_event()
         context["event"] = event
         context["parts"] = home_cards(request=self.request)
+        now = timezone.now()
         if event is not None:
-            now = timezone.now()
             context["days"] = list(event_days(event=event))
             context["today"] = event_today(event, now)
             context["registration"] = registration_status(event=event, now=now)
+        # The convention's other events on sale or on now: next year's pre-sale, a spin-off.
+        context["other_events"] = [
+            other
+            for other in upcoming_events(today=now.date())
+            if event is None or other.pk != event.pk
+        ]
         return context
 
 

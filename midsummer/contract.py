@@ -123,6 +123,17 @@ class TenantAppContract:
         return {}
 
     # --- Demo data ---
+    def copy_event(self, *, source: Any, target: Any, shift: Any, copied: Any) -> None:
+        """Copy this app's set-up of event ``source`` into the new event ``target`` (next
+        year's): what organizers configure, never people, orders or anything that happened.
+        Dates move by ``shift``; ``copied`` maps the rows copied so far (event/copying.py's
+        ``copy_rows`` keeps it). Called in dependency order, in one transaction."""
+
+    def seed_demo_finish(self, demo: DemoConvention) -> list[str]:
+        """Demo content built on every app's (after all ``seed_demo``); returns lines for the
+        demo's printout."""
+        return []
+
     def seed_demo(self, demo: DemoConvention) -> None:
         """Add this app's demo data to a demo convention; idempotent."""
 

@@ -109,6 +109,8 @@ MIDDLEWARE = [
     # Per-tenant request metrics (Redis-backed) and the internal /-/metrics endpoint.
     "midsummer.observability.MetricsMiddleware",
     "midsummer.middleware.TenantMiddleware",
+    # /<event-slug>/… serves that event of the convention (event/middleware.py).
+    "event.middleware.EventPrefixMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "midsummer.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -388,9 +390,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
+STATIC_URL = "/static/"  # absolute: an event's pages (/<slug>/…) share the files
 STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default=str(DATA_DIR / "static"))
-MEDIA_URL = "media/"
+MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(DATA_DIR / "media"))
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"  # each schema's uploads in a folder of its own
 

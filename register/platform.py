@@ -90,6 +90,18 @@ class Contract(TenantAppContract):
         PeriodicWork("register.process_waitlists"),
     )
 
+    def copy_event(self, *, source: Any, target: Any, shift: Any, copied: Any) -> None:
+        """Its settings, badge levels with their price tiers, add-ons and questions."""
+        from event.copying import copy_rows
+        from register.models import AddOn, BadgeLevel, PriceTier, Question, RegistrationSettings
+
+        to_target = {"event": target}
+        for model in (RegistrationSettings, BadgeLevel, AddOn, Question):
+            rows = model.objects.filter(event=source).order_by("pk")
+            copy_rows(rows, shift=shift, copied=copied, set_fields=to_target)
+        tiers = PriceTier.objects.filter(level__event=source).order_by("pk")
+        copy_rows(tiers, shift=shift, copied=copied)
+
     def admin_tiles(self, *, request: HttpRequest) -> list[AdminTile]:
         """Registrations today and in all, revenue, held and unpaid orders, the waiting list,
         places left per level and the last two weeks' sales — for those who may see orders."""

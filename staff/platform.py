@@ -47,6 +47,29 @@ class Contract(TenantAppContract):
     )
     periodic = (PeriodicWork("staff.send_reminders", every=15 * 60),)
 
+    def copy_event(self, *, source: Any, target: Any, shift: Any, copied: Any) -> None:
+        """Its settings and rewards, departments with their roles, and their jobs (moved by a
+        year: next year's schedule of shifts, no one signed up)."""
+        from django.db.models import F
+
+        from event.copying import copy_rows
+        from staff.models import Department, DepartmentRole, Job, RewardThreshold, StaffSettings
+
+        to_target = {"event": target}
+        for model in (StaffSettings, RewardThreshold):
+            rows = model.objects.filter(event=source).order_by("pk")
+            copy_rows(rows, shift=shift, copied=copied, set_fields=to_target)
+        departments = Department.objects.filter(event=source).order_by(
+            F("parent").asc(nulls_first=True), "pk"
+        )
+        copy_rows(departments, shift=shift, copied=copied, set_fields=to_target)
+        roles = DepartmentRole.objects.filter(department__event=source).order_by("pk")
+        copy_rows(roles, shift=shift, copied=copied)
+        for role in DepartmentRole.objects.filter(pk__in=copied[DepartmentRole].values()):
+            role.holders.clear()  # people are not copied
+        jobs = Job.objects.filter(department__event=source).order_by("pk")
+        copy_rows(jobs, shift=shift, copied=copied)
+
     def personal_data(self, *, account: User) -> Any:
         volunteers = Volunteer.objects.filter(account_id=account.pk).select_related("event")
         data = [

@@ -47,6 +47,16 @@ class Contract(TenantAppContract):
         PeriodicWork("vendors.remind_unpaid", every=60 * 60),
     )
 
+    def copy_event(self, *, source: Any, target: Any, shift: Any, copied: Any) -> None:
+        """Its settings (the window moved by a year), table types and extras; not the hall's
+        layout of dealers."""
+        from event.copying import copy_rows
+        from vendors.models import Extra, TableType, VendorSettings
+
+        for model in (VendorSettings, TableType, Extra):
+            rows = model.objects.filter(event=source).order_by("pk")
+            copy_rows(rows, shift=shift, copied=copied, set_fields={"event": target})
+
     def payable_kinds(self) -> list[VendorInvoices]:
         return [VendorInvoices()]
 

@@ -38,14 +38,15 @@ def about_person_q(*, account_id: int, proven_email: str) -> Q:
 
 
 def registrations_of_account(*, account_id: int) -> QuerySet[Registration]:
-    """The badges this account holds, in the order they were bought (not expired or cancelled),
-    with their order, level, add-ons and answers."""
+    """The badges this account holds across the convention's events (soonest event first, then
+    in the order they were bought; not expired or cancelled), with their event, order, level,
+    add-ons and answers."""
     return (
         Registration.objects.filter(held_by_q(account_id=account_id))
         .exclude(order__status__in=[Order.Status.EXPIRED, Order.Status.CANCELLED])
-        .select_related("order", "level")
+        .select_related("order", "level", "event")
         .prefetch_related(*BADGE_DETAILS)
-        .order_by("order__created_at", "pk")
+        .order_by("event__start_date", "order__created_at", "pk")
     )
 
 

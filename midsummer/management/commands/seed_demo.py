@@ -59,7 +59,10 @@ class Command(BaseCommand):
             with tenant_context(tenant):
                 for contract in contracts():
                     contract.seed_demo(demo)
+                more = [line for c in contracts() for line in c.seed_demo_finish(demo)]
             self.stdout.write(f"  http://{host}:{port}/       {name}")
+            for line in more:
+                self.stdout.write(f"  {line}")
             self.stdout.write(f"  http://{host}:{port}/admin/ admin@{host} / {DEMO_PASSWORD}")
 
     @transaction.atomic

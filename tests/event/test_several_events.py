@@ -1,0 +1,196 @@
+"""Several events of one convention at once: this year's (the default, at the bare URLs) and
+next year's on pre-sale at ``/<slug>/…``. Each event's pages, links, orders and API answers
+are its own — isolation between events of one convention, tested like isolation between
+conventions — and next year's starts as a copy of this year's set-up, without people or orders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from event.models import Event
+from event.services import event_copy
+from register.models import AddOn, BadgeLevel, Order, PriceTier, Question, Registration
+from register.services import order_mark_paid, order_place
+from staff.models import Department, Job, Volunteer
+from tests.api.conftest import token_for
+from tests.conftest import TENANT_HOSTS
+from tests.factories.event import EventFactory
+from tests.factories.register import attendee
+from tests.factories.tenant import PASSWORD, UserFactory
+from tests.register.form_data import person_fields
+from vendors.models import TableType
+
+THIS_YEAR = "Summer Thirtyone"
+NEXT_YEAR = "Summer Thirtytwo"
+
+
+def _paid(event: Event, level: BadgeLevel, buyer, name: str) -> Order:
+    order = order_place(
+        event=event, account=buyer, attendees=[attendee(level, legal_name=name)], provider="door"
+    )
+    return order_mark_paid(order_id=order.pk, amount=order.total)
+
+
+@pytest.fixture
+def two_events(tenant_a):
+    """Alpha with this year's event (the default) and next year's on sale, a level and a paid
+    badge of one buyer in each."""
+    with tenant_context(tenant_a):
+        this = EventFactory(name=THIS_YEAR, slug="sum-2031", is_active=True)
+        following = EventFactory(name=NEXT_YEAR, slug="sum-2032", start_date=dt.date(2032, 7, 1))
+        levels = [
+            BadgeLevel.objects.create(event=this, name="Day Pass 31", price=Decimal("30")),
+            BadgeLevel.objects.create(event=following, name="Early Bird 32", price=Decimal("45")),
+        ]
+        buyer = UserFactory()
+        orders = [
+            _paid(this, levels[0], buyer, "Ada Thisyear"),
+            _paid(following, levels[1], buyer, "Ada Nextyear"),
+        ]
+    return SimpleNamespace(
+        this=this, following=following, levels=levels, buyer=buyer, orders=orders
+    )
+
+
+def _client(user=None) -> Client:
+    client = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
+    if user is not None:
+        client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
+    return client
+
+
+def test_each_event_sells_its_own_levels_at_its_own_address_and_links_stay_in_it(two_events):
+    default = _client().get("/register/").content.decode()
+    following = _client().get("/sum-2032/register/").content.decode()
+    by_slug = _client().get("/sum-2031/register/").content.decode()
+
+    assert "Day Pass 31" in default and "Early Bird 32" not in default
+    assert "Early Bird 32" in following and "Day Pass 31" not in following
+    assert "Day Pass 31" in by_slug
+    assert 'action="/sum-2032/register/"' in following or "/sum-2032/register/" in following
+    assert 'href="/static/' in following  # static files stay at one address
+
+
+def test_an_order_placed_at_next_years_address_belongs_to_next_year(tenant_a, two_events):
+    client = _client(UserFactory())
+    data = {
+        "attendee-TOTAL_FORMS": 1,
+        "attendee-INITIAL_FORMS": 0,
+        "provider": "door",
+        "submission": "next-year-1",
+        "discount_code": "",
+    } | person_fields(0, two_events.levels[1])
+
+    response = client.post("/sum-2032/register/?people=1", data)
+    wrong_level = client.post(
+        "/sum-2032/register/?people=1",
+        data | person_fields(0, two_events.levels[0]) | {"submission": "next-year-2"},
+    )
+
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert response["Location"].startswith("/sum-2032/")
+    with tenant_context(tenant_a):
+        order = Order.objects.exclude(pk__in=[o.pk for o in two_events.orders]).get()
+        assert order.event_id == two_events.following.pk
+    assert wrong_level.status_code == 400  # this year's level is not offered next year
+
+
+def test_the_api_under_an_events_address_answers_for_that_event_only(tenant_a, two_events):
+    token, _app = token_for(tenant_a)
+    client = Client(HTTP_HOST=TENANT_HOSTS["alpha"], HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    default = client.get("/api/v1/registrations/").json()["results"]
+    following = client.get("/sum-2032/api/v1/registrations/").json()["results"]
+    orders = client.get("/sum-2032/api/v1/orders/").json()["results"]
+    foreign = client.get(f"/sum-2032/api/v1/orders/{two_events.orders[0].pk}/")
+    event = client.get("/sum-2032/api/v1/event/").json()
+
+    assert [r["legal_name"] for r in default] == ["Ada Thisyear"]
+    assert [r["legal_name"] for r in following] == ["Ada Nextyear"]
+    assert [o["reference"] for o in orders] == [two_events.orders[1].reference]
+    assert foreign.status_code == 404  # this year's order is not next year's
+    assert event["name"] == NEXT_YEAR and [lv["name"] for lv in event["badge_levels"]] == [
+        "Early Bird 32"
+    ]
+    assert orders[0]["registrations"][0]["level"]["name"] == "Early Bird 32"
+    assert json.dumps(following).count("Thisyear") == 0
+
+
+def test_draft_and_archived_events_have_no_pages_and_a_slug_cannot_take_a_page_address(
+    tenant_a, two_events
+):
+    with tenant_context(tenant_a):
+        EventFactory(name="Secret", slug="secret-2033", state=Event.State.DRAFT)
+        EventFactory(name="Old", slug="old-2020", state=Event.State.ARCHIVED)
+        with pytest.raises(ValidationError, match="taken by the site's own pages"):
+            EventFactory.build(slug="register").full_clean()
+
+    assert _client().get("/secret-2033/register/").status_code == 404
+    assert _client().get("/old-2020/").status_code == 404
+    assert _client().get("/sum-2032").status_code == 301
+
+
+def test_home_shows_whats_coming_up_and_my_registrations_holds_both_years(two_events):
+    home = _client().get("/").content.decode()
+    mine = _client(two_events.buyer).get("/register/mine/").content.decode()
+
+    assert THIS_YEAR in home and 'href="/sum-2032/"' in home and NEXT_YEAR in home
+    assert mine.index(THIS_YEAR) < mine.index("Ada Thisyear") < mine.index(NEXT_YEAR)
+    assert mine.index(NEXT_YEAR) < mine.index("Ada Nextyear")
+
+
+def test_copying_an_event_starts_next_year_with_its_set_up_and_none_of_its_people(
+    tenant_a, two_events
+):
+    this, level = two_events.this, two_events.levels[0]
+    with tenant_context(tenant_a):
+        PriceTier.objects.create(level=level, starts_on=dt.date(2031, 5, 1), price=Decimal("35"))
+        AddOn.objects.create(event=this, name="Dinner", price=Decimal("20"))
+        Question.objects.create(event=this, label="Favourite species?")
+        parent = Department.objects.create(event=this, name="Ops", slug="ops")
+        child = Department.objects.create(event=this, name="Radio", slug="radio", parent=parent)
+        Job.objects.create(
+            department=child,
+            name="Radio desk",
+            start=dt.datetime(2031, 7, 1, 9, tzinfo=dt.UTC),
+            end=dt.datetime(2031, 7, 1, 12, tzinfo=dt.UTC),
+        )
+        Volunteer.objects.create(event=this, name="Val Helper", account_id=two_events.buyer.pk)
+        TableType.objects.create(event=this, name="Half table", price=Decimal("60"))
+
+        copy = event_copy(
+            source=this, name="Summer 2033", slug="sum-2033", start_date=dt.date(2033, 7, 1)
+        )
+
+        shift = dt.date(2033, 7, 1) - this.start_date
+        copied_level = BadgeLevel.objects.get(event=copy)
+        tier = PriceTier.objects.get(level=copied_level)
+        radio = Department.objects.get(event=copy, name="Radio")
+        job = Job.objects.get(department__event=copy)
+        assert (copy.state, copy.is_active, copy.end_date) == (
+            "on_sale",
+            False,
+            this.end_date + shift,
+        )
+        assert copied_level.name == "Day Pass 31" and copied_level.pk != level.pk
+        assert tier.starts_on == dt.date(2031, 5, 1) + shift
+        assert AddOn.objects.filter(event=copy, name="Dinner").exists()
+        assert Question.objects.filter(event=copy, label="Favourite species?").exists()
+        assert radio.parent.event_id == copy.pk and radio.parent.name == "Ops"
+        assert job.start == dt.datetime(2031, 7, 1, 9, tzinfo=dt.UTC) + shift
+        assert TableType.objects.filter(event=copy, name="Half table").exists()
+        assert copy.badge_ranges.count() == this.badge_ranges.count()
+        assert not Order.objects.filter(event=copy).exists()
+        assert not Registration.objects.filter(event=copy).exists()
+        assert not Volunteer.objects.filter(event=copy).exists()
+        # The source is untouched.
+        assert BadgeLevel.objects.filter(event=this).count() == 1
+        assert Job.objects.filter(department__event=this).count() == 1
