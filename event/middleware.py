@@ -63,6 +63,12 @@ class EventPrefixMiddleware:
             return HttpResponsePermanentRedirect(f"{request.path}/")
         request.path_info = f"/{rest}"
         request.event = event  # type: ignore[attr-defined]
-        set_script_prefix(f"{get_script_prefix()}{first}/")
-        with serving_event(event):
-            return self.get_response(request)
+        outer = get_script_prefix()
+        set_script_prefix(f"{outer}{first}/")
+        try:
+            with serving_event(event):
+                return self.get_response(request)
+        finally:
+            # The prefix is per thread: the next request on it (a test client's, which does not
+            # set one) must not inherit this event's.
+            set_script_prefix(outer)
