@@ -6,7 +6,7 @@ from typing import Any
 
 from event import demo
 from event.selectors import active_event
-from midsummer.contract import DemoConvention, TenantAppContract
+from midsummer.contract import AdminEventChoice, DemoConvention, TenantAppContract
 
 
 class Contract(TenantAppContract):
@@ -25,6 +25,21 @@ class Contract(TenantAppContract):
             "latitude": event.latitude,
             "longitude": event.longitude,
         }
+
+    def admin_event_choices(self, *, request: Any) -> list[AdminEventChoice]:
+        """Every event but drafts and archived ones: ``/<slug>/admin/`` lists that event's
+        rows; "All events" is the plain admin."""
+        from django.utils.translation import gettext
+
+        from event.selectors import public_events
+
+        served = getattr(request, "event", None)
+        rest = request.path_info  # the admin page, without an event's prefix
+        choices = [AdminEventChoice(gettext("All events"), rest, served is None)]
+        for event in public_events():
+            current = served is not None and served.pk == event.pk
+            choices.append(AdminEventChoice(event.name, f"/{event.slug}{rest}", current))
+        return choices if len(choices) > 2 else []
 
     def seed_demo(self, convention: DemoConvention) -> None:
         demo.seed(convention)

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from midsummer.contract import admin_tiles
+from midsummer.contract import admin_event_choices, admin_tiles
 from tenant.current import current_tenant
 from tenant.roles import VIEW_DIAGNOSTICS
 from tenant.selectors import schema_migration_states, tenant_hosts, users_known_here
@@ -19,6 +19,27 @@ class PublicAdminSite(admin.AdminSite):
     site_header = "Midsummer operations"
     site_title = "Midsummer operations"
     index_title = "Tenants, domains and people"
+
+
+class ServedEventOnly:
+    """Under an event's address (``/<slug>/admin/``, event/middleware.py sets ``request.event``)
+    a list of rows that belong to an event shows that event's only, and another event's row is
+    not found; at ``/admin/`` every event's rows are listed, as before."""
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)  # type: ignore[misc]
+        event = getattr(request, "event", None)
+        if event is not None and _belongs_to_an_event(rows.model):
+            rows = rows.filter(event=event)
+        return rows
+
+
+def _belongs_to_an_event(model: type) -> bool:
+    try:
+        field = model._meta.get_field("event")  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 — FieldDoesNotExist: not an event's row
+        return False
+    return bool(field.is_relation) and field.related_model._meta.label == "event.Event"
 
 
 class KnownPeopleOnly:
@@ -47,7 +68,9 @@ def _guarded(admin_class: type) -> type:
     if issubclass(admin_class, KnownPeopleOnly):
         return admin_class
     return type(
-        admin_class.__name__, (KnownPeopleOnly, admin_class), {"__module__": admin_class.__module__}
+        admin_class.__name__,
+        (KnownPeopleOnly, ServedEventOnly, admin_class),
+        {"__module__": admin_class.__module__},
     )
 
 
@@ -61,6 +84,7 @@ class TenantAdminSite(admin.AdminSite):
         tenant = current_tenant()
         context["site_header"] = f"{tenant.name} admin" if tenant else "Convention admin"
         context["can_view_diagnostics"] = request.user.has_perm(VIEW_DIAGNOSTICS)
+        context["event_choices"] = admin_event_choices(request=request)
         return context
 
     def index(self, request: HttpRequest, extra_context: dict | None = None):

@@ -60,6 +60,16 @@ class AdminTile:
 
 
 @dataclass(frozen=True)
+class AdminEventChoice:
+    """An entry of the admin's event selector: its label, where it leads, whether it is the
+    one being shown."""
+
+    label: str
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True)
 class PeriodicWork:
     """A task (by Celery name) run in every active tenant's schema every ``every`` seconds
     (a multiple of the platform tick, 60 s)."""
@@ -128,6 +138,10 @@ class TenantAppContract:
         year's): what organizers configure, never people, orders or anything that happened.
         Dates move by ``shift``; ``copied`` maps the rows copied so far (event/copying.py's
         ``copy_rows`` keeps it). Called in dependency order, in one transaction."""
+
+    def admin_event_choices(self, *, request: HttpRequest) -> list[AdminEventChoice]:
+        """The events the admin's header offers to switch to (the event app's)."""
+        return []
 
     def seed_demo_finish(self, demo: DemoConvention) -> list[str]:
         """Demo content built on every app's (after all ``seed_demo``); returns lines for the
@@ -235,6 +249,10 @@ def nav_links(*, request: HttpRequest | None) -> list[tuple[str, str]]:
 
 def home_cards(*, request: HttpRequest | None) -> list[tuple[str, str]]:
     return _resolved([card for c in contracts() for card in c.home_cards], request)
+
+
+def admin_event_choices(*, request: HttpRequest) -> list[AdminEventChoice]:
+    return [choice for c in contracts() for choice in c.admin_event_choices(request=request)]
 
 
 def admin_tiles(*, request: HttpRequest) -> list[AdminTile]:

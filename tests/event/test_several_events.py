@@ -24,7 +24,7 @@ from tests.api.conftest import token_for
 from tests.conftest import TENANT_HOSTS
 from tests.factories.event import EventFactory
 from tests.factories.register import attendee
-from tests.factories.tenant import PASSWORD, UserFactory
+from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
 from tests.register.form_data import person_fields
 from vendors.models import TableType
 
@@ -194,3 +194,23 @@ def test_copying_an_event_starts_next_year_with_its_set_up_and_none_of_its_peopl
         # The source is untouched.
         assert BadgeLevel.objects.filter(event=this).count() == 1
         assert Job.objects.filter(department__event=this).count() == 1
+
+
+def test_the_admin_shows_one_events_rows_under_its_address_and_offers_the_others(
+    tenant_a, two_events
+):
+    organizer = UserFactory()
+    MembershipFactory(user=organizer, tenant=tenant_a, is_tenant_superuser=True)
+    client = _client(organizer)
+    this_ref, next_ref = (order.reference for order in two_events.orders)
+
+    everything = client.get("/admin/register/order/").content.decode()
+    following = client.get("/sum-2032/admin/register/order/").content.decode()
+    other_years = client.get(f"/sum-2032/admin/register/order/{two_events.orders[0].pk}/change/")
+
+    assert this_ref in everything and next_ref in everything
+    assert next_ref in following and this_ref not in following
+    assert other_years.status_code in (302, 404)  # "doesn't exist" under next year's admin
+    assert 'href="/sum-2031/admin/register/order/"' in following
+    assert 'href="/admin/register/order/"' in following
+    assert 'aria-current="page">Summer Thirtytwo' in following
