@@ -33,11 +33,16 @@ def public_events() -> QuerySet[Event]:
     return Event.objects.filter(state__in=PUBLIC_STATES).order_by("start_date", "pk")
 
 
-def upcoming_events(*, today: dt.date) -> QuerySet[Event]:
-    """Public events not over yet (on sale or live, not ended before ``today``)."""
-    return public_events().filter(
-        state__in=[Event.State.ON_SALE, Event.State.LIVE], end_date__gte=today
+def upcoming_events(*, now: dt.datetime | None = None) -> list[Event]:
+    """Public events on sale or live whose last day has not passed at the event (each in its
+    own time zone), soonest first."""
+    moment = now or timezone.now()
+    # No event's calendar day is more than a day behind UTC's; the exact cut is per event.
+    candidates = public_events().filter(
+        state__in=[Event.State.ON_SALE, Event.State.LIVE],
+        end_date__gte=moment.date() - dt.timedelta(days=1),
     )
+    return [event for event in candidates if event.end_date >= event_today(event, moment)]
 
 
 def event_by_slug(slug: str) -> Event | None:

@@ -27,9 +27,7 @@ class HomeView(TemplateView):
             context["registration"] = registration_status(event=event, now=now)
         # The convention's other events on sale or on now: next year's pre-sale, a spin-off.
         context["other_events"] = [
-            other
-            for other in upcoming_events(today=now.date())
-            if event is None or other.pk != event.pk
+            other for other in upcoming_events(now=now) if event is None or other.pk != event.pk
         ]
         return context
 

@@ -56,8 +56,9 @@ def test_order_list_queries_do_not_grow_with_orders(tenant_a, lead_client, count
 
     assert response.status_code == 200
     assert response.content.count(b"/change/") == count
-    # The same for one order as for three (one of them: the convention's branding, for the header).
-    assert len(captured) == 10
+    # The same for one order as for three (two of them for the header: the convention's branding
+    # and its events, for the event selector).
+    assert len(captured) == 11
 
 
 def test_registration_lead_edits_badge_number_ranges_but_not_the_event(tenant_a, lead_client):
