@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from event.models import Event
 from register.models import BadgeLevel, Order, Registration
-from schedule.models import ReleasedSession
+from schedule.models import Release, ReleasedSession
 from shop.models import Product, ShopOrder, Variant
 from staff.models import Shift
 from vendors.models import Application
@@ -163,6 +163,42 @@ class SessionSerializer(serializers.ModelSerializer):
             "duration",
             "speakers",
         ]
+
+
+class RoomSerializer(serializers.Serializer):
+    guid = serializers.UUIDField(source="room_guid")
+    name = serializers.CharField(source="room_name")
+    position = serializers.IntegerField(source="room_position")
+    capacity = serializers.IntegerField(source="room_capacity", help_text="Seats; 0 when unknown.")
+
+
+class SessionPlaceSerializer(serializers.Serializer):
+    room = serializers.CharField()
+    start = serializers.DateTimeField()
+    duration = serializers.IntegerField(help_text="Minutes.")
+
+
+class ChangedSessionSerializer(serializers.Serializer):
+    guid = serializers.UUIDField()
+    title = serializers.CharField()
+    before = SessionPlaceSerializer(required=False, help_text="Moved or cancelled: where it was.")
+    after = SessionPlaceSerializer(required=False, help_text="New or moved: where it is now.")
+
+
+class ChangelogSerializer(serializers.Serializer):
+    new = ChangedSessionSerializer(many=True, required=False)
+    moved = ChangedSessionSerializer(many=True, required=False)
+    cancelled = ChangedSessionSerializer(many=True, required=False)
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    changelog = ChangelogSerializer(
+        read_only=True, help_text="What changed since the version before, by session."
+    )
+
+    class Meta:
+        model = Release
+        fields = ["version", "released_at", "comment", "changelog"]
 
 
 class VariantSerializer(serializers.ModelSerializer):

@@ -32,6 +32,8 @@ from api.serializers import (
     RedeemRequestSerializer,
     RedeemResponseSerializer,
     RegistrationSerializer,
+    ReleaseSerializer,
+    RoomSerializer,
     SessionSerializer,
     ShiftSerializer,
     ShopOrderSerializer,
@@ -52,8 +54,8 @@ from register.selectors import (
     registrations_listed,
 )
 from register.services import order_cancel, order_refund
-from schedule.models import ReleasedSession
-from schedule.selectors import latest_release, released_sessions
+from schedule.models import Release, ReleasedSession
+from schedule.selectors import latest_release, released_rooms, released_sessions, releases
 from shop.models import Product, ShopOrder
 from shop.selectors import catalogue
 from staff.models import Shift
@@ -316,6 +318,29 @@ class SessionListView(ConditionalReadMixin, ListAPIView):
         if release is None:
             return ReleasedSession.objects.none()
         return released_sessions(release=release)
+
+
+class RoomListView(ConditionalReadMixin, ListAPIView):
+    """The rooms of the released programme, as the latest release froze them (public)."""
+
+    permission_classes = [AllowAny]
+    serializer_class = RoomSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> list[dict[str, Any]]:  # type: ignore[override]
+        release = latest_release(event=_event())
+        return [] if release is None else released_rooms(release=release)
+
+
+class ReleaseListView(ConditionalReadMixin, ListAPIView):
+    """The schedule's released versions, newest first, each with what changed (public)."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ReleaseSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Release]:
+        return releases(event=_event())
 
 
 class ProductListView(ConditionalReadMixin, ListAPIView):

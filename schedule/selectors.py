@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 
@@ -54,6 +55,17 @@ def released_sessions(
     if room is not None:
         sessions = sessions.filter(room_id=room)
     return sessions
+
+
+def released_rooms(*, release: Release) -> list[dict[str, Any]]:
+    """The rooms of the release's programme, as it froze them (name, seats, column order), in
+    column order. Rooms without a released session are not public yet."""
+    rooms = (
+        release.sessions.order_by("room_position", "room_name")
+        .values("room_guid", "room_name", "room_position", "room_capacity")
+        .distinct()
+    )
+    return [dict(room) for room in rooms]
 
 
 def released_session(*, release: Release, code: str) -> ReleasedSession | None:

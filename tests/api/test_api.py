@@ -16,13 +16,17 @@ from drf_spectacular.validation import validate_schema
 from kiosk.models import CheckIn, Device
 from register.models import BadgeLevel
 from register.services import order_place
+from schedule.models import Slot
+from schedule.services import release_create
 from tenant.lifecycle import tenant_set_state
 from tenant.models import Tenant
 from tenant.roles import Role
 from tenant.routing import resolver
 from tests.api.conftest import PRIVATE_NAME, api_client, person_token, token_for
 from tests.factories.register import attendee
+from tests.factories.schedule import RoomFactory
 from tests.factories.tenant import MembershipFactory, UserFactory
+from tests.schedule.conftest import make_programme
 from tests.vendors.conftest import apply
 from vendors.models import Application, TableType, VendorSettings
 
@@ -150,6 +154,33 @@ def test_the_public_reads_need_no_token_and_show_nothing_private(tenant_a, conve
     assert sessions.status_code == 200 and sessions.json()["results"] == []
     assert products.status_code == 200 and products.json() == []
     assert private.status_code == 401 and private["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_the_released_rooms_and_versions_are_public_and_stay_with_their_convention(
+    tenant_a, tenant_b
+):
+    with tenant_context(tenant_a):
+        programme = make_programme(sessions=3, rooms=2)
+        RoomFactory(event=programme.event, name="Unused Hall", position=9)
+        moved = Slot.objects.get(submission=programme.sessions[0])
+        moved.start += dt.timedelta(hours=2)
+        moved.save()
+        release_create(event=programme.event, by_id=None, comment="Panel 0 later")
+
+    rooms = api_client("alpha").get("/api/v1/schedule/rooms/")
+    versions = api_client("alpha").get("/api/v1/schedule/releases/")
+    at_beta = api_client("beta").get("/api/v1/schedule/releases/")
+
+    assert rooms.status_code == 200 and "ETag" in rooms
+    assert [room["name"] for room in rooms.json()] == ["Main Stage", "Room B"]  # not unused
+    assert rooms.json()[0]["guid"] == str(programme.rooms[0].guid)
+    assert [v["version"] for v in versions.json()] == [2, 1]
+    latest = versions.json()[0]
+    assert latest["comment"] == "Panel 0 later"
+    assert [(c["title"], c["before"]["room"]) for c in latest["changelog"]["moved"]] == [
+        ("Panel 0", "Main Stage")
+    ]
+    assert at_beta.status_code in (200, 404) and "Panel 0" not in at_beta.content.decode()
 
 
 def test_the_schema_generates_without_a_warning(tmp_path):
