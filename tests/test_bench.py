@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -337,3 +340,19 @@ def test_bench_middleware_times_the_wait_for_row_locks(committed):
     assert 250 <= lock_ms < 2000
     assert wall_ms >= lock_ms + 40  # the pg_sleep is in the request's time, not the lock's
     assert float(response[CPU_HEADER]) < wall_ms  # waiting is not CPU
+
+
+@pytest.mark.parametrize("stack", ["plain", "ours", "stock"])
+def test_each_bench_stack_loads_its_middleware(stack):
+    """The bench's gunicorns boot each stack's WSGI handler; a middleware the stack cannot load
+    (one needing an app the plain stack lacks) would stop ``make bench`` before it measures."""
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": f"bench.settings.{stack}",
+        "BENCH_PLAIN_SCHEMA": "public",
+    }
+    boot = "from django.core.wsgi import get_wsgi_application; get_wsgi_application()"
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", boot], env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]

@@ -18,14 +18,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "event",
 ]
-# The product's stack minus the tenant middleware (and axes, which needs the tenant app).
+# The product's stack minus what needs the tenant app: the tenant middleware, axes and the
+# proxy's TLS ask (it answers from the tenant routing table).
+WITHOUT_TENANT_APP = {
+    "midsummer.middleware.TenantMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "midsummer.tls.TlsAskMiddleware",
+}
 MIDDLEWARE = [
     "bench.middleware.SqlCountMiddleware",
-    *(
-        name
-        for name in MIDDLEWARE
-        if name not in {"midsummer.middleware.TenantMiddleware", "axes.middleware.AxesMiddleware"}
-    ),
+    *(name for name in MIDDLEWARE if name not in WITHOUT_TENANT_APP),
 ]
 ROOT_URLCONF = "bench.urls_plain"
 DATABASES = {
