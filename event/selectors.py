@@ -45,6 +45,13 @@ def upcoming_events(*, now: dt.datetime | None = None) -> list[Event]:
     return [event for event in candidates if event.end_date >= event_today(event, moment)]
 
 
+def events_for_command(slug: str | None) -> list[Event]:
+    """What an operator command's ``--event`` names: the event with ``slug`` (whatever its
+    state), or every event of the convention when none is given, oldest first."""
+    events = Event.objects.order_by("start_date", "pk")
+    return list(events.filter(slug=slug) if slug else events)
+
+
 def event_by_slug(slug: str) -> Event | None:
     """A public event by its slug (draft and archived ones are not found)."""
     return public_events().filter(slug=slug).first()

@@ -138,3 +138,26 @@ def test_tenant_command_runs_in_the_named_schema_only(tenant_a, tenant_b):
     with tenant_context(tenant_b):
         days_b = EventDay.objects.count()
     assert (days_a, days_b) == (4, 0)
+
+
+def test_generate_properties_covers_every_event_or_the_one_named(tenant_a, capsys):
+    with tenant_context(tenant_a):
+        this_year = EventFactory(name="Alpha 2027", slug="alpha-2027", is_active=True)
+        next_year = EventFactory(
+            name="Alpha 2028", slug="alpha-2028", start_date=dt.date(2028, 7, 1)
+        )
+
+    call_command(
+        "tenant_command", "event__generate_properties", "--event", "alpha-2028", schema_name="alpha"
+    )
+
+    with tenant_context(tenant_a):
+        assert (this_year.days.count(), next_year.days.count()) == (0, 4)
+
+    call_command("tenant_command", "event__generate_properties", schema_name="alpha")
+
+    with tenant_context(tenant_a):
+        assert (this_year.days.count(), next_year.days.count()) == (4, 4)
+    output = capsys.readouterr().out
+    assert "[alpha] Alpha 2027: 4 day(s) 2027-07-01..2027-07-04" in output
+    assert "[alpha] Alpha 2028: 4 day(s) 2028-07-01..2028-07-04" in output
