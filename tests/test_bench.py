@@ -11,12 +11,14 @@ import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import quote
 
 import pytest
 
 from bench.load import page_load, parse_wrk
 from bench.run import build_rows, parse_args
 from bench.stats import Summary, fmt, percentile, summarize, table
+from tests.conftest import TENANT_HOSTS
 
 WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:40261/bench/page/
   1 threads and 16 connections
@@ -342,17 +344,33 @@ def test_bench_middleware_times_the_wait_for_row_locks(committed):
     assert float(response[CPU_HEADER]) < wall_ms  # waiting is not CPU
 
 
+SERVE_THE_PAGE = """
+import django
+django.setup()
+from django.test import Client
+response = Client().get("/bench/page/", HTTP_HOST="{host}")
+print(response.status_code, response.content.decode())
+"""
+
+
 @pytest.mark.parametrize("stack", ["plain", "ours", "stock"])
-def test_each_bench_stack_loads_its_middleware(stack):
-    """The bench's gunicorns boot each stack's WSGI handler; a middleware the stack cannot load
-    (one needing an app the plain stack lacks) would stop ``make bench`` before it measures."""
+def test_each_bench_stack_serves_the_page(stack, tenant_a):
+    """The bench's gunicorns serve the page on each stack, in a process of their own: a
+    middleware the stack cannot load or run (one needing an app or a setting the plain stack
+    lacks) would stop ``make bench`` before it measures anything."""
+    from django.db import connection
+
+    database = connection.settings_dict
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": f"bench.settings.{stack}",
-        "BENCH_PLAIN_SCHEMA": "public",
+        "DATABASE_URL": f"postgres://{database['USER']}@{quote(database['HOST'], safe='')}"
+        f":{database['PORT'] or 5432}/{database['NAME']}",
+        "BENCH_PLAIN_SCHEMA": tenant_a.schema_name,
     }
-    boot = "from django.core.wsgi import get_wsgi_application; get_wsgi_application()"
+    script = SERVE_THE_PAGE.format(host=TENANT_HOSTS["alpha"])
     result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
-        [sys.executable, "-c", boot], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
     )
 
     assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("200 <!doctype html>"), result.stdout[-2000:]
