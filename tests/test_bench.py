@@ -374,3 +374,26 @@ def test_each_bench_stack_serves_the_page(stack, tenant_a):
 
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.startswith("200 <!doctype html>"), result.stdout[-2000:]
+
+
+def test_door_rush_badges_can_be_prepared_again_in_the_same_tenant(tenant_a):
+    """Each door-rush run and the API scenario prepare badges in the one bench tenant: a second
+    preparation adds new badges at a level of its own instead of failing on the first's rows."""
+    from django_tenants.utils import schema_context
+
+    from bench import kiosk
+    from register.models import Registration
+    from tests.factories.event import EventFactory
+
+    with schema_context(tenant_a.schema_name):
+        EventFactory(is_active=True)
+    first = kiosk.prepare(tenant_a.schema_name, devices=1, per_device=3)
+    second = kiosk.prepare(tenant_a.schema_name, devices=2, per_device=2)
+
+    assert first["level"] != second["level"]
+    assert len(second["clients"]) == 2 and [len(t) for t in second["tokens"]] == [2, 2]
+    with schema_context(tenant_a.schema_name):
+        numbers = Registration.objects.filter(
+            level_id__in=[first["level"], second["level"]]
+        ).values_list("badge_number", flat=True)
+        assert len(set(numbers)) == 7
