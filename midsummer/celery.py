@@ -33,6 +33,26 @@ def _reset_read_only(task=None, **_kwargs) -> None:
         connection.set_read_only(False)  # type: ignore[attr-defined]
 
 
+# After a run of indexed periodic work (a PeriodicWork with next_due) in a convention, its next
+# due time goes into the index (tenant/due.py), whoever queued the run: the tick or a write.
+# tenant-schemas-celery has already switched back by now, so the schema is entered again.
+@task_postrun.connect(dispatch_uid="midsummer_due_work_reschedule")
+def _reschedule_due_work(task=None, kwargs=None, state=None, **_kwargs) -> None:
+    from django_tenants.utils import get_public_schema_name, tenant_context
+    from tenant_schemas_celery.app import get_schema_name_from_task
+
+    from tenant.due import indexed_work, work_reschedule
+
+    work = indexed_work(task.name) if task is not None else None
+    if work is None or state != "SUCCESS":
+        return
+    schema = get_schema_name_from_task(task, kwargs or {})
+    if not schema or schema == get_public_schema_name():
+        return
+    with tenant_context(task.get_tenant_for_schema(schema_name=schema)):
+        work_reschedule(work)
+
+
 # PostgreSQL caches the catalog entries of every schema a connection has visited (about 47 KB
 # each): a worker running the periodic fan-out would grow without end on one connection. After
 # serving WORKER_SCHEMAS_PER_CONNECTION different schemas, the connection is closed between

@@ -10,7 +10,7 @@ See docs/APPS.md for the checklist of a new app.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -72,10 +72,17 @@ class AdminEventChoice:
 @dataclass(frozen=True)
 class PeriodicWork:
     """A task (by Celery name) run in every active tenant's schema every ``every`` seconds
-    (a multiple of the platform tick, 60 s)."""
+    (a multiple of the platform tick, 60 s).
+
+    With ``next_due`` the tick visits only the tenants whose work has come due (an index in
+    ``public``, ``tenant/due.py``) and every tenant once per ``PERIODIC_SWEEP_MINUTES``.
+    ``next_due`` runs in a tenant's schema after each run of the task there and says when it
+    next has work (None: nothing pending); writes that create such work say so with
+    ``tenant.due.work_due``."""
 
     task: str
     every: int = 60
+    next_due: Callable[[], dt.datetime | None] | None = None
 
 
 @dataclass(frozen=True)

@@ -360,6 +360,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # A worker's database connection is replaced after serving this many schemas (midsummer/celery.py).
 WORKER_SCHEMAS_PER_CONNECTION = env.int("WORKER_SCHEMAS_PER_CONNECTION", default=200)
+# Periodic work with a due index visits only the conventions with something due; every this
+# many minutes it visits every convention anyway, in case a write did not say (tenant/due.py).
+PERIODIC_SWEEP_MINUTES = env.int("PERIODIC_SWEEP_MINUTES", default=60)
 # Workers log through LOGGING below, so their lines name the tenant's schema too.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # One tick a minute; it runs each tenant app's periodic work (declared in its contract) that is

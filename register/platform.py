@@ -27,6 +27,8 @@ from register.payments import RegisterOrders
 from register.selectors import (
     account_has_paid_registration,
     attendee_account_ids,
+    next_hold_expiry,
+    next_waitlist_offer_expiry,
     personal_data,
     registration_dashboard,
 )
@@ -86,8 +88,8 @@ class Contract(TenantAppContract):
     )
     home_cards = (HomeCard("register:mine", _("My registrations"), order=90, needs_login=True),)
     periodic = (
-        PeriodicWork("register.release_expired_holds"),
-        PeriodicWork("register.process_waitlists"),
+        PeriodicWork("register.release_expired_holds", next_due=next_hold_expiry),
+        PeriodicWork("register.process_waitlists", next_due=next_waitlist_offer_expiry),
     )
 
     def copy_event(self, *, source: Any, target: Any, shift: Any, copied: Any) -> None:

@@ -10,6 +10,7 @@ from midsummer.contract import DemoConvention, HomeCard, NavLink, PeriodicWork, 
 from shop import demo
 from shop.invoices import ShopOrders
 from shop.models import ShopOrder
+from shop.selectors import next_hold_expiry
 
 if TYPE_CHECKING:
     from tenant.models import User
@@ -20,7 +21,7 @@ class Contract(TenantAppContract):
     url_prefix = "shop/"
     nav_links = (NavLink("shop:catalogue", _("Shop"), order=75),)
     home_cards = (HomeCard("shop:catalogue", _("Merch shop"), order=75),)
-    periodic = (PeriodicWork("shop.release_expired_holds", every=60),)
+    periodic = (PeriodicWork("shop.release_expired_holds", every=60, next_due=next_hold_expiry),)
 
     def payable_kinds(self) -> list[ShopOrders]:
         return [ShopOrders()]

@@ -7,7 +7,7 @@ import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models import F, Min, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from event.models import Event
@@ -143,3 +143,10 @@ def lines_for_export(*, event: Event) -> QuerySet[OrderLine]:
         .select_related("order", "variant__product", "part_of")
         .order_by("order__created_at", "pk")
     )
+
+
+def next_hold_expiry() -> dt.datetime | None:
+    """When the first pending card order's hold runs out (``shop.release_expired_holds``)."""
+    return ShopOrder.objects.filter(
+        status=ShopOrder.Status.PENDING, hold_expires_at__isnull=False
+    ).aggregate(at=Min("hold_expires_at"))["at"]

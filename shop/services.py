@@ -24,6 +24,7 @@ from payments.services import provider_refund
 from register.selectors import badge_levels_held, registration_settings
 from shop.models import OrderLine, Product, Quota, ShopOrder, Variant
 from shop.pictures import picture_rendition
+from tenant.due import work_due
 from tenant.models import User
 from tenant.tasks import queue_after_commit
 
@@ -153,6 +154,8 @@ def order_place(
                 hold_expires_at=_hold_until(provider, now, settings.hold_minutes),
                 submission=submission,
             )
+            if order.hold_expires_at:
+                work_due("shop.release_expired_holds", order.hold_expires_at)
     except IntegrityError:  # the same form, sent twice at once: the other request's order
         placed = ShopOrder.objects.filter(account_id=account.pk, submission=submission).first()
         if placed is None:

@@ -295,3 +295,22 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name}{tuple(self.args)}"
+
+
+class DueWork(models.Model):
+    """When a convention's periodic work (a ``PeriodicWork`` with ``next_due``) next has
+    something to do: the platform's tick visits the conventions whose time has come instead of
+    every schema (``tenant/due.py``). No row: nothing pending."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="due_work")
+    task = models.CharField(max_length=200)
+    due_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "task"], name="tenant_duework_unique")
+        ]
+        indexes = [models.Index(fields=["task", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.task} due {self.due_at:%Y-%m-%d %H:%M} in {self.tenant_id}"

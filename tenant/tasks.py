@@ -65,13 +65,16 @@ def send_email(subject: str, body: str, to: list[str], html_body: str | None = N
 
 
 @shared_task(name="tenant.run_in_every_tenant")
-def run_in_every_tenant(task_name: str) -> int:
+def run_in_every_tenant(task_name: str, only_due: bool = False) -> int:
     """Queue ``task_name`` once in each active tenant's schema, each as a task of its own, so
-    one tenant's failure never stops the others. Returns how many were queued."""
+    one tenant's failure never stops the others; with ``only_due``, only where the due index
+    says it has work (tenant/due.py). Returns how many were queued."""
     from celery import current_app
+    from django.utils import timezone
     from django.utils.module_loading import autodiscover_modules
     from django_tenants.utils import tenant_context
 
+    from tenant.due import tenants_due
     from tenant.selectors import active_tenants
 
     # Every app's tasks module (a no-op once imported). Not Celery's import_default_modules():
@@ -80,7 +83,10 @@ def run_in_every_tenant(task_name: str) -> int:
     autodiscover_modules("tasks")
     task = current_app.tasks[task_name]
     queued = 0
-    for tenant in active_tenants():
+    tenants = active_tenants()
+    if only_due:
+        tenants = tenants_due(task_name, tenants, now=timezone.now())
+    for tenant in tenants:
         try:
             with tenant_context(tenant):
                 task.apply_async()
@@ -98,15 +104,17 @@ TICK_SECONDS = 60
 def run_periodic_work(minute: int | None = None) -> list[str]:
     """The platform's tick (beat, every minute): each tenant app's periodic work that is due
     this minute (its contract's ``periodic``, every ``every`` seconds) is queued in every
-    active tenant. Returns the task names queued."""
+    active tenant — or, for work with ``next_due``, in those the due index names, and in every
+    one once per ``PERIODIC_SWEEP_MINUTES``. Returns the task names queued."""
     import time
+
+    from django.conf import settings
 
     from midsummer.contract import periodic_work
 
     minute = int(time.time() // TICK_SECONDS) if minute is None else minute
-    due = [
-        work.task for work in periodic_work() if minute % max(work.every // TICK_SECONDS, 1) == 0
-    ]
-    for task_name in due:
-        run_in_every_tenant(task_name)
-    return due
+    sweep = minute % max(settings.PERIODIC_SWEEP_MINUTES, 1) == 0
+    due = [work for work in periodic_work() if minute % max(work.every // TICK_SECONDS, 1) == 0]
+    for work in due:
+        run_in_every_tenant(work.task, only_due=work.next_due is not None and not sweep)
+    return [work.task for work in due]

@@ -19,7 +19,7 @@ from django_tenants.utils import get_public_schema_name
 
 from midsummer import celery_app
 from midsummer.embedded import start_embedded_redis
-from tenant.models import Domain, OutboxMessage, Tenant
+from tenant.models import Domain, DueWork, OutboxMessage, Tenant
 from tenant.routing import resolver
 from tenant.services import tenant_create
 from tests.processes import start_celery_worker, start_gunicorn, stop
@@ -95,6 +95,8 @@ def committed(django_db_setup, django_db_blocker):
         # Tasks such a test queued are kept in the outbox until delivered: none is left to be
         # delivered in, or counted by, a later test.
         OutboxMessage.objects.all().delete()
+        # Orders it placed noted their holds in the due index: a later test starts without.
+        DueWork.objects.all().delete()
 
 
 @pytest.fixture

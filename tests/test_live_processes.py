@@ -226,3 +226,61 @@ def _worker_failures(log) -> str:
         for line in log.read_text().splitlines()
         if "register.release_expired_holds" in line and "raised unexpected" in line
     )
+
+
+def test_the_due_pass_in_a_worker_visits_the_tenant_due_and_reschedules_it(
+    celery_worker, committed
+):
+    """The index end to end, in a real worker: a committed held order notes its expiry, the
+    pass queues the release only where it is due, and the worker's run drops the row (nothing
+    left pending) after switching back to the task's schema."""
+    from django.utils import timezone
+
+    from register.models import Order, Registration
+    from register.services import order_place
+    from tenant.models import DueWork, User
+    from tenant.tasks import run_in_every_tenant
+    from tests.factories.event import EventFactory
+    from tests.factories.register import BadgeLevelFactory, attendee
+
+    beta = Tenant.objects.get(schema_name="beta")
+    buyer = User.objects.create_user("due-pass@example.org", None)
+    with tenant_context(beta):
+        level = BadgeLevelFactory(event=EventFactory(slug="due-pass-con"))
+        lapsed = order_place(
+            event=level.event,
+            account=buyer,
+            attendees=[attendee(level)],
+            provider="simulated",
+            now=timezone.now() - dt.timedelta(hours=1),
+        )
+    try:
+        assert list(DueWork.objects.values_list("tenant__schema_name", "task")) == [
+            ("beta", "register.release_expired_holds")
+        ]
+        with schema_context("public"):
+            sent = run_in_every_tenant.apply_async(
+                args=["register.release_expired_holds"],
+                kwargs={"only_due": True},
+                queue=celery_worker.queue,
+                connection=celery_worker.broker,
+                ignore_result=False,
+            )
+        with allow_join_result():
+            queued = AsyncResult(sent.id, backend=celery_worker.results).get(timeout=30)
+        wait_for(
+            lambda: not DueWork.objects.filter(tenant=beta).exists(),
+            timeout=30,
+            what="the worker's run to drop beta's due row",
+        )
+        with tenant_context(beta):
+            assert Order.objects.get(pk=lapsed.pk).status == "expired"
+    finally:
+        with tenant_context(beta):
+            Registration.objects.filter(order_id=lapsed.pk).delete()
+            Order.objects.filter(pk=lapsed.pk).delete()
+            level.event.delete()
+        with schema_context("public"):
+            buyer.delete()
+
+    assert queued == 1

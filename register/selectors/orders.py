@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils.translation import gettext
 
-from register.models import Order, Registration, Transfer, Upgrade, checkin_token_hash
+from register.models import (
+    Order,
+    Registration,
+    Transfer,
+    Upgrade,
+    WaitlistEntry,
+    checkin_token_hash,
+)
 from register.selectors.settings import self_cancel_deadline
 
 # What a badge card shows besides the badge: the add-ons bought with it and the answers given.
@@ -194,3 +201,19 @@ def orders_listed(
         changed = Order.history.model.objects.filter(history_date__gt=changed_since)
         found = found.filter(pk__in=changed.values("id"))
     return found
+
+
+def next_hold_expiry() -> dt.datetime | None:
+    """When the first pending order's hold runs out, of every event (the due index's
+    ``next_due`` of ``register.release_expired_holds``)."""
+    return Order.objects.filter(
+        status=Order.Status.PENDING, hold_expires_at__isnull=False
+    ).aggregate(at=Min("hold_expires_at"))["at"]
+
+
+def next_waitlist_offer_expiry() -> dt.datetime | None:
+    """When the first open waiting-list offer lapses (``register.process_waitlists``; freed
+    places queue that task themselves)."""
+    return WaitlistEntry.objects.filter(status=WaitlistEntry.Status.OFFERED).aggregate(
+        at=Min("offer_expires_at")
+    )["at"]

@@ -44,6 +44,7 @@ from register.services.inputs import AttendeeInput, DuplicateSubmissionError
 from register.services.pricing import CodeTerms, PricedOrder, price_order
 from register.services.rules import AttendeeRules
 from register.services.throttles import CodeGuesser, discount_code_check_attempts
+from tenant.due import work_due
 from tenant.models import User
 from tenant.signals import attendee_joined
 from tenant.tasks import queue_after_commit
@@ -254,6 +255,8 @@ def _order_insert(
     )
     audit(order, by=account, reason=_placing_reason(status))
     order.save(force_insert=True)
+    if order.hold_expires_at:
+        work_due("register.release_expired_holds", order.hold_expires_at)
     return order
 
 

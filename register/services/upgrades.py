@@ -19,6 +19,7 @@ from register.services.capacity import check_capacity, check_on_sale, lock_level
 from register.services.inputs import ZERO, AttendeeInput
 from register.services.purchase import hold_until, new_order_reference
 from register.services.rules import AttendeeRules
+from tenant.due import work_due
 from tenant.models import User
 
 
@@ -80,6 +81,8 @@ def registration_upgrade(
     )
     audit(order, by=account, reason=f"upgrade to {target.name}")
     order.save(force_insert=True)
+    if order.hold_expires_at:
+        work_due("register.release_expired_holds", order.hold_expires_at)
     Upgrade.objects.create(
         order=order,
         registration=registration,
