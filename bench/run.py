@@ -926,6 +926,10 @@ def build_rows(results: dict, args) -> list[Row]:
         from bench import api
 
         rows += api.rows(results["api"])
+    if "scale" in results:
+        from bench import scale
+
+        rows += scale.rows(results["scale"])
     if results.get("rush"):
         runs = results["rush"]
         correct = all(
@@ -1049,8 +1053,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=["rush", "tenant-count", "schedule", "kiosk", "staff", "shop", "vendors", "api"],
-        help="run only this scenario (after the setup it needs); the full run is the default",
+        choices=[
+            "rush",
+            "tenant-count",
+            "schedule",
+            "kiosk",
+            "staff",
+            "shop",
+            "vendors",
+            "api",
+            "scale",
+        ],
+        help="run only this scenario (after the setup it needs); the full run is the default "
+        "(scale is opt-in: it is never part of the full run)",
+    )
+    parser.add_argument(
+        "--scale",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1000, 5000],
+        help="tenant counts of --only scale, comma-separated",
     )
     parser.add_argument("--no-wrk", dest="wrk", action="store_false", default=None)
     parser.add_argument("--keep-db", action="store_true", help="do not drop the bench database")
@@ -1367,6 +1388,22 @@ def _scenario_12(servers: dict[str, Server], args, results, phases) -> None:
     phases.mark("scenario 12: API sync")
 
 
+def _scenario_13(args, results, phases) -> None:
+    """Opt-in: the tick's pass at thousands of conventions (bench/scale.py)."""
+    from django.db import connections
+
+    from bench import scale
+
+    def grow(count: int) -> float:
+        seconds = tenants_ensure(count)
+        connections.close_all()
+        _settle(args)
+        return seconds
+
+    results["scale"] = scale.scenario(counts=args.scale, grow=grow, log=log)
+    phases.mark(f"scenario 13: the tick at {', '.join(map(str, args.scale))} tenants")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
@@ -1410,12 +1447,14 @@ def main(argv: list[str] | None = None) -> int:
         _settle(args)
         phases.mark(f"setup: migrate public, {args.small} tenants")
         tool = "wrk" if args.wrk else "python asyncio client"
-        log(
-            f"scenarios 1+3: page load, {tool}, {args.connections} connections, "
-            f"{args.repeats}×{args.seconds:g} s each, gunicorn {args.workers} workers"
-        )
+        if args.only != "scale":
+            log(
+                f"scenarios 1+3: page load, {tool}, {args.connections} connections, "
+                f"{args.repeats}×{args.seconds:g} s each, gunicorn {args.workers} workers"
+            )
         only_ours = args.only in ("rush", "schedule", "kiosk", "staff", "shop", "vendors", "api")
-        for stack in ("ours",) if only_ours else ("plain", "ours", "stock"):
+        stacks = ("ours",) if only_ours else ("plain", "ours", "stock")
+        for stack in () if args.only == "scale" else stacks:  # the tick serves no pages
             servers[stack] = Server(stack, env, logs, workers=args.workers)
         if args.only is None or args.only == "tenant-count":
             _scenarios_1_to_5(servers, env, logs, args, results, phases)
@@ -1433,6 +1472,8 @@ def main(argv: list[str] | None = None) -> int:
             _scenario_12(servers, args, results, phases)
         if args.only is None or args.only == "rush":
             _scenario_6(servers, args, results, phases)
+        if args.only == "scale":
+            _scenario_13(args, results, phases)
     except Exception:  # report what was measured before the failure, then fail
         failure = traceback.format_exc()
         log(f"a scenario failed; the table shows what was measured before it:\n{failure}")

@@ -397,3 +397,18 @@ def test_door_rush_badges_can_be_prepared_again_in_the_same_tenant(tenant_a):
             level_id__in=[first["level"], second["level"]]
         ).values_list("badge_number", flat=True)
         assert len(set(numbers)) == 7
+
+
+def test_the_scale_pass_visits_every_schema_or_only_those_due(tenant_a, tenant_b):
+    """Scenario 13's two passes, on the test database's tenants: the sweep visits every active
+    convention, the tick between sweeps only those marked due."""
+    from bench import scale
+    from tenant.selectors import active_tenants
+
+    swept_seconds, swept = scale.one_pass("register.release_expired_holds", only_due=False)
+    marked = scale.mark_due(0.5)
+    _seconds, visited = scale.one_pass("register.release_expired_holds", only_due=True)
+
+    assert swept == active_tenants().count() >= 2
+    assert visited == marked < swept
+    assert swept_seconds > 0
