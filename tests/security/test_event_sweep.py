@@ -21,7 +21,7 @@ from tests.conftest import TENANT_HOSTS
 from tests.factories.event import EventFactory
 from tests.factories.register import attendee
 from tests.factories.tenant import MembershipFactory, UserFactory
-from tests.security.test_url_sweep import _fill, _login, _walk
+from tests.security.test_url_sweep import _fill, _login, _walk, sweep_values
 
 # This year's attendee, bought by an account of their own: nobody below is them.
 PRIVATE = ["Zanzibar Thisyear", "zanzibar.thisyear@example.org", "+1 555 0131 77"]
@@ -66,19 +66,8 @@ def events(tenant_a, settings):
         order_mark_paid(order_id=own.pk, amount=own.total)
     admin = MembershipFactory(tenant=tenant_a, roles=[Role.ORG_ADMIN]).user
     host = TENANT_HOSTS["alpha"]
-    ids = [str(registration.pk), str(private.pk), str(level_this.pk), str(this.pk)]
     return {
-        "values": {
-            "int": ids,
-            "path": ids,
-            "object_id": ids,
-            "pk": ids,
-            "str": [private.reference, registration.checkin_token],
-            "reference": [private.reference],
-            "token": [registration.checkin_token],
-            "slug": ["code-of-conduct"],
-            "uidb64": ["MQ"],
-        },
+        "values": sweep_values(order=private, registration=registration, others=[level_this, this]),
         "visitors": {
             "anonymous": Client(HTTP_HOST=host),
             "attendee of next year": _login(host, buyer_next_year),

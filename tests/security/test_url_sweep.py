@@ -67,6 +67,23 @@ def _fill(path: str, values: dict[str, list[str]]) -> list[str]:
     return paths
 
 
+def sweep_values(*, order, registration, others=()) -> dict[str, list[str]]:
+    """What fills the URL placeholders: the ids and secrets of one private order and its
+    badge (and of ``others``), so every id-taking URL is asked for with real ones."""
+    ids = [str(registration.pk), str(order.pk), *(str(row.pk) for row in others)]
+    return {
+        "int": ids,
+        "path": ids,
+        "object_id": ids,
+        "pk": ids,
+        "str": [order.reference, registration.checkin_token],
+        "reference": [order.reference],
+        "token": [registration.checkin_token],
+        "slug": ["code-of-conduct"],
+        "uidb64": ["MQ"],
+    }
+
+
 def _login(host: str, user) -> Client:
     client = Client(HTTP_HOST=host)
     response = client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
@@ -110,19 +127,8 @@ def world(tenant_a, tenant_b, settings) -> World:
         .json()["access_token"]
     )
     alpha = TENANT_HOSTS["alpha"]
-    ids = [str(registration.pk), str(order.pk), str(level.pk)]
     return World(
-        values={
-            "int": ids,
-            "path": ids,
-            "object_id": ids,
-            "pk": ids,
-            "str": [order.reference, registration.checkin_token],
-            "reference": [order.reference],
-            "token": [registration.checkin_token],
-            "slug": ["code-of-conduct"],
-            "uidb64": ["MQ"],
-        },
+        values=sweep_values(order=order, registration=registration, others=[level]),
         outsiders={
             "anonymous": Client(HTTP_HOST=alpha),
             "attendee of B": _login(alpha, beta_attendee),
