@@ -4,11 +4,21 @@ An export (``tenant_export``) is a gzipped tar holding:
 
 - ``manifest.json``: format version, software and PostgreSQL versions, the schema's applied
   migrations and the public apps' ones (an import refuses an archive ahead of its code);
-- ``schema.dump``: ``pg_dump --format=custom --schema=<schema>``, taken in the same snapshot the
-  public rows are read in;
+- ``data/<table>.copy``: every table of the schema in PostgreSQL's COPY text format, with its
+  column names, row count and identity sequences in the manifest (format 2, the default); or,
+  with ``method="pg_dump"``, ``schema.dump``: ``pg_dump --format=custom --schema=<schema>``
+  (format 1). Either is read in the same snapshot as the public rows.
 - ``public.json``: the Tenant, its Domains and CustomDomains, Memberships, OAuth applications
   (not their tokens) and every User they or the schema's rows refer to;
 - ``media/``: the files under ``MEDIA_ROOT/<schema>/``.
+
+Why COPY by default: ``pg_dump`` reads the catalog of the whole database, so with thousands of
+conventions in one database it spends minutes on a convention of a few rows. A convention's
+structure is already known (every schema is built by the same migrations, new ones cloned from
+the template), so format 2 carries only rows, read table by table through catalog lookups by
+OID: its cost follows what the convention holds. The import builds the structure the archive
+was exported at (a template clone when that is the template's, else the migrations up to the
+archive's), checks it column by column, then copies the rows in.
 
 An import (``tenant_import``) merges users by email (an existing account is used as it is, never
 changed; a new one is created without platform rights), rewrites the schema's references to users
@@ -47,7 +57,11 @@ from tenant.selectors import existing_schemas
 logger = logging.getLogger(__name__)
 
 FORMAT = "midsummer-tenant-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # written by the COPY export; 1 (pg_dump) is still written on request and read
+READABLE_FORMATS = {1, 2}
+EXPORT_METHODS = ("copy", "pg_dump")
+# Table names become file names in the archive: only plain identifiers are written or read.
+_PLAIN_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 # The public apps whose rows an archive carries: their migration state must be known here.
 PUBLIC_APPS = ["tenant", "oauth2_provider"]
 
@@ -173,6 +187,156 @@ def _applied(schema: str, labels: list[str] | None = None) -> list[list[str]]:
         return [[app, name] for app, name in cursor.fetchall() if labels is None or app in labels]
 
 
+# --- rows by COPY (format 2) ----------------------------------------------------------------
+
+
+def _table_columns(schema: str) -> dict[str, list[str]]:
+    """Each table of ``schema`` with its stored columns in order (generated ones left out: they
+    are computed again). One pass over ``pg_class`` for the schema, then lookups by OID."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.oid, c.relname FROM pg_class c WHERE c.relkind = 'r' AND c.relnamespace = "
+            "(SELECT n.oid FROM pg_namespace n WHERE n.nspname = %s) ORDER BY c.relname",
+            [schema],
+        )
+        tables = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT attrelid, attname FROM pg_attribute WHERE attrelid = ANY(%s) AND attnum > 0 "
+            "AND NOT attisdropped AND attgenerated = '' ORDER BY attrelid, attnum",
+            [list(tables)],
+        )
+        columns: dict[str, list[str]] = {name: [] for name in tables.values()}
+        for relid, column in cursor.fetchall():
+            columns[tables[relid]].append(column)
+    return dict(sorted(columns.items()))
+
+
+def _sequence_values(schema: str, tables: list[str]) -> list[list[Any]]:
+    """[table, column, last value] of every sequence owned by a column of ``tables`` (identity
+    and serial columns); the last value is None for a sequence never used."""
+    quote = connection.ops.quote_name
+    qualified = [f"{quote(schema)}.{quote(table)}" for table in tables]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.relname, a.attname, pg_sequence_last_value(d.objid) "
+            "FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
+            "JOIN pg_class t ON t.oid = d.refobjid "
+            "JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+            "WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass "
+            "AND d.refobjid = ANY(%s::regclass[]) AND d.refobjsubid > 0 "
+            "AND d.deptype IN ('a', 'i') ORDER BY 1, 2",
+            [qualified],
+        )
+        return [list(row) for row in cursor.fetchall()]
+
+
+def _copy_out(schema: str, into: Path) -> tuple[dict[str, dict[str, Any]], list[list[Any]]]:
+    """Write every table of ``schema`` to ``into/<table>.copy``; return the tables' columns and
+    row counts, and the sequences' values, for the manifest."""
+    into.mkdir(parents=True)
+    quote = connection.ops.quote_name
+    columns = _table_columns(schema)
+    tables: dict[str, dict[str, Any]] = {}
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg's own cursor: COPY streams through it
+        for table, names in columns.items():
+            if not _PLAIN_NAME.match(table):
+                raise PortabilityError(
+                    f"Table {schema}.{table!r} has a name an archive cannot hold."
+                )
+            column_list = ", ".join(map(quote, names))
+            rows = 0
+            with (into / f"{table}.copy").open("wb") as out:
+                with raw.copy(
+                    f"COPY {quote(schema)}.{quote(table)} ({column_list}) TO STDOUT"
+                ) as copy:
+                    for chunk in copy:
+                        data = bytes(chunk)
+                        rows += data.count(b"\n")  # text format: one line per row
+                        out.write(data)
+            tables[table] = {"columns": names, "rows": rows}
+    return tables, _sequence_values(schema, list(columns))
+
+
+def _copy_in(schema: str, data: Path, manifest: dict) -> None:
+    """Replace the rows of the freshly built ``schema`` with the archive's, table by table, and
+    set its sequences where the exported ones were. Refused when the structure differs."""
+    quote = connection.ops.quote_name
+    archived: dict[str, dict[str, Any]] = manifest["tables"]
+    built = _table_columns(schema)
+    differences = sorted(
+        table
+        for table in set(built) | set(archived)
+        if sorted(built.get(table, [])) != sorted(archived.get(table, {}).get("columns", []))
+    )
+    if differences:
+        raise PortabilityError(
+            f"The archive's tables do not match the structure built for it "
+            f"({', '.join(differences[:5])}): it was not written by this code's migrations."
+        )
+    with connection.cursor() as cursor:
+        # Every table at once: the copy replaces what the template brought (migration rows).
+        everything = ", ".join(f"{quote(schema)}.{quote(table)}" for table in built)
+        cursor.execute(f"TRUNCATE {everything} RESTART IDENTITY")
+        raw = cursor.cursor
+        # Foreign keys are checked at commit (Django makes them deferrable), so the order of
+        # the tables does not matter.
+        for table, entry in archived.items():
+            if not _PLAIN_NAME.match(table):
+                raise PortabilityError(
+                    f"The archive names a table {table!r}: not an archive of ours."
+                )
+            column_list = ", ".join(map(quote, entry["columns"]))
+            with (data / f"{table}.copy").open("rb") as source:
+                with raw.copy(
+                    f"COPY {quote(schema)}.{quote(table)} ({column_list}) FROM STDIN"
+                ) as copy:
+                    while chunk := source.read(1 << 20):
+                        copy.write(chunk)
+        for table, column, last_value in manifest["sequences"]:
+            if last_value is not None:
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, %s), %s)",
+                    [f"{quote(schema)}.{quote(table)}", column, last_value],
+                )
+
+
+def _build_schema_at(schema: str, applied: list[list[str]]) -> None:
+    """Create ``schema`` with the structure the archive's migrations give: a copy of the
+    template when the template is at that state (the usual case), else by applying exactly
+    those migrations (an archive from older code)."""
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from tenant.schema_clone import TEMPLATE_SCHEMA, schema_clone, template_ensure
+
+    wanted = {(app, name) for app, name in applied}
+    template_ensure()
+    if {(app, name) for app, name in _applied(TEMPLATE_SCHEMA)} == wanted:
+        schema_clone(source=TEMPLATE_SCHEMA, target=schema)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE SCHEMA {connection.ops.quote_name(schema)}")
+    try:
+        # As migrate_schemas does: the migrations table in the schema itself, then the schema
+        # (and public, for references to shared tables) on the search path.
+        connection.set_schema(schema, include_public=False)  # type: ignore[attr-defined]
+        MigrationRecorder(connection).ensure_schema()
+        connection.set_schema(schema)  # type: ignore[attr-defined]
+        executor = MigrationExecutor(connection)
+        graph = executor.loader.graph
+        # The archive's state is closed under dependencies: migrating to its leaves gives it.
+        inside = {node for node in wanted if node in graph.nodes}
+        leaves = [
+            node
+            for node in inside
+            if not any(child in inside for child in graph.node_map[node].children)
+        ]
+        executor.migrate(sorted(leaves))
+    finally:
+        connection.set_schema_to_public()  # type: ignore[attr-defined]
+
+
 # --- rows as JSON --------------------------------------------------------------------------
 
 
@@ -234,54 +398,56 @@ class ExportResult:
     manifest: dict[str, Any]
 
 
-def tenant_export(*, tenant: Tenant, path: Path, progress: Progress = _quiet) -> ExportResult:
-    """Write ``tenant`` to the archive ``path`` (see the module doc). Side effect: records the
-    export on the tenant (``delete_tenant`` wants a fresh one)."""
+def tenant_export(
+    *, tenant: Tenant, path: Path, method: str = "copy", progress: Progress = _quiet
+) -> ExportResult:
+    """Write ``tenant`` to the archive ``path`` (see the module doc): its tables by COPY, or with
+    ``method="pg_dump"`` by pg_dump. Side effect: records the export on the tenant
+    (``delete_tenant`` wants a fresh one)."""
     import django
     import django_tenants
 
     schema = tenant.schema_name
     if schema == get_public_schema_name():
         raise PortabilityError("The public schema is not a convention.")
-    pg_dump, dump_major = pg_tool("pg_dump", at_least=_server_major())
+    if method not in EXPORT_METHODS:
+        raise PortabilityError(f"Unknown export method {method!r} (one of {EXPORT_METHODS}).")
     media = Path(settings.MEDIA_ROOT) / schema
     with tempfile.TemporaryDirectory(prefix=f"export-{schema}-") as scratch:
         work = Path(scratch)
-        # One snapshot for the dump and the public rows: they describe the same moment.
+        versions: dict[str, Any] = {
+            "django": django.get_version(),
+            "django_tenants": getattr(django_tenants, "__version__", "unknown"),
+            "postgresql_server": connection.pg_version,  # type: ignore[attr-defined]
+        }
+        contents: dict[str, Any] = {}
+        # One snapshot for the rows and the public rows: they describe the same moment.
         outermost = not connection.in_atomic_block
         with transaction.atomic():
-            snapshot = None
-            if outermost:  # inside a caller's transaction the dump cannot share its snapshot
+            if outermost:  # inside a caller's transaction, its snapshot is the one read
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                    cursor.execute("SELECT pg_export_snapshot()")
-                    snapshot = cursor.fetchone()[0]
-            progress(f"[{schema}] dumping the schema with {pg_dump} ({dump_major})")
-            args = [
-                str(pg_dump),
-                f"--dbname={database_conninfo()}",
-                f"--schema={schema}",
-                "--format=custom",
-                "--no-owner",
-                "--no-privileges",
-                f"--file={work / 'schema.dump'}",
-            ]
-            if snapshot:
-                args.append(f"--snapshot={snapshot}")
-            _run(args, what="pg_dump")
+            if method == "copy":
+                progress(f"[{schema}] copying its tables")
+                tables, sequences = _copy_out(schema, work / "data")
+                contents = {"tables": tables, "sequences": sequences}
+            else:
+                _dump(
+                    schema,
+                    work / "schema.dump",
+                    versions,
+                    share_snapshot=outermost,
+                    progress=progress,
+                )
             progress(f"[{schema}] reading its public rows")
             public = _public_rows(tenant)
             manifest = {
                 "format": FORMAT,
-                "format_version": FORMAT_VERSION,
+                "format_version": FORMAT_VERSION if method == "copy" else 1,
+                "method": method,
                 "schema_name": schema,
                 "exported_at": timezone.now().isoformat(),
-                "versions": {
-                    "django": django.get_version(),
-                    "django_tenants": getattr(django_tenants, "__version__", "unknown"),
-                    "postgresql_server": connection.pg_version,  # type: ignore[attr-defined]
-                    "pg_dump_major": dump_major,
-                },
+                "versions": versions,
                 "migrations": {
                     "schema": _applied(schema),
                     "public": _applied(get_public_schema_name(), PUBLIC_APPS),
@@ -294,6 +460,7 @@ def tenant_export(*, tenant: Tenant, path: Path, progress: Progress = _quiet) ->
                     if media.is_dir()
                     else 0,
                 },
+                **contents,
             }
         (work / "manifest.json").write_text(json.dumps(manifest, indent=2))
         (work / "public.json").write_text(json.dumps(public, indent=2, cls=_Encoder))
@@ -301,8 +468,9 @@ def tenant_export(*, tenant: Tenant, path: Path, progress: Progress = _quiet) ->
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".partial")
         with tarfile.open(partial, "w:gz") as archive:
-            for name in ("manifest.json", "public.json", "schema.dump"):
-                archive.add(work / name, arcname=name)
+            for name in ("manifest.json", "public.json", "schema.dump", "data"):
+                if (work / name).exists():
+                    archive.add(work / name, arcname=name)
             if media.is_dir():
                 archive.add(media, arcname="media")
         partial.replace(path)
@@ -310,6 +478,29 @@ def tenant_export(*, tenant: Tenant, path: Path, progress: Progress = _quiet) ->
 
     tenant_export_record(tenant=tenant, path=path)
     return ExportResult(path=path, manifest=manifest)
+
+
+def _dump(
+    schema: str, file: Path, versions: dict[str, Any], *, share_snapshot: bool, progress: Progress
+) -> None:
+    """``pg_dump`` of ``schema`` (format 1) in this transaction's snapshot when it may share it."""
+    pg_dump, dump_major = pg_tool("pg_dump", at_least=_server_major())
+    versions["pg_dump_major"] = dump_major
+    args = [
+        str(pg_dump),
+        f"--dbname={database_conninfo()}",
+        f"--schema={schema}",
+        "--format=custom",
+        "--no-owner",
+        "--no-privileges",
+        f"--file={file}",
+    ]
+    if share_snapshot:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_export_snapshot()")
+            args.append(f"--snapshot={cursor.fetchone()[0]}")
+    progress(f"[{schema}] dumping the schema with {pg_dump} ({dump_major})")
+    _run(args, what="pg_dump")
 
 
 # --- import --------------------------------------------------------------------------------
@@ -334,13 +525,17 @@ def _read_archive(path: Path, into: Path) -> tuple[dict, dict]:
         public = json.loads((into / "public.json").read_text())
     except (tarfile.TarError, OSError, ValueError) as error:
         raise PortabilityError(f"{path} is not a Midsummer tenant archive: {error}") from error
-    if manifest.get("format") != FORMAT or not (into / "schema.dump").is_file():
+    if manifest.get("format") != FORMAT:
         raise PortabilityError(f"{path} is not a Midsummer tenant archive.")
-    if manifest.get("format_version") != FORMAT_VERSION:
+    version = manifest.get("format_version")
+    if version not in READABLE_FORMATS:
         raise PortabilityError(
-            f"Archive format {manifest.get('format_version')} is not supported "
-            f"(this code reads format {FORMAT_VERSION})."
+            f"Archive format {version} is not supported (this code reads formats "
+            f"{', '.join(map(str, sorted(READABLE_FORMATS)))})."
         )
+    holds_rows = (into / "schema.dump").is_file() if version == 1 else (into / "data").is_dir()
+    if not holds_rows:
+        raise PortabilityError(f"{path} is not a Midsummer tenant archive: it holds no tables.")
     return manifest, public
 
 
@@ -484,14 +679,40 @@ def _drop_schema(schema: str) -> None:
         cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(schema)} CASCADE")
 
 
+def _restore_dump(
+    schema: str, dump: Path, manifest: dict, mapping: dict[int, int], progress: Progress
+) -> None:
+    """Restore a format 1 archive's ``pg_dump``: tables and rows, user references rewritten,
+    then indexes and constraints."""
+    pg_restore, _major = pg_tool("pg_restore", at_least=manifest["versions"]["pg_dump_major"])
+    restore = [
+        str(pg_restore),
+        f"--dbname={database_conninfo()}",
+        "--no-owner",
+        "--no-privileges",
+        "--single-transaction",
+        "--exit-on-error",
+    ]
+    progress(f"[{schema}] restoring tables and rows with {pg_restore}")
+    _run(
+        [*restore, "--section=pre-data", "--section=data", str(dump)],
+        what="pg_restore (tables and rows)",
+    )
+    with transaction.atomic():
+        _remap_users(schema, mapping)
+    progress(f"[{schema}] restoring indexes and constraints")
+    _run([*restore, "--section=post-data", str(dump)], what="pg_restore (indexes and constraints)")
+
+
 def tenant_import(
     *, path: Path, skip_taken_domains: bool = False, progress: Progress = _quiet
 ) -> ImportResult:
     """Restore the archive at ``path`` as a new convention here (see the module doc).
 
     Checked before anything is written: the archive's format and migrations (refused when ahead
-    of this code), and conflicts. Then: accounts merged by email, the schema restored (tables and
-    data, user references rewritten, then indexes and constraints), the public rows created,
+    of this code), and conflicts. Then: accounts merged by email, the schema restored (built at
+    the archive's migrations and its rows copied in, or for a format 1 archive pg_restore'd;
+    user references rewritten in the same transaction), the public rows created,
     the media files copied, and the schema migrated if the archive was behind the code. If a
     step fails, what was written is removed again.
     """
@@ -512,16 +733,7 @@ def tenant_import(
         problems, taken_hosts = _conflicts(public, schema, skip_taken_domains=skip_taken_domains)
         if problems:
             raise PortabilityError(f"Cannot import {schema}: " + "; ".join(problems) + ".")
-        pg_restore, _major = pg_tool("pg_restore", at_least=manifest["versions"]["pg_dump_major"])
         result = ImportResult(tenant=Tenant(schema_name=schema))
-        restore = [
-            str(pg_restore),
-            f"--dbname={database_conninfo()}",
-            "--no-owner",
-            "--no-privileges",
-            "--single-transaction",
-            "--exit-on-error",
-        ]
         created_users: list[int] = []
         try:
             with transaction.atomic():
@@ -532,18 +744,15 @@ def tenant_import(
                     for row in public["users"]
                     if row["email"].strip().lower() in set(result.users_created)
                 ]
-            progress(f"[{schema}] restoring tables and rows with {pg_restore}")
-            _run(
-                [*restore, "--section=pre-data", "--section=data", str(work / "schema.dump")],
-                what="pg_restore (tables and rows)",
-            )
-            with transaction.atomic():
-                _remap_users(schema, mapping)
-            progress(f"[{schema}] restoring indexes and constraints")
-            _run(
-                [*restore, "--section=post-data", str(work / "schema.dump")],
-                what="pg_restore (indexes and constraints)",
-            )
+            if manifest["format_version"] == 1:
+                _restore_dump(schema, work / "schema.dump", manifest, mapping, progress)
+            else:
+                progress(f"[{schema}] building its tables")
+                _build_schema_at(schema, manifest["migrations"]["schema"])
+                with transaction.atomic():
+                    progress(f"[{schema}] copying its rows in")
+                    _copy_in(schema, work / "data", manifest)
+                    _remap_users(schema, mapping)
             with transaction.atomic():
                 result.tenant = _create_public_rows(public, mapping, taken_hosts, result)
             media = work / "media"

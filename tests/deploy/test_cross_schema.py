@@ -54,9 +54,13 @@ KNOWN_RELATIONS = {
 KNOWN_SQL = {
     ("tenant/migrations/0002_route_change_notifications.py", "<module>", "listen-notify"),
     ("tenant/portability.py", "_applied", "schema-qualified"),
+    ("tenant/portability.py", "_copy_in", "schema-qualified"),
+    ("tenant/portability.py", "_copy_out", "schema-qualified"),
+    ("tenant/portability.py", "_dump", "snapshot"),
     ("tenant/portability.py", "_existing_tables", "catalog"),
     ("tenant/portability.py", "_remap_users", "schema-qualified"),
-    ("tenant/portability.py", "tenant_export", "snapshot"),
+    ("tenant/portability.py", "_sequence_values", "catalog"),
+    ("tenant/portability.py", "_table_columns", "catalog"),
     ("tenant/portability.py", "users_referenced_in_schema", "schema-qualified"),
     ("tenant/routing.py", "HostResolver._listen_forever", "listen-notify"),
     ("tenant/routing.py", "notify_schema_migrated", "listen-notify"),
@@ -84,7 +88,7 @@ SQL_KINDS = {
 }
 # Statements of their own; the other kinds count inside a query.
 STANDALONE = {"listen-notify", "snapshot"}
-STATEMENT = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|TRUNCATE|CREATE|DROP|ALTER)\b")
+STATEMENT = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|TRUNCATE|CREATE|DROP|ALTER|COPY)\b")
 NOT_PRODUCT = {"tests", "bench", "docs", "locale", "deploy", "build"}
 
 

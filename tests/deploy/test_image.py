@@ -341,14 +341,18 @@ def test_image_commands_run_from_env_alone_as_a_non_root_user_where_possible(
     assert (app / ".data/media/public/probe.txt").read_bytes() == b"x"
     assert not (app / ".data/static").exists()
 
-    # A convention's export (pg_dump found as the image finds it: PG_BIN_DIR, else searched).
+    # A convention's export, both ways (pg_dump found as the image finds it: PG_BIN_DIR, else
+    # searched).
     alpha = Tenant.objects.get(schema_name="alpha")
     archive = app / ".data" / "alpha.tar.gz"
     try:
-        exported = run(["python", "manage.py", "export_tenant", "alpha", str(archive)])
-        assert exported.returncode == 0, exported.stderr
-        with tarfile.open(archive) as contents:
-            assert "schema.dump" in contents.getnames()
+        for method, holds in (("pg_dump", "schema.dump"), ("copy", "data")):
+            exported = run(
+                ["python", "manage.py", "export_tenant", "alpha", str(archive), "--method", method]
+            )
+            assert exported.returncode == 0, exported.stderr
+            with tarfile.open(archive) as contents:
+                assert holds in contents.getnames()
     finally:
         # Exporting records the archive on the (session-wide) tenant: as it was.
         Tenant.objects.filter(pk=alpha.pk).update(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import tarfile
 from pathlib import Path
@@ -32,6 +33,14 @@ def exported(populated, tmp_path) -> Path:
     return path
 
 
+@pytest.fixture(params=["copy", "pg_dump"])
+def exported_by(request, populated, tmp_path) -> Path:
+    """An archive of each format: COPY (format 2, the default) and pg_dump (format 1)."""
+    path = tmp_path / f"exa-{request.param}.tar.gz"
+    call_command("export_tenant", "exa", str(path), "--method", request.param, verbosity=0)
+    return path
+
+
 def _members(path: Path) -> dict[str, bytes]:
     with tarfile.open(path) as archive:
         return {m.name: archive.extractfile(m).read() for m in archive.getmembers() if m.isfile()}
@@ -46,18 +55,33 @@ def _dump_sql(dump: bytes, tmp_path: Path) -> str:
     ).stdout
 
 
-def test_export_holds_the_tenant_and_nothing_of_another(exported, populated, tmp_path):
-    members = _members(exported)
+def _schema_text(members: dict[str, bytes], tmp_path: Path) -> str:
+    """The schema's rows as text, whichever way the archive holds them."""
+    if "schema.dump" in members:
+        return _dump_sql(members["schema.dump"], tmp_path)
+    return "".join(
+        content.decode() for name, content in members.items() if name.startswith("data/")
+    )
+
+
+def test_export_holds_the_tenant_and_nothing_of_another(exported_by, populated, tmp_path):
+    members = _members(exported_by)
     manifest = json.loads(members["manifest.json"])
     public = json.loads(members["public.json"])
-    sql = _dump_sql(members["schema.dump"], tmp_path)
+    text = _schema_text(members, tmp_path)
 
-    assert sorted(members) == [
-        "manifest.json",
-        "media/logos/logo.txt",
-        "public.json",
-        "schema.dump",
-    ]
+    rows = sorted(name for name in members if name.startswith("data/"))
+    if manifest["method"] == "copy":
+        assert manifest["format_version"] == 2
+        assert rows == sorted(f"data/{table}.copy" for table in manifest["tables"])
+        assert "register_registration" in manifest["tables"]
+        assert manifest["tables"]["register_registration"]["rows"] == 2
+        assert ["register_order", "id", 2] in manifest["sequences"]
+    else:
+        assert manifest["format_version"] == 1
+        assert rows == []
+        assert "schema.dump" in members
+    assert {"manifest.json", "media/logos/logo.txt", "public.json"} <= set(members)
     assert members["media/logos/logo.txt"] == b"exa logo"
     assert manifest["schema_name"] == "exa"
     assert ["register", "0001_initial"] in manifest["migrations"]["schema"]
@@ -71,9 +95,9 @@ def test_export_holds_the_tenant_and_nothing_of_another(exported, populated, tmp
         "shared",
     ]
     assert [a["name"] for a in public["applications"]] == ["A kiosk"]
-    assert "Robin Realname" in sql
+    assert "Robin Realname" in text
     # Nothing of the other convention: not its schema, rows, accounts, hosts or application.
-    everything = sql + members["public.json"].decode()
+    everything = text + members["public.json"].decode()
     for trace in ("exb", "Beta Secret Con", "Bea Secret", "only_b", "B kiosk"):
         assert trace not in everything
     assert Tenant.objects.get(schema_name="exa").last_export_at is not None
@@ -125,18 +149,20 @@ def _snapshot(dsn: str, schema: str) -> dict:
     return data
 
 
-@pytest.fixture
-def second_database(django_db_setup, tmp_path):
+@pytest.fixture(scope="module")
+def second_deployment(django_db_setup, tmp_path_factory):
     """An empty Midsummer deployment: a second database with the public schema migrated, and
-    a media folder of its own."""
+    a media folder of its own. Shared by this module's imports (each test's import is removed
+    again by ``second_database``); the template it builds on the first import is kept."""
     source = database_url_for_children()
     name = connection.settings_dict["NAME"] + "_import"
     url = source.rsplit("/", 1)[0] + f"/{name}"
     admin_url = source.rsplit("/", 1)[0] + "/postgres"
+    media = tmp_path_factory.mktemp("media2")
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    env = child_env(DATABASE_URL=url, DJANGO_MEDIA_ROOT=str(tmp_path / "media2"))
+    env = child_env(DATABASE_URL=url, DJANGO_MEDIA_ROOT=str(media))
 
     def manage(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(  # noqa: S603
@@ -151,14 +177,32 @@ def second_database(django_db_setup, tmp_path):
     migrated = manage("migrate_schemas", "--shared", "-v", "0")
     assert migrated.returncode == 0, migrated.stderr
     try:
-        yield url, manage, tmp_path / "media2"
+        yield url, manage, media
     finally:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture
+def second_database(second_deployment):
+    """The second deployment, as empty as it started (no convention, no account) before and
+    after the test."""
+    url, manage, media = second_deployment
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM tenant_user").fetchone() == (0,)
+    yield second_deployment
+    with psycopg.connect(url) as conn:
+        imported = conn.execute("SELECT 1 FROM tenant_tenant WHERE schema_name = 'exa'").fetchone()
+    if imported:
+        deleted = manage("delete_tenant", "exa", "--no-export", "--yes")
+        assert deleted.returncode == 0, deleted.stderr
+    with psycopg.connect(url) as conn:
+        conn.execute("DELETE FROM tenant_user")
+    shutil.rmtree(media / "exa", ignore_errors=True)
+
+
 def test_export_then_import_into_an_empty_database_gives_the_same_convention(
-    exported, populated, second_database
+    exported_by, populated, second_database
 ):
     url, manage, media = second_database
     shared_email = populated.users["shared"].email
@@ -174,7 +218,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_convention(
             "false, now())"
         )  # shifts ids: references must follow emails, not ids
 
-    imported = manage("import_tenant", str(exported))
+    imported = manage("import_tenant", str(exported_by))
 
     assert imported.returncode == 0, imported.stderr
     assert "3 account(s) created, 1 merged" in imported.stdout
@@ -190,6 +234,52 @@ def test_export_then_import_into_an_empty_database_gives_the_same_convention(
         assert copy[key] == original[key], key
     assert len(original["register_registration"]) == 2
     assert (media / "exa" / "logos" / "logo.txt").read_bytes() == b"exa logo"
+
+
+def test_an_archive_from_older_code_is_built_at_its_migrations_then_brought_up_to_date(
+    populated, second_database, tmp_path
+):
+    # exa as older code left it: without front's second migration (its columns not there yet).
+    call_command("migrate_schemas", "front", "0001", schema_name="exa", verbosity=0)
+    try:
+        path = tmp_path / "older.tar.gz"
+        call_command("export_tenant", "exa", str(path), verbosity=0)
+    finally:
+        call_command("migrate_schemas", schema_name="exa", verbosity=0)
+    manifest = json.loads(_members(path)["manifest.json"])
+    assert ["front", "0002_branding_images_and_links"] not in manifest["migrations"]["schema"]
+    url, manage, _media = second_database
+
+    imported = manage("import_tenant", str(path))
+
+    assert imported.returncode == 0, imported.stderr
+    assert "migrated to this code's head" in imported.stdout
+    copy = _snapshot(url, "exa")
+    assert len(copy["register_registration"]) == 2
+    assert any("Robin Realname" in row for row in copy["register_registration"])
+    migrations = {json.loads(row)["name"] for row in copy["django_migrations"]}
+    assert "0002_branding_images_and_links" in migrations
+
+
+def test_an_archive_whose_tables_do_not_match_its_migrations_is_refused_and_leaves_nothing(
+    exported, populated, second_database, tmp_path
+):
+    def renamed(manifest):
+        columns = manifest["tables"]["register_registration"]["columns"]
+        columns[columns.index("legal_name")] = "name_from_elsewhere"
+
+    tampered = _with_manifest(exported, tmp_path, renamed)
+    url, manage, _media = second_database
+
+    imported = manage("import_tenant", str(tampered))
+
+    assert imported.returncode != 0
+    assert "do not match the structure built for it (register_registration)" in imported.stderr
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT to_regnamespace('exa')").fetchone() == (None,)
+        tenants = conn.execute("SELECT count(*) FROM tenant_tenant WHERE schema_name = 'exa'")
+        assert tenants.fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM tenant_user").fetchone() == (0,)
 
 
 def test_import_refuses_a_taken_schema_and_hosts_and_writes_nothing(exported, populated):
