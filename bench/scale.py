@@ -1,21 +1,43 @@
-"""Scenario 13 (opt-in, ``--only scale``): the platform tick's pass at thousands of conventions.
+"""Scenario 13 (opt-in, ``--only scale``): what grows with the number of conventions.
 
-At each tenant count (``--scale``, default 1,000 and 5,000) one pass of the periodic hold
-release and of the waiting lists runs in-process, each tenant's task executed as a worker would
-(eagerly, on one connection): once over every schema — the full sweep, what every tick cost
-before the due index — and once as a tick between sweeps, with ``DUE_SHARE`` of the conventions
-having work due. The sweep is the baseline in the same run.
+At each tenant count (``--scale``, default 1,000 and 5,000):
+
+- **The tick.** One pass of the periodic hold release and of the waiting lists runs
+  in-process, each tenant's task executed as a worker would (eagerly, on one connection): once
+  over every schema — the full sweep, what every tick cost before the due index — and once as a
+  tick between sweeps, with ``DUE_SHARE`` of the conventions having work due. The sweep is the
+  baseline in the same run.
+- **One convention's export.** ``export_tenant`` of one small convention (a template clone)
+  by COPY, against ``--method pg_dump`` (which reads the whole database's catalog): the
+  baseline, in the same run, on the same convention.
+- **The platform directory.** Every convention has a listing (as one with an event does); the
+  directory's first page, a search, a month, "near me", a later page and the iCal feed are
+  fetched in-process (Django's test client, ``REQUESTS`` each). The baseline is the same
+  requests at the run's first count: the goal is that they do not grow with the count.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from bench.stats import Row, ratio, summarize
 
 TASKS = ("register.release_expired_holds", "register.process_waitlists")
 DUE_SHARE = 0.01  # conventions with work due at a tick: a busy Saturday of on-sales
+REQUESTS = 20  # per directory page and count
+CITIES = (  # name, latitude, longitude
+    ("Philadelphia", 39.95, -75.17),
+    ("Columbus", 39.96, -83.0),
+    ("Berlin", 52.52, 13.4),
+    ("Toronto", 43.65, -79.38),
+    ("Melbourne", -37.81, 144.96),
+    ("Rotterdam", 51.92, 4.48),
+    ("Austin", 30.27, -97.74),
+)
 
 
 def one_pass(task: str, *, only_due: bool) -> tuple[float, int]:
@@ -52,14 +74,134 @@ def mark_due(share: float) -> int:
     return len(chosen)
 
 
+def export_seconds(schema: str, method: str) -> tuple[float, int]:
+    """Seconds for ``export_tenant`` of ``schema`` by ``method``, and the archive's bytes."""
+    from django.db import connections
+
+    from tenant.models import Tenant
+    from tenant.portability import tenant_export
+
+    tenant = Tenant.objects.get(schema_name=schema)
+    with tempfile.TemporaryDirectory(prefix="bench-export-") as scratch:
+        path = Path(scratch) / f"{schema}.tar.gz"
+        started = time.perf_counter()
+        tenant_export(tenant=tenant, path=path, method=method)
+        seconds = time.perf_counter() - started
+        size = path.stat().st_size
+    connections.close_all()
+    return seconds, size
+
+
+def listings_ensure() -> int:
+    """A directory listing for every active convention without one, upcoming over the next
+    year in a few cities (what the public table holds when each has an event); returns the
+    number of listings."""
+    from django.utils import timezone
+
+    from directory.models import ConventionListing
+    from tenant.selectors import active_tenants
+
+    missing = active_tenants().filter(listing__isnull=True).order_by("pk")
+    today = timezone.localdate()
+    batch = []
+    for n, tenant in enumerate(missing.only("pk", "name").iterator()):
+        start = today + dt.timedelta(days=(n * 7) % 360 + 3)
+        city, latitude, longitude = CITIES[n % len(CITIES)]
+        batch.append(
+            ConventionListing(
+                tenant=tenant,
+                event_name=f"{tenant.name} {start.year}",
+                start_date=start,
+                end_date=start + dt.timedelta(days=2),
+                timezone="UTC",
+                city=city,
+                latitude=latitude,
+                longitude=longitude,
+                venue_name="Convention Center",
+                description="Three days of panels, a dealers' hall and a dance. " * 4,
+            )
+        )
+    ConventionListing.objects.bulk_create(batch, batch_size=1000)
+    return ConventionListing.objects.count()
+
+
+def directory_requests() -> dict[str, str]:
+    from django.utils import timezone
+
+    month = timezone.localdate() + dt.timedelta(days=60)
+    return {
+        "first page": "/",
+        "search": "/?q=Bench+12",
+        "month": f"/?month={month:%Y-%m}",
+        "near me": "/?lat=40.0&lon=-75.0&radius=250",
+        "page 10": "/?page=10",
+        "iCal feed": "/conventions.ics",
+    }
+
+
+def public_host_ensure() -> str:
+    """The platform's own host, served by the public schema (as ``seed_demo`` sets it up)."""
+    from django_tenants.utils import get_public_schema_name
+
+    from midsummer.management.commands.seed_demo import PUBLIC_HOST
+    from tenant.models import Domain, Tenant
+
+    public, _ = Tenant.objects.get_or_create(
+        schema_name=get_public_schema_name(), defaults={"name": "Midsummer"}
+    )
+    Domain.objects.get_or_create(domain=PUBLIC_HOST, defaults={"tenant": public})
+    return PUBLIC_HOST
+
+
+def directory_timings() -> dict[str, dict]:
+    """Seconds per request (``REQUESTS`` each, after one warm-up) and bytes of each page."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST=public_host_ensure())
+    out = {}
+    for name, url in directory_requests().items():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"directory {url}: {response.status_code}")
+        seconds = []
+        for _ in range(REQUESTS):
+            started = time.perf_counter()
+            client.get(url)
+            seconds.append(time.perf_counter() - started)
+        out[name] = {"seconds": seconds, "bytes": len(response.content)}
+    return out
+
+
 def scenario(*, counts: list[int], grow: Callable[[int], float], log) -> list[dict]:
     from django.db import connections
 
     out = []
+    reference: dict | None = None  # the directory at the first count
     for count in counts:
         seconds = grow(count)
         log(f"scenario 13: {count} tenants ({seconds:.1f} s to add them by clone)")
         result: dict = {"tenants": count, "tasks": {}}
+        result["listings"] = listings_ensure()
+        result["directory"] = directory_timings()
+        if reference is None:
+            reference = {"tenants": count, "timings": result["directory"]}
+        result["directory_reference"] = reference
+        for name, figures in result["directory"].items():
+            log(
+                f"  directory {name}: {summarize(figures['seconds']).median * 1000:.1f} ms, "
+                f"{figures['bytes'] // 1024} KB"
+            )
+        schema = "bench_t0000"
+        copy, copy_bytes = export_seconds(schema, "copy")
+        dump, dump_bytes = export_seconds(schema, "pg_dump")
+        log(f"  export of {schema}: COPY {copy:.2f} s, pg_dump {dump:.2f} s")
+        result["export"] = {
+            "schema": schema,
+            "copy": copy,
+            "pg_dump": dump,
+            "copy_bytes": copy_bytes,
+            "pg_dump_bytes": dump_bytes,
+        }
         for task in TASKS:
             sweep, swept = one_pass(task, only_due=False)
             connections.close_all()  # the sweep's connection has cached every schema's catalog
@@ -97,6 +239,57 @@ def rows(results: list[dict]) -> list[Row]:
                     "< 10 s",
                     indexed.median < 10,
                     notes="one pass each; the sweep still runs every PERIODIC_SWEEP_MINUTES",
+                )
+            )
+        export = result["export"]
+        copy, dump = summarize([export["copy"]]), summarize([export["pg_dump"]])
+        out.append(
+            Row(
+                f"13 export at {result['tenants']} tenants",
+                f"export_tenant {export['schema']} (COPY)",
+                copy,
+                dump,
+                "--method pg_dump",
+                "s",
+                ratio(copy.median, dump.median),
+                "< 10 s",
+                copy.median < 10,
+                notes="one run each, the same small convention",
+            )
+        )
+        reference = result["directory_reference"]
+        for name, figures in result["directory"].items():
+            ours = summarize([s * 1000 for s in figures["seconds"]])
+            metric = f"{name} ({result['listings']} listings, {figures['bytes'] // 1024} KB)"
+            if reference["tenants"] == result["tenants"]:
+                out.append(
+                    Row(
+                        f"13 directory at {result['tenants']} tenants",
+                        metric,
+                        ours,
+                        None,
+                        "the reference for the counts after it",
+                        "ms",
+                        None,
+                        "reference",
+                        None,
+                        notes=f"{REQUESTS} requests in-process (test client)",
+                    )
+                )
+                continue
+            before = summarize([s * 1000 for s in reference["timings"][name]["seconds"]])
+            out.append(
+                Row(
+                    f"13 directory at {result['tenants']} tenants",
+                    metric,
+                    ours,
+                    before,
+                    f"same request at {reference['tenants']} tenants",
+                    "ms",
+                    ratio(ours.median, before.median),
+                    "<= 1.5x",
+                    ours.median <= 1.5 * before.median,
+                    notes=f"{REQUESTS} requests in-process (test client)",
                 )
             )
     return out
