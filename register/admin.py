@@ -107,10 +107,21 @@ class AddOnAdmin(admin.ModelAdmin):
 
 @admin.register(DiscountCode, site=tenant_admin_site)
 class DiscountCodeAdmin(admin.ModelAdmin):
-    list_display = ["code", "event", "kind", "amount", "max_uses", "valid_from", "valid_until"]
-    list_filter = ["event", "kind"]
-    search_fields = ["code"]
+    list_display = [
+        "code",
+        "event",
+        "kind",
+        "amount",
+        "max_uses",
+        "valid_from",
+        "valid_until",
+        "origin",
+        "for_email",
+    ]
+    list_filter = ["event", "kind", "origin"]
+    search_fields = ["code", "for_email"]
     filter_horizontal = ["levels", "unlocks"]
+    readonly_fields = ["origin", "source_order"]
 
 
 @admin.register(Question, site=tenant_admin_site)

@@ -187,6 +187,11 @@ class DiscountCode(models.Model):
         PERCENT = "percent", "Percent off"
         FIXED = "fixed", "Amount off"
 
+    class Origin(models.TextChoices):
+        MANUAL = "manual", "Made by the team"
+        ROLLOVER = "rollover", "Credit of a badge rolled over from an earlier event"
+        LOYALTY = "loyalty", "Loyalty discount for an earlier event's attendee"
+
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="discount_codes")
     code = models.CharField(max_length=40)
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -202,11 +207,26 @@ class DiscountCode(models.Model):
     unlocks = models.ManyToManyField(
         BadgeLevel, blank=True, related_name="unlocked_by", help_text="Hidden levels it reveals."
     )
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MANUAL)
+    for_email = models.EmailField(
+        blank=True,
+        help_text="Personal: only an order placed by the account with this email may use it.",
+    )
+    # The order whose credit this code carries (a rollover): one code per order, ever.
+    source_order = models.OneToOneField(
+        "Order", null=True, blank=True, on_delete=models.PROTECT, related_name="rollover_code"
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 "event", Lower("code"), name="register_code_unique_case_insensitive"
+            ),
+            models.UniqueConstraint(
+                "event",
+                Lower("for_email"),
+                condition=Q(origin="loyalty"),
+                name="register_code_one_loyalty_code_per_person",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="percent") | Q(amount__lte=100), name="register_code_percent"

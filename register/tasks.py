@@ -4,6 +4,7 @@ from register.services import (
     order_send_confirmation,
     order_send_review_notice,
     orders_release_expired_holds,
+    personal_code_send,
     registration_send_confirmation,
     transfer_send_offer,
     waitlist_process,
@@ -52,3 +53,9 @@ def send_waitlist_offer(entry_id: int, link: str) -> int:
 def send_registration_confirmation(registration_id: int) -> int:
     """Email one transferred or assigned badge to its new holder. Returns mails sent."""
     return registration_send_confirmation(registration_id=registration_id)
+
+
+@shared_task(name="register.send_personal_code")
+def send_personal_code(code_id: int) -> int:
+    """Mail a rollover credit or loyalty code to the account it is for. Returns mails sent."""
+    return personal_code_send(code_id=code_id)

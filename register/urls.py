@@ -32,5 +32,6 @@ urlpatterns = [
     path("transfer/<str:token>/", views.TransferAcceptView.as_view(), name="transfer-accept"),
     path("orders/<str:reference>/", views.OrderView.as_view(), name="order"),
     path("orders/<str:reference>/cancel/", views.OrderCancelView.as_view(), name="cancel"),
+    path("orders/<str:reference>/roll-over/", views.OrderRollOverView.as_view(), name="roll-over"),
     path("orders/<str:reference>/pay/", views.SimulatedPaymentView.as_view(), name="pay-simulated"),
 ]

@@ -9,6 +9,7 @@ from django.forms import formset_factory
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views import View
 
 from event.selectors import active_event, event_today
@@ -40,6 +41,10 @@ from register.selectors import (
     registration_of_account,
     registration_settings,
     registrations_of_account,
+    rollover_blocker,
+    rollover_code_of,
+    rollover_credit,
+    rollover_targets,
     self_cancel_deadline,
     self_cancel_refusal,
     transfer_by_token,
@@ -58,6 +63,7 @@ from register.services import (
     group_order_place,
     order_cancel_by_attendee,
     order_place,
+    order_roll_over,
     qr_svg,
     registration_change_badge_name,
     registration_upgrade,
@@ -174,10 +180,11 @@ class RegisterView(LoginRequiredMixin, RemembersLanguage, View):
     def _look_up_code(request, event, code_text: str, now):
         """A code typed on the page (GET) is looked up under the discount-code throttle; the
         one sent with the order is checked (and counted) by the purchase."""
+        email = request.user.email if request.user.is_authenticated else ""
         if request.method != "GET":
-            return discount_code_valid_now(event=event, code=code_text, now=now), ""
+            return discount_code_valid_now(event=event, code=code_text, now=now, email=email), ""
         found = discount_code_look_up(
-            event=event, code=code_text, guesser=_code_guesser(request), now=now
+            event=event, code=code_text, guesser=_code_guesser(request), now=now, email=email
         )
         return found.code, found.message
 
@@ -246,7 +253,13 @@ class OrderView(LoginRequiredMixin, View):
             "cancel_until": self_cancel_deadline(event=order.event, today=today)
             if refusal is None
             else None,
+            "rolled_over_to": rollover_code_of(order=order)
+            if order.status == Order.Status.CANCELLED
+            else None,
         }
+        if refusal is None and rollover_blocker(order=order) is None:
+            context["rollover_targets"] = rollover_targets(order=order)
+            context["rollover_credit"] = rollover_credit(order=order)
         return render(request, "register/order.html", context, status=status)
 
 
@@ -259,6 +272,30 @@ class OrderCancelView(LoginRequiredMixin, RemembersLanguage, View):
             raise Http404
         try:
             order_cancel_by_attendee(order_id=order.pk, account=request.user)
+        except ValidationError as error:
+            return OrderView().get(request, reference, errors=error.messages, status=400)
+        return redirect("register:order", reference=reference)
+
+
+class OrderRollOverView(LoginRequiredMixin, RemembersLanguage, View):
+    """The buyer cancels their one-badge order and keeps what they paid as credit for a later
+    event of the convention: a personal code, shown on the order page and mailed."""
+
+    def post(self, request, reference):
+        order = order_of_account(reference=reference, account_id=request.user.pk)
+        if order is None:
+            raise Http404
+        try:
+            to_event_id = int(request.POST.get("event", ""))
+        except ValueError:
+            return OrderView().get(
+                request,
+                reference,
+                errors=[gettext("Choose one of the events offered.")],
+                status=400,
+            )
+        try:
+            order_roll_over(order_id=order.pk, account=request.user, to_event_id=to_event_id)
         except ValidationError as error:
             return OrderView().get(request, reference, errors=error.messages, status=400)
         return redirect("register:order", reference=reference)

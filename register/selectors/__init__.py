@@ -3,7 +3,7 @@ modules are the layout, see docs/REGISTER.md:
 
 - ``settings``  the organizer's settings and deadlines (a read never writes)
 - ``places``    what is on sale, today's price, places taken and left
-- ``codes``     discount codes usable now (one validity rule)
+- ``codes``     discount codes usable now (one validity rule), rollover and loyalty codes
 - ``orders``    orders and badges of an account, who may cancel
 - ``badges``    what a badge shows its viewer (``BadgeState``)
 - ``ban_list``  who matches the ban list (one query per order)
@@ -24,6 +24,12 @@ from register.selectors.codes import (
     discount_code_valid_now,
     discount_code_valid_q,
     discount_codes_usable,
+    loyalty_emails,
+    rollover_blocker,
+    rollover_code_of,
+    rollover_credit,
+    rollover_refusal,
+    rollover_targets,
 )
 from register.selectors.links import (
     secret_hash,
@@ -126,6 +132,12 @@ __all__ = [
     "discount_code_valid_now",
     "discount_code_valid_q",
     "discount_codes_usable",
+    "loyalty_emails",
+    "rollover_blocker",
+    "rollover_code_of",
+    "rollover_credit",
+    "rollover_refusal",
+    "rollover_targets",
     "about_person_q",
     "held_by_q",
     "next_hold_expiry",

@@ -13,6 +13,7 @@ modules are the layout, see docs/REGISTER.md:
 - ``transfers``      a badge to another person
 - ``attendees``      details changed after the order (badge name, the admin's corrections)
 - ``waitlist``       waiting lists and their offers
+- ``carry_over``     a badge's credit rolled over into a later event; loyalty codes
 - ``privacy``        erasure and anonymization
 - ``notifications``  mails and the check-in QR code
 - ``throttles``      the discount-code throttle
@@ -30,6 +31,11 @@ from register.services.attendees import (
 )
 from register.services.ban_list import ban_entry_errors, ban_entry_save
 from register.services.capacity import badge_level_save, waitlist_queue_processing
+from register.services.carry_over import (
+    loyalty_codes_issue,
+    loyalty_default_until,
+    order_roll_over,
+)
 from register.services.comps import comp_revoke, dealer_badge_comp, staff_badge_comp
 from register.services.inputs import (
     CENT,
@@ -44,6 +50,7 @@ from register.services.notifications import (
     language_of,
     order_send_confirmation,
     order_send_review_notice,
+    personal_code_send,
     qr_png,
     qr_svg,
     registration_send_confirmation,
@@ -117,6 +124,10 @@ __all__ = [
     "group_order_place",
     "order_cancel",
     "order_cancel_by_attendee",
+    "order_roll_over",
+    "loyalty_codes_issue",
+    "loyalty_default_until",
+    "personal_code_send",
     "order_mark_paid",
     "order_pay_at_door",
     "order_place",

@@ -23,12 +23,16 @@ from register.services.inputs import AttendeeInput
 from tenant.tasks import queue_after_commit
 
 
-def lock_discount_code(*, event: Event, code: str, now: dt.datetime) -> DiscountCode | None:
-    """The code the buyer typed, locked (its uses are counted under the lock), or None when
-    they typed none. A code that is unknown or not valid now is refused."""
+def lock_discount_code(
+    *, event: Event, code: str, now: dt.datetime, email: str = ""
+) -> DiscountCode | None:
+    """The code the buyer (the account with ``email``) typed, locked (its uses are counted
+    under the lock), or None when they typed none. A code that is unknown, not valid now or
+    someone else's personal code is refused."""
     if not code.strip():
         return None
-    found = discount_codes_usable(event=event, code=code, now=now).select_for_update().first()
+    usable = discount_codes_usable(event=event, code=code, now=now, email=email)
+    found = usable.select_for_update().first()
     if found is None:
         raise ValidationError(
             {"discount_code": gettext("This code is not valid for this event now.")}

@@ -14,7 +14,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from register.models import AccountLanguage, Order, Registration, Transfer, Upgrade, WaitlistEntry
+from register.models import (
+    AccountLanguage,
+    DiscountCode,
+    Order,
+    Registration,
+    Transfer,
+    Upgrade,
+    WaitlistEntry,
+)
 
 
 def account_language_remember(*, account_id: int, language: str) -> None:
@@ -180,4 +188,32 @@ def waitlist_send_offer(*, entry_id: int, link: str) -> int:
             % {"level": entry.level.name, "event": entry.level.event.name},
             body=render_to_string("register/email/waitlist_offer.txt", context),
             to=[entry.email],
+        ).send()
+
+
+def personal_code_send(*, code_id: int) -> int:
+    """Mail a personal code (a rollover's credit, a loyalty discount) to the account it is
+    for, with the later event's register link that applies it."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from tenant.current import site_link
+
+    code = DiscountCode.objects.select_related("event", "source_order").get(pk=code_id)
+    if not code.for_email:
+        return 0
+    account = get_user_model().objects.filter(email__iexact=code.for_email).first()
+    register_path = reverse("register:start")
+    link = site_link(f"/{code.event.slug}{register_path}?code={code.code}")
+    context = {"code": code, "event": code.event, "link": link, "Origin": DiscountCode.Origin}
+    with translation.override(language_of(account.pk if account else None)):
+        subject = (
+            gettext("Your credit for %(event)s")
+            if code.origin == DiscountCode.Origin.ROLLOVER
+            else gettext("A thank-you discount for %(event)s")
+        )
+        return EmailMultiAlternatives(
+            subject=subject % {"event": code.event.name},
+            body=render_to_string("register/email/personal_code.txt", context),
+            to=[code.for_email],
         ).send()

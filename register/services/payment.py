@@ -168,12 +168,20 @@ def order_cancel_by_attendee(
         return order_refund(
             order_id=order.pk, amount=refundable, by=account, note="cancelled by the attendee"
         )
+    return order_cancel_paid_without_refund(
+        order=order, by=account, reason="cancelled by the attendee", note="by the attendee"
+    )
+
+
+def order_cancel_paid_without_refund(*, order: Order, by: User, reason: str, note: str) -> Order:
+    """Cancel the locked, paid ``order`` keeping its money (nothing left to refund, or carried
+    over as credit): its places are free at once, offered to the waiting lists after commit."""
     from_status = order.status
     order.status = Order.Status.CANCELLED
-    audit(order, by=account, reason="cancelled by the attendee")
+    audit(order, by=by, reason=reason)
     order.save(update_fields=["status"])
     waitlist_queue_processing()
-    record_status(order, order.status, from_status=from_status, by=account, note="by the attendee")
+    record_status(order, order.status, from_status=from_status, by=by, note=note)
     return order
 
 

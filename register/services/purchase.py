@@ -149,7 +149,7 @@ def _order_place(
 ) -> Order:
     _check_order_form(attendees, provider)
     rules = AttendeeRules.of(event, now=now, with_questions=True)
-    code = lock_discount_code(event=event, code=discount_code, now=now)
+    code = lock_discount_code(event=event, code=discount_code, now=now, email=account.email)
     terms = CodeTerms.of(code, now=now)
     levels = lock_levels(event=event, ids={a.level_id for a in attendees}, with_price_tiers=True)
     check_on_sale(levels.values(), now=now, unlocked=terms.unlocks if terms else frozenset())

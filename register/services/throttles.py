@@ -67,7 +67,7 @@ class CodeLookUp:
 
 
 def discount_code_look_up(
-    *, event: Event, code: str, guesser: CodeGuesser, now: dt.datetime
+    *, event: Event, code: str, guesser: CodeGuesser, now: dt.datetime, email: str = ""
 ) -> CodeLookUp:
     """A code typed on the register page to see what it unlocks, under the same throttle as
     placing an order: a wrong code counts as a guess. Side effect: the guess counters."""
@@ -75,7 +75,7 @@ def discount_code_look_up(
         return CodeLookUp(None, "")
     if not guesser.attempts_left():
         return CodeLookUp(None, str(TOO_MANY_GUESSES))
-    found = discount_code_valid_now(event=event, code=code, now=now)
+    found = discount_code_valid_now(event=event, code=code, now=now, email=email)
     if found is None:
         guesser.record_failure()
         return CodeLookUp(None, gettext("That code is not valid for this event now."))

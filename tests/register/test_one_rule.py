@@ -240,7 +240,10 @@ def test_the_minors_cut_off_is_only_worked_out_by_event_selectors():
 
 def test_a_codes_validity_window_is_only_checked_in_selectors_codes():
     allowed = ("register/models.py", "register/selectors/codes.py", "register/admin.py")
-    assert _offenders(r"valid_from|valid_until", allowed=allowed) == []
+    # Issuing loyalty codes writes a window (it never checks one).
+    assert _offenders(r"valid_from|valid_until", allowed=allowed) == [
+        "register/services/carry_over.py"
+    ]
 
 
 def test_registration_settings_are_read_in_one_place_and_never_created_by_a_read():
