@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection, transaction
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
 
 from midsummer.contract import PeriodicWork, periodic_work
 from tenant.models import DueWork
@@ -32,7 +34,7 @@ _NOTE_EARLIER = """
 
 def _current_tenant_id() -> int | None:
     tenant = getattr(connection, "tenant", None)
-    if tenant is None or tenant.schema_name == "public":
+    if tenant is None or tenant.schema_name == get_public_schema_name():
         return None
     return tenant.pk
 
@@ -66,7 +68,7 @@ def work_reschedule(work: PeriodicWork) -> dt.datetime | None:
         # A row to lock, even when there was none: a note arriving meanwhile waits for this
         # transaction and then keeps the earlier time.
         DueWork.objects.bulk_create(
-            [DueWork(tenant_id=tenant_id, task=work.task, due_at=dt.datetime.now(dt.UTC))],
+            [DueWork(tenant_id=tenant_id, task=work.task, due_at=timezone.now())],
             ignore_conflicts=True,
         )
         row = DueWork.objects.select_for_update().get(tenant_id=tenant_id, task=work.task)

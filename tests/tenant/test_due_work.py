@@ -103,13 +103,22 @@ def test_the_sweep_finds_work_the_index_missed(tenant_a, settings):
     assert _status(tenant_a, order) == "expired"
 
 
-def test_a_note_keeps_the_earlier_time(tenant_a):
+def test_a_note_keeps_the_earlier_time(tenant_a, django_capture_on_commit_callbacks):
+    soon, later = timezone.now(), timezone.now() + dt.timedelta(minutes=10)
+    with tenant_context(tenant_a), django_capture_on_commit_callbacks(execute=True):
+        work_due(RELEASE, later)
+        work_due(RELEASE, soon)
+        work_due(RELEASE, later)
+
+    assert _due(tenant_a) == soon
+
+
+def test_notes_of_a_transaction_that_never_commits_note_nothing(tenant_a):
     soon, later = timezone.now(), timezone.now() + dt.timedelta(minutes=10)
     with tenant_context(tenant_a), transaction.atomic():
         work_due(RELEASE, later)
         work_due(RELEASE, soon)
-        work_due(RELEASE, later)
-    # (the test's transaction never commits: nothing noted)
+    # (the test's transaction never commits)
     assert _due(tenant_a) is None
 
 
