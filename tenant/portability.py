@@ -282,9 +282,10 @@ def _copy_in(schema: str, data: Path, manifest: dict) -> None:
         # Foreign keys are checked at commit (Django makes them deferrable), so the order of
         # the tables does not matter.
         for table, entry in archived.items():
-            if not _PLAIN_NAME.match(table):
+            if not _PLAIN_NAME.match(table) or not (data / f"{table}.copy").is_file():
                 raise PortabilityError(
-                    f"The archive names a table {table!r}: not an archive of ours."
+                    f"The archive names a table {table!r} it does not hold: not an archive of "
+                    "ours, or damaged."
                 )
             column_list = ", ".join(map(quote, entry["columns"]))
             with (data / f"{table}.copy").open("rb") as source:

@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from event.models import Event
 from event.selectors import event_today, minor_cutoff
-from register.models import AccountLanguage, Answer, Registration, Transfer, WaitlistEntry
+from register.models import (
+    AccountLanguage,
+    Answer,
+    DiscountCode,
+    Registration,
+    Transfer,
+    WaitlistEntry,
+)
 from register.selectors import about_person_q
 from register.services.audit import audit
 from register.services.capacity import waitlist_queue_processing
@@ -68,7 +75,8 @@ def _anonymize(
 @transaction.atomic
 def person_anonymize(*, account: User) -> int:
     """A person asks this convention to delete their data: their badges here (held, bought for
-    themselves, or carrying their email) are anonymized and they leave its waiting lists (a
+    themselves, or carrying their email) are anonymized, their personal codes no longer name
+    them, and they leave its waiting lists (a
     place an open offer reserved for them is offered to the next in line). Orders keep their
     amounts for the books. Other conventions are not touched: each keeps its data in its own
     schema. The language remembered for their mails is forgotten. Returns how many badges were
@@ -81,6 +89,10 @@ def person_anonymize(*, account: User) -> int:
     held_an_offer = entries.filter(status=WaitlistEntry.Status.OFFERED).exists()
     entries.update(email="anonymized@invalid", status=WaitlistEntry.Status.LEFT)
     AccountLanguage.objects.filter(account_id=account.pk).delete()
+    # Their personal codes (rollover credit, loyalty) stop naming them, and so work for nobody.
+    DiscountCode.objects.filter(for_email__iexact=account.email).update(
+        for_email="anonymized@invalid"
+    )
     if held_an_offer:
         waitlist_queue_processing()  # the place their offer reserved goes to the next in line
     return _anonymize(mine, by=account, reason="anonymized at the person's request")

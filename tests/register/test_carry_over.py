@@ -19,6 +19,7 @@ from register.services import (
     order_mark_paid,
     order_place,
     order_roll_over,
+    person_anonymize,
     registration_settings_update,
 )
 from tenant.models import Tenant, User
@@ -287,3 +288,20 @@ def test_loyalty_codes_go_once_to_each_of_last_years_attendees(
             now=NOW,
         )
         assert used.total == Decimal("59.50")
+
+
+def test_a_person_who_asks_to_be_forgotten_is_no_longer_named_by_their_codes(carried, tenant_a):
+    order, _this_level, next_level, buyer = carried
+    with tenant_context(tenant_a):
+        code = order_roll_over(order_id=order.pk, account=buyer, to_event_id=next_level.event_id)
+
+        person_anonymize(account=buyer)
+
+        code.refresh_from_db()
+        assert code.for_email == "anonymized@invalid"
+        assert (
+            discount_code_valid_now(
+                event=next_level.event, code=code.code, now=NOW, email=buyer.email
+            )
+            is None
+        )
