@@ -55,6 +55,11 @@ class Contract(TenantAppContract):
             "checkin_token": "md5(random()::text || id)",
         },
         "register_answer": {"value": "CASE WHEN value = '' THEN '' ELSE 'Answer ' || id END"},
+        # Personal codes name their person; scrambled, they work for nobody in the sandbox.
+        "register_discountcode": {
+            "for_email": "CASE WHEN for_email = '' THEN '' "
+            "ELSE 'code' || id || '@sandbox.invalid' END"
+        },
         "register_banentry": {
             "name": "{first} || ' ' || {last}",
             "email": "CASE WHEN email = '' THEN '' ELSE 'banned' || id || '@sandbox.invalid' END",
