@@ -191,14 +191,34 @@ def second_database(second_deployment):
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT count(*) FROM tenant_user").fetchone() == (0,)
     yield second_deployment
-    with psycopg.connect(url) as conn:
-        imported = conn.execute("SELECT 1 FROM tenant_tenant WHERE schema_name = 'exa'").fetchone()
-    if imported:
-        deleted = manage("delete_tenant", "exa", "--no-export", "--yes")
-        assert deleted.returncode == 0, deleted.stderr
-    with psycopg.connect(url) as conn:
-        conn.execute("DELETE FROM tenant_user")
+    _forget_everything(url)
     shutil.rmtree(media / "exa", ignore_errors=True)
+
+
+def _forget_everything(url: str) -> None:
+    """Drop the imported schema and every public row that refers to a tenant or an account
+    (found from the catalog's foreign keys), in one transaction: faster than delete_tenant in a
+    process of its own, and it misses no table a later app adds."""
+    with psycopg.connect(url) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS exa CASCADE")
+        conn.execute("SET CONSTRAINTS ALL DEFERRED")
+        referring = conn.execute(
+            "SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text "
+            "FROM pg_constraint c "
+            "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+            "WHERE c.contype = 'f' AND c.confrelid IN "
+            "('public.tenant_tenant'::regclass, 'public.tenant_user'::regclass) "
+            "AND c.connamespace = 'public'::regnamespace"
+        ).fetchall()
+        for table, column, target in referring:
+            imported = (
+                "(SELECT id FROM tenant_tenant WHERE schema_name = 'exa')"
+                if target == "tenant_tenant"
+                else "(SELECT id FROM tenant_user)"  # every account here came with an import
+            )
+            conn.execute(f'DELETE FROM {table} WHERE "{column}" IN {imported}')  # noqa: S608
+        conn.execute("DELETE FROM tenant_tenant WHERE schema_name = 'exa'")
+        conn.execute("DELETE FROM tenant_user")
 
 
 def test_export_then_import_into_an_empty_database_gives_the_same_convention(
