@@ -9,7 +9,7 @@ export MIDSUMMER_DEV ?= 1
 # Links in mails sent without a request (Celery) point at the port `make run` serves on.
 export SITE_LINK_PORT ?= $(PORT)
 
-.PHONY: run test suite check code-checks quick lint setup migrate demo stop status clean-data bench lock
+.PHONY: run test check quick lint setup migrate demo stop status clean-data bench lock
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,25 +29,16 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# The checks and the suite side by side (two cores: the checks take no longer than the first
-# tests); fails if either does. The migrations check goes first, alone: it is also what starts
-# the embedded PostgreSQL and creates its database, which two processes must not race to do.
-test: setup
-	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(MAKE) --no-print-directory -j2 code-checks suite
-
-suite: setup
+test: check
 	$(BIN)/pytest
 
 # What `make test` checks before the tests (pre-commit runs the same).
-check: code-checks
-	$(BIN)/python manage.py makemigrations --check --dry-run
-
-code-checks: setup
+check: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # The quick loop: the checks, then every test but those starting processes or a browser.
 quick: check
