@@ -258,7 +258,7 @@ class OrderView(LoginRequiredMixin, View):
             else None,
         }
         if refusal is None and rollover_blocker(order=order) is None:
-            context["rollover_targets"] = rollover_targets(order=order)
+            context["rollover_targets"] = rollover_targets(order=order)  # none: nothing offered
             context["rollover_credit"] = rollover_credit(order=order)
         return render(request, "register/order.html", context, status=status)
 

@@ -21,6 +21,7 @@ from register.selectors.ban_list import (
     normalized_name,
 )
 from register.selectors.codes import (
+    NO_LATER_EVENT,
     discount_code_valid_now,
     discount_code_valid_q,
     discount_codes_usable,
@@ -28,7 +29,6 @@ from register.selectors.codes import (
     rollover_blocker,
     rollover_code_of,
     rollover_credit,
-    rollover_refusal,
     rollover_targets,
 )
 from register.selectors.links import (
@@ -136,7 +136,7 @@ __all__ = [
     "rollover_blocker",
     "rollover_code_of",
     "rollover_credit",
-    "rollover_refusal",
+    "NO_LATER_EVENT",
     "rollover_targets",
     "about_person_q",
     "held_by_q",

@@ -8,11 +8,10 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from event.models import Event
 from register.models import DiscountCode, Order, Registration
-from register.selectors.orders import self_cancel_refusal
 
 
 def discount_code_valid_q(*, now: dt.datetime) -> Q:
@@ -64,19 +63,10 @@ def rollover_credit(*, order: Order) -> Decimal:
     return order.total - order.refunded_total
 
 
-def rollover_refusal(*, order: Order, account_id: int, today: dt.date) -> str | None:
-    """Why ``account_id`` cannot roll ``order`` over into a later event on ``today`` (the
-    event's day), or None when they can: the window and rules of cancelling it themselves
-    (``self_cancel_refusal``), then ``rollover_blocker``."""
-    return self_cancel_refusal(order=order, account_id=account_id, today=today) or rollover_blocker(
-        order=order
-    )
-
-
 def rollover_blocker(*, order: Order) -> str | None:
-    """What stops an order its buyer may cancel from being rolled over: it must be paid, of
-    one badge, with credit left, not rolled over before, and a later event must be on sale.
-    The order page offers the rollover only when this and ``self_cancel_refusal`` are None."""
+    """What stops an order its buyer may cancel (``self_cancel_refusal``) from being rolled
+    over: it must be paid, of one badge, with credit left and not rolled over before. Where it
+    may go is ``rollover_targets``; with none, ``NO_LATER_EVENT``."""
     if order.status != Order.Status.PAID:
         return gettext("Only a paid order can be rolled over.")
     if rollover_code_of(order=order) is not None:
@@ -85,15 +75,14 @@ def rollover_blocker(*, order: Order) -> str | None:
         return gettext("Only an order of one badge can be rolled over; please ask the team.")
     if rollover_credit(order=order) <= 0:
         return gettext("Nothing was paid for this order, so there is no credit to roll over.")
-    if not rollover_targets(order=order):
-        return gettext("No later event is on sale yet.")
     return None
+
+
+NO_LATER_EVENT = gettext_lazy("No later event is on sale yet.")
 
 
 def rollover_code_of(*, order: Order) -> DiscountCode | None:
     """The code this order's credit was rolled over into, if it was (then it is cancelled)."""
-    if order.status != Order.Status.CANCELLED and order.status != Order.Status.PAID:
-        return None
     return DiscountCode.objects.filter(source_order=order).select_related("event").first()
 
 

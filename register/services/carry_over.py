@@ -15,7 +15,13 @@ from django.utils.translation import gettext
 from event.models import Event
 from event.selectors import event_timezone, event_today
 from register.models import DiscountCode, Order
-from register.selectors import rollover_credit, rollover_refusal, rollover_targets
+from register.selectors import (
+    NO_LATER_EVENT,
+    rollover_blocker,
+    rollover_credit,
+    rollover_targets,
+    self_cancel_refusal,
+)
 from register.services.payment import order_cancel_paid_without_refund
 from tenant.models import User
 from tenant.tasks import queue_after_commit, queue_many_after_commit
@@ -38,15 +44,20 @@ def order_roll_over(
     """The buyer gives up their one-badge paid order and keeps what they paid as credit for a
     later event: the order is cancelled (its place free at once, no refund) and a personal code
     of ``to_event`` worth the credit, for one badge, is made and mailed to them. Refused, with
-    nothing written, for what ``rollover_refusal`` names and for an event that is not one of
-    ``rollover_targets``. Under the order's lock: rolled over once, however often it is sent."""
+    nothing written, for what ``self_cancel_refusal`` and ``rollover_blocker`` name and for an
+    event that is not one of ``rollover_targets``. Under the order's lock: rolled over once,
+    however often it is sent."""
     order = Order.objects.select_for_update(of=("self",)).select_related("event").get(pk=order_id)
-    refusal = rollover_refusal(
-        order=order, account_id=account.pk, today=event_today(order.event, now)
-    )
+    today = event_today(order.event, now)
+    refusal = self_cancel_refusal(
+        order=order, account_id=account.pk, today=today
+    ) or rollover_blocker(order=order)
     if refusal is not None:
         raise ValidationError(refusal)
-    target = next((e for e in rollover_targets(order=order) if e.pk == to_event_id), None)
+    targets = rollover_targets(order=order)
+    if not targets:
+        raise ValidationError(str(NO_LATER_EVENT))
+    target = next((e for e in targets if e.pk == to_event_id), None)
     if target is None:
         raise ValidationError({"event": gettext("Choose one of the events offered.")})
     credit = rollover_credit(order=order)
