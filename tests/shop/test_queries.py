@@ -1,36 +1,18 @@
-"""The demo conventions' merch, seeded through the services; the catalogue and the desk cost
-a bounded number of queries whatever the number of products and lines."""
+"""The catalogue and the desk cost a bounded number of queries whatever the number of products
+and lines. (The demo's merch is checked in tests/test_demo.py.)"""
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
-from django_tenants.utils import tenant_context
 
-from shop.models import Product, Quota, ShopOrder, Variant
+from shop.models import Product, Quota, Variant
 from shop.services import order_mark_paid, order_place
-from tenant.models import Tenant
 from tenant.roles import Role
 from tests.conftest import TENANT_HOSTS
 from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
-
-
-def test_seed_demo_gives_both_conventions_a_shop_with_paid_orders(settings, db):
-    settings.DEV_MODE = True
-
-    call_command("seed_demo", "--port", "8123", stdout=io.StringIO())
-    call_command("seed_demo", "--port", "8123", stdout=io.StringIO())  # idempotent
-
-    for schema in ("furrydelphia", "uproar"):
-        with tenant_context(Tenant.objects.get(schema_name=schema)):
-            shirt = Product.objects.get(name="Convention shirt")
-            assert shirt.variants.count() == 5
-            assert Product.objects.get(name="Sponsor pin").badge_holders_only
-            assert ShopOrder.objects.filter(status="paid").count() == 4
 
 
 def _products(shop, count: int) -> list[Variant]:
