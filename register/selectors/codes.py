@@ -12,6 +12,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from event.models import Event
 from register.models import DiscountCode, Order, Registration
+from register.selectors.settings import registration_settings_of
 
 
 def discount_code_valid_q(*, now: dt.datetime) -> Q:
@@ -50,12 +51,15 @@ def discount_code_valid_now(
 
 def rollover_targets(*, order: Order) -> list[Event]:
     """The events this order's credit may roll over into: the convention's other events on
-    sale now that start after the order's own, soonest first."""
-    return list(
+    sale now that start after the order's own, soonest first — only those selling in the
+    order's currency (the credit is an amount; it is never converted)."""
+    later = list(
         Event.objects.filter(state=Event.State.ON_SALE, start_date__gt=order.event.start_date)
         .exclude(pk=order.event_id)
         .order_by("start_date", "pk")
     )
+    settings = registration_settings_of(event_ids=[event.pk for event in later])
+    return [event for event in later if settings[event.pk].currency == order.currency]
 
 
 def rollover_credit(*, order: Order) -> Decimal:

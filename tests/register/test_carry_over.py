@@ -199,6 +199,31 @@ def test_what_cannot_be_rolled_over_is_refused_and_nothing_changes(tenant_a, cli
     assert b"Roll over my badge" not in page.content
 
 
+def test_credit_never_rolls_into_an_event_selling_in_another_currency(
+    carried, tenant_a, client_a, log_in
+):
+    order, _this_level, _next_level, buyer = carried
+    with tenant_context(tenant_a):
+        in_euros = EventFactory(name="Euro Con", start_date=dt.date(2032, 3, 1))
+        registration_settings_update(event=in_euros, currency="EUR")
+    log_in(client_a, buyer)
+
+    page = client_a.get(f"/register/orders/{order.reference}/").content.decode()
+    refused = client_a.post(
+        f"/register/orders/{order.reference}/roll-over/", {"event": in_euros.pk}
+    )
+
+    assert "Next Year Con" in page and "Euro Con" not in page
+    assert refused.status_code == 400
+    assert "Choose one of the events offered." in refused.content.decode()
+    with tenant_context(tenant_a):
+        assert not DiscountCode.objects.exists()
+        assert Order.objects.get(pk=order.pk).status == "paid"
+        # The same event selling in the order's currency is offered.
+        registration_settings_update(event=in_euros, currency=order.currency)
+    assert "Euro Con" in client_a.get(f"/register/orders/{order.reference}/").content.decode()
+
+
 @pytest.fixture
 def committed_carry(committed):
     alpha = Tenant.objects.get(schema_name="alpha")
