@@ -111,6 +111,7 @@ def listings_ensure() -> int:
             ConventionListing(
                 tenant=tenant,
                 event_name=f"{tenant.name} {start.year}",
+                convention_name=tenant.name,
                 start_date=start,
                 end_date=start + dt.timedelta(days=2),
                 timezone="UTC",

@@ -4,6 +4,8 @@ one table instead of visiting every schema."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 
 from tenant.models import Tenant
@@ -23,11 +25,27 @@ class ConventionListing(models.Model):
     description = models.CharField(max_length=600, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    # The tenant's name, kept here (``listing_refresh``, and on rename) so that one index
+    # covers every word the directory's search looks at.
+    convention_name = models.CharField(max_length=200, blank=True)
+    # Every word of the event, city and convention name ('simple': no language's stemming —
+    # names are names), maintained by PostgreSQL itself.
+    search_words = models.GeneratedField(
+        expression=SearchVector("event_name", "city", "convention_name", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["start_date", "event_name"]
-        indexes = [models.Index(fields=["end_date"], name="directory_listing_end_date")]
+        indexes = [
+            models.Index(fields=["end_date"], name="directory_listing_end_date"),
+            # The directory's order: a page, or the first matches of a month, is read off the
+            # index in order instead of sorting every upcoming listing.
+            models.Index(fields=["start_date", "event_name"], name="directory_listing_order"),
+            GinIndex(fields=["search_words"], name="directory_listing_search"),
+        ]
 
     def __str__(self) -> str:
         return self.event_name

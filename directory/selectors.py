@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import (
     ExpressionWrapper,
     F,
@@ -40,20 +42,23 @@ def directory_listings(
     month: dt.date | None = None,
     near: Near | None = None,
 ) -> QuerySet[ConventionListing]:
-    """The directory's conventions: upcoming ones, optionally matching a search (event, city or
-    convention name), starting in ``month``, or within ``near.radius_km`` of a point (then
-    nearest first, with ``distance_km``). Paginated by the caller; one query per page."""
+    """The directory's conventions: upcoming ones, optionally matching a search (each word
+    begins a word of the event, city or convention name), starting in ``month``, or within
+    ``near.radius_km`` of a point (then nearest first, with ``distance_km``). Paginated by the
+    caller; one query per page."""
     listings = upcoming_listings(today=today)
-    if query.strip():
-        words = query.split()
-        for word in words[:5]:
-            listings = listings.filter(
-                Q(event_name__icontains=word)
-                | Q(city__icontains=word)
-                | Q(tenant__name__icontains=word)
-            )
+    words = _search_words(query)
+    if words:
+        # Every word must begin a word of the event, city or convention name: one look-up in
+        # the listings' word index, however many conventions there are.
+        prefixes = " & ".join(f"{word}:*" for word in words)
+        listings = listings.filter(
+            search_words=SearchQuery(prefixes, search_type="raw", config="simple")
+        )
     if month is not None:
-        listings = listings.filter(start_date__year=month.year, start_date__month=month.month)
+        # A date range, not the month's number: the order index reads it directly.
+        next_month = (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        listings = listings.filter(start_date__gte=month.replace(day=1), start_date__lt=next_month)
     if near is not None:
         # A box first (an index-friendly filter), then the great-circle distance for the order.
         lat_span = near.radius_km / KM_PER_DEGREE
@@ -70,6 +75,14 @@ def directory_listings(
         )
         listings = listings.order_by("distance_km", "start_date")
     return listings
+
+
+def _search_words(query: str) -> list[str]:
+    """The query's first words, letters and digits only (nothing of tsquery's syntax)."""
+    return re.findall(r"\w+", query.lower())[:MAX_SEARCH_WORDS]
+
+
+MAX_SEARCH_WORDS = 5
 
 
 def _great_circle_km(near: Near):

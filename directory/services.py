@@ -26,9 +26,16 @@ def listing_refresh(*, tenant: Tenant) -> ConventionListing | None:
         tenant=tenant,
         defaults={name: facts.get(name, "") for name in LISTED_FACTS}
         | {name: facts.get(name) for name in POSITION}
-        | {"description": str(facts.get("description", ""))[:600]},
+        | {"description": str(facts.get("description", ""))[:600], "convention_name": tenant.name},
     )
     return listing
+
+
+def listing_rename(*, tenant: Tenant) -> None:
+    """Keep the convention's name in its listing (what the search looks at) after a rename."""
+    ConventionListing.objects.filter(tenant=tenant).exclude(convention_name=tenant.name).update(
+        convention_name=tenant.name
+    )
 
 
 def attendee_record(*, user_id: int, tenant: Tenant) -> None:

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from directory.models import ConventionAttendee
-from directory.services import attendee_record, listing_refresh
+from directory.services import attendee_record, listing_refresh, listing_rename
 from tenant.current import current_tenant
+from tenant.models import Tenant
 from tenant.signals import attendee_joined, listing_changed, person_data_deleted
 
 
@@ -16,6 +18,12 @@ def convention_facts_changed(sender, **kwargs) -> None:
     tenant = current_tenant()
     if tenant is not None:
         listing_refresh(tenant=tenant)
+
+
+@receiver(post_save, sender=Tenant, dispatch_uid="directory_tenant_renamed")
+def tenant_saved(sender, instance: Tenant, created: bool, **kwargs) -> None:
+    if not created:
+        listing_rename(tenant=instance)
 
 
 @receiver(attendee_joined, dispatch_uid="directory_attendee_joined")

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -23,6 +25,30 @@ def _site_url(request, host: str | None) -> str:
 
 
 LISTINGS_PER_PAGE = 24
+COUNTED_AT_MOST = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``COUNTED_AT_MOST`` matches, so a page costs the same with a thousand
+    conventions or ten thousand. Past that the page says "more than" and paging ends there:
+    search, a month or "near me" narrow the list instead."""
+
+    def __init__(self, listings: QuerySet, per_page: int) -> None:
+        super().__init__(listings, per_page)
+        self.listings = listings
+
+    @cached_property
+    def counted(self) -> int:
+        # Any COUNTED_AT_MOST + 1 matches will do: no order, no per-row annotations.
+        return self.listings.order_by().values("pk")[: COUNTED_AT_MOST + 1].count()
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        return min(self.counted, COUNTED_AT_MOST)
+
+    @property
+    def more(self) -> bool:
+        return self.counted > COUNTED_AT_MOST
 
 
 class PlatformHomeView(TemplateView):
@@ -42,9 +68,9 @@ class PlatformHomeView(TemplateView):
                 "month": form.month_start(),
                 "near": form.near(),
             }
-        page = Paginator(directory_listings(today=today, **filters), LISTINGS_PER_PAGE).get_page(
-            self.request.GET.get("page")
-        )
+        page = CappedPaginator(
+            directory_listings(today=today, **filters), LISTINGS_PER_PAGE
+        ).get_page(self.request.GET.get("page"))
         for listing in page.object_list:
             # ``host`` is annotated by the selector; ``url`` is for the template.
             listing.url = _site_url(self.request, listing.host)  # type: ignore[attr-defined]
@@ -56,6 +82,7 @@ class PlatformHomeView(TemplateView):
             "listings": page.object_list,
             "filtered": any(filters.values()),
             "query_string": query.urlencode(),
+            "counted_at_most": COUNTED_AT_MOST,
         }
         return context
 

@@ -304,6 +304,7 @@ def _listing(name: str, *, start=SOON, city="Town", position=None) -> Convention
     latitude, longitude = position or (None, None)
     return ConventionListing.objects.create(
         tenant=tenant,
+        convention_name=tenant.name,
         event_name=name,
         start_date=start,
         end_date=start,
@@ -340,6 +341,68 @@ def test_the_directory_searches_names_cities_and_conventions(client_public):
     assert ">Fox Fest</a>" in by_city and ">Otter Con</a>" not in by_city
     assert ">Otter Con</a>" in by_name and ">Fox Fest</a>" not in by_name
     assert "No convention matches" in nothing
+
+
+def test_a_search_matches_the_start_of_any_word_of_event_city_or_convention(client_public):
+    otter = _listing("Otter Con", city="Portland")
+    Tenant.objects.filter(pk=otter.tenant_id).update(name="Mustelid Society")
+    ConventionListing.objects.filter(pk=otter.pk).update(convention_name="Mustelid Society")
+    _listing("Fox Fest", city="Philadelphia")
+
+    def found(query: str) -> set[str]:
+        html = client_public.get("/", {"q": query}).content.decode()
+        return {name for name in ("Otter Con", "Fox Fest") if f">{name}</a>" in html}
+
+    assert found("phila") == {"Fox Fest"}  # the start of a word
+    assert found("delphia") == set()  # not the middle of one
+    assert found("mustel otter") == {"Otter Con"}  # every word, anywhere among the three
+    assert found("mustelid fox") == set()
+    assert found("OTTER") == {"Otter Con"}
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("otter & | ! :* ( ) '", True),  # the syntax is dropped, the word stays
+        ("badger:* | otter", False),  # no "or": every word must match
+        ("<-> \\", True),  # no word at all: no search
+        ("ötter", False),
+    ],
+)
+def test_search_syntax_in_a_query_is_just_text(client_public, query, shown):
+    _listing("Otter Con")
+
+    response = client_public.get("/", {"q": query})
+
+    assert response.status_code == 200
+    assert (">Otter Con</a>" in response.content.decode()) == shown
+
+
+def test_a_renamed_convention_is_found_by_its_new_name(tenant_a, client_public):
+    _event(tenant_a, "Alpha Con 2027")
+    original = tenant_a.name
+    tenant_a.name = "Otterdelphia"
+    try:
+        tenant_a.save()  # undone with the test's transaction
+        html = client_public.get("/", {"q": "otterdelph"}).content.decode()
+    finally:
+        tenant_a.name = original  # the session's tenant object
+
+    assert ">Alpha Con 2027</a>" in html
+    assert ConventionListing.objects.get(tenant=tenant_a).convention_name == "Otterdelphia"
+
+
+def test_past_a_thousand_matches_the_directory_says_more_and_stops_counting(
+    client_public, monkeypatch
+):
+    monkeypatch.setattr("directory.views.COUNTED_AT_MOST", 30)
+    _fake_tenants(31)
+
+    first = client_public.get("/").content.decode()
+    beyond = client_public.get("/", {"page": "9"}).content.decode()
+
+    assert "More than 30 conventions" in first and "Page 1 of 2" in first
+    assert "Page 2 of 2" in beyond and beyond.count(" Con</a></h3>") == 6
 
 
 def test_the_directory_filters_by_the_month_a_convention_starts(client_public):
