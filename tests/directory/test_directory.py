@@ -124,12 +124,14 @@ def _fake_tenants(count: int) -> None:
 @pytest.mark.parametrize(
     ("path", "per_convention"), [("/", b" Con</a></h3>"), ("/conventions.ics", b"BEGIN:VEVENT")]
 )
-def test_directory_queries_do_not_grow_with_tenants(client_public, path, per_convention):
+def test_directory_queries_do_not_grow_with_tenants(
+    client_public, warm_routes, path, per_convention
+):
     def count(n):
         ConventionListing.objects.all().delete()
         Tenant.objects.filter(schema_name__startswith="fake").delete()
         _fake_tenants(n)
-        client_public.get(path)  # warm the route cache
+        warm_routes(client_public)
         with CaptureQueriesContext(connection) as queries:
             response = client_public.get(path)
         assert response.content.count(per_convention) == n
@@ -315,9 +317,9 @@ def _listing(name: str, *, start=SOON, city="Town", position=None) -> Convention
     )
 
 
-def test_the_directory_is_paged_and_a_page_costs_the_same_queries(client_public):
+def test_the_directory_is_paged_and_a_page_costs_the_same_queries(client_public, warm_routes):
     _fake_tenants(30)
-    client_public.get("/")  # warm the route cache
+    warm_routes(client_public)
 
     with CaptureQueriesContext(connection) as first_queries:
         first = client_public.get("/").content.decode()
