@@ -1065,6 +1065,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "shop",
             "vendors",
             "api",
+            "migrate",
             "scale",
         ],
         help="run only this scenario (after the setup it needs); the full run is the default "
@@ -1093,6 +1094,29 @@ def _settle(args) -> None:
     log(f"  database settled in {seconds:.1f} s ({tables} tables vacuumed, checkpoint)")
 
 
+def _scenario_5(env, logs: Path, args, results, phases) -> None:
+    """Migrations at the middle tenant count: no-op, one new migration, event 0005."""
+    from django.db import connections
+
+    seconds = tenants_ensure(args.migrate_tenants)
+    log(f"{args.migrate_tenants} tenants ({seconds:.1f} s to add them by clone)")
+    connections.close_all()
+    _settle(args)
+    phases.mark(f"grow to {args.migrate_tenants} tenants (clone)")
+    log(f"scenario 5: no-op migrate_schemas over {args.migrate_tenants} tenants")
+    results["migrate"] = migrate_scenario(
+        env | {"DJANGO_SETTINGS_MODULE": "bench.settings.ours"}, logs, args
+    )
+    results["migrate"]["tenants"] = args.migrate_tenants
+    phases.mark(f"scenario 5: no-op migrate, {args.migrate_tenants} tenants")
+    if args.new_migration:
+        log(f"scenario 5b: one new migration over {args.migrate_tenants} tenants")
+        results["new_migration"] = new_migration_scenario(
+            env | {"DJANGO_SETTINGS_MODULE": "bench.settings.ours"}, logs
+        )
+        phases.mark(f"scenario 5b: one new migration, {args.migrate_tenants} tenants")
+
+
 def _scenarios_1_to_5(servers: dict[str, Server], env, logs: Path, args, results, phases) -> None:
     """Page load and provisioning at the small tenant count, migrations at the middle one, page
     load and provisioning again at the large one: each step grows the same set of tenants."""
@@ -1110,23 +1134,7 @@ def _scenarios_1_to_5(servers: dict[str, Server], env, logs: Path, args, results
         )
         phases.mark("scenario 4: provisioning")
 
-        seconds = tenants_ensure(args.migrate_tenants)
-        log(f"{args.migrate_tenants} tenants ({seconds:.1f} s to add them by clone)")
-        connections.close_all()
-        _settle(args)
-        phases.mark(f"grow to {args.migrate_tenants} tenants (clone)")
-        log(f"scenario 5: no-op migrate_schemas over {args.migrate_tenants} tenants")
-        results["migrate"] = migrate_scenario(
-            env | {"DJANGO_SETTINGS_MODULE": "bench.settings.ours"}, logs, args
-        )
-        results["migrate"]["tenants"] = args.migrate_tenants
-        phases.mark(f"scenario 5: no-op migrate, {args.migrate_tenants} tenants")
-        if args.new_migration:
-            log(f"scenario 5b: one new migration over {args.migrate_tenants} tenants")
-            results["new_migration"] = new_migration_scenario(
-                env | {"DJANGO_SETTINGS_MODULE": "bench.settings.ours"}, logs
-            )
-            phases.mark(f"scenario 5b: one new migration, {args.migrate_tenants} tenants")
+        _scenario_5(env, logs, args, results, phases)
 
     seconds = tenants_ensure(args.large)
     log(f"{args.large} tenants ({seconds:.1f} s to add them by clone)")
@@ -1450,14 +1458,15 @@ def main(argv: list[str] | None = None) -> int:
         _settle(args)
         phases.mark(f"setup: migrate public, {args.small} tenants")
         tool = "wrk" if args.wrk else "python asyncio client"
-        if args.only != "scale":
+        serves_no_pages = args.only in ("scale", "migrate")  # commands and passes only
+        if not serves_no_pages:
             log(
                 f"scenarios 1+3: page load, {tool}, {args.connections} connections, "
                 f"{args.repeats}×{args.seconds:g} s each, gunicorn {args.workers} workers"
             )
         only_ours = args.only in ("rush", "schedule", "kiosk", "staff", "shop", "vendors", "api")
         stacks = ("ours",) if only_ours else ("plain", "ours", "stock")
-        for stack in () if args.only == "scale" else stacks:  # the tick serves no pages
+        for stack in () if serves_no_pages else stacks:
             servers[stack] = Server(stack, env, logs, workers=args.workers)
         if args.only is None or args.only == "tenant-count":
             _scenarios_1_to_5(servers, env, logs, args, results, phases)
@@ -1475,6 +1484,8 @@ def main(argv: list[str] | None = None) -> int:
             _scenario_12(servers, args, results, phases)
         if args.only is None or args.only == "rush":
             _scenario_6(servers, args, results, phases)
+        if args.only == "migrate":
+            _scenario_5(env, logs, args, results, phases)
         if args.only == "scale":
             _scenario_13(args, results, phases)
     except Exception:  # report what was measured before the failure, then fail
