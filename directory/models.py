@@ -4,11 +4,16 @@ one table instead of visiting every schema."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models import F, Func, Q
 
 from tenant.models import Tenant
+
+# A listing's position as PostgreSQL's own point type (x = longitude, y = latitude): the
+# expression the position index holds and "near me" asks it about.
+LISTING_POSITION = Func(F("longitude"), F("latitude"), function="point")
 
 
 class ConventionListing(models.Model):
@@ -35,6 +40,10 @@ class ConventionListing(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # Shown in the directory: the convention is served (not deactivated) and is no rehearsal
+    # copy. Kept here (``listing_refresh``, and whenever the tenant is saved) so that the
+    # directory's reads never join the tenants.
+    listed = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -43,8 +52,16 @@ class ConventionListing(models.Model):
             models.Index(fields=["end_date"], name="directory_listing_end_date"),
             # The directory's order: a page, or the first matches of a month, is read off the
             # index in order instead of sorting every upcoming listing.
-            models.Index(fields=["start_date", "event_name"], name="directory_listing_order"),
+            models.Index(
+                fields=["start_date", "event_name"],
+                name="directory_listing_order",
+                condition=Q(listed=True),
+            ),
             GinIndex(fields=["search_words"], name="directory_listing_search"),
+            # "Near me" reads the listings inside a box around the visitor (``<@``), not all.
+            GistIndex(
+                LISTING_POSITION, name="directory_listing_position", condition=Q(listed=True)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import (
+    BooleanField,
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -21,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django_tenants.utils import get_public_schema_name
 
-from directory.models import ConventionListing
+from directory.models import LISTING_POSITION, ConventionListing
 from tenant.models import Domain, Tenant
 
 EARTH_RADIUS_KM = 6371.0
@@ -60,16 +62,10 @@ def directory_listings(
         next_month = (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
         listings = listings.filter(start_date__gte=month.replace(day=1), start_date__lt=next_month)
     if near is not None:
-        # A box first (an index-friendly filter), then the great-circle distance for the order.
-        lat_span = near.radius_km / KM_PER_DEGREE
-        lon_span = near.radius_km / (
-            KM_PER_DEGREE * max(math.cos(math.radians(near.latitude)), 0.01)
-        )
+        # The listings in a box around the point (read off the position index), then the
+        # great-circle distance of those few for the radius and the order.
         listings = (
-            listings.filter(
-                latitude__range=(near.latitude - lat_span, near.latitude + lat_span),
-                longitude__range=(near.longitude - lon_span, near.longitude + lon_span),
-            )
+            listings.filter(_within_box_around(near))
             .annotate(distance_km=_great_circle_km(near))
             .filter(distance_km__lte=near.radius_km)
         )
@@ -83,6 +79,28 @@ def _search_words(query: str) -> list[str]:
 
 
 MAX_SEARCH_WORDS = 5
+
+
+def _within_box_around(near: Near) -> Func:
+    """``point(longitude, latitude) <@ box(…)`` for the box that holds the circle of
+    ``near.radius_km``: the condition the position index answers."""
+    lat_span = near.radius_km / KM_PER_DEGREE
+    lon_span = near.radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(near.latitude)), 0.01))
+    corners = [
+        Func(
+            Value(near.longitude + lon_sign * lon_span),
+            Value(near.latitude + lat_sign * lat_span),
+            function="point",
+        )
+        for lon_sign, lat_sign in ((-1, -1), (1, 1))
+    ]
+    return Func(
+        LISTING_POSITION,
+        Func(*corners, function="box"),
+        template="(%(expressions)s)",
+        arg_joiner=" <@ ",
+        output_field=BooleanField(),
+    )
 
 
 def _great_circle_km(near: Near):
@@ -106,13 +124,10 @@ CALENDAR_LIMIT = 1000
 
 
 def upcoming_listings(*, today: dt.date) -> QuerySet[ConventionListing]:
-    """Conventions not yet over, soonest first, each with its primary host (``host``).
-    Sandbox copies are rehearsals, never advertised."""
+    """Listed conventions (``ConventionListing.listed``) not yet over, soonest first, each with
+    its primary host (``host``). One table: no join with the tenants."""
     return (
-        ConventionListing.objects.filter(
-            end_date__gte=today, tenant__is_active=True, tenant__is_sandbox=False
-        )
-        .select_related("tenant")
+        ConventionListing.objects.filter(end_date__gte=today, listed=True)
         .annotate(
             host=Subquery(
                 Domain.objects.filter(tenant=OuterRef("tenant"), is_primary=True)

@@ -26,16 +26,28 @@ def listing_refresh(*, tenant: Tenant) -> ConventionListing | None:
         tenant=tenant,
         defaults={name: facts.get(name, "") for name in LISTED_FACTS}
         | {name: facts.get(name) for name in POSITION}
-        | {"description": str(facts.get("description", ""))[:600], "convention_name": tenant.name},
+        | {
+            "description": str(facts.get("description", ""))[:600],
+            "convention_name": tenant.name,
+            "listed": listing_shown(tenant),
+        },
     )
     return listing
 
 
-def listing_rename(*, tenant: Tenant) -> None:
-    """Keep the convention's name in its listing (what the search looks at) after a rename."""
-    ConventionListing.objects.filter(tenant=tenant).exclude(convention_name=tenant.name).update(
-        convention_name=tenant.name
-    )
+def listing_shown(tenant: Tenant) -> bool:
+    """Whether the directory advertises ``tenant``: served (active or archived) and not a
+    sandbox — a rehearsal copy is never advertised."""
+    return tenant.state != Tenant.State.DEACTIVATED and not tenant.is_sandbox
+
+
+def listing_follow_tenant(*, tenant: Tenant) -> None:
+    """Keep what the listing copies from its tenant — the name (what the search looks at) and
+    whether it is shown — in step after the tenant is saved (renamed, deactivated, …)."""
+    listed = listing_shown(tenant)
+    ConventionListing.objects.filter(tenant=tenant).exclude(
+        convention_name=tenant.name, listed=listed
+    ).update(convention_name=tenant.name, listed=listed)
 
 
 def attendee_record(*, user_id: int, tenant: Tenant) -> None:

@@ -7,7 +7,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from directory.models import ConventionAttendee
-from directory.services import attendee_record, listing_refresh, listing_rename
+from directory.services import attendee_record, listing_follow_tenant, listing_refresh
 from tenant.current import current_tenant
 from tenant.models import Tenant
 from tenant.signals import attendee_joined, listing_changed, person_data_deleted
@@ -20,10 +20,10 @@ def convention_facts_changed(sender, **kwargs) -> None:
         listing_refresh(tenant=tenant)
 
 
-@receiver(post_save, sender=Tenant, dispatch_uid="directory_tenant_renamed")
+@receiver(post_save, sender=Tenant, dispatch_uid="directory_tenant_saved")
 def tenant_saved(sender, instance: Tenant, created: bool, **kwargs) -> None:
     if not created:
-        listing_rename(tenant=instance)
+        listing_follow_tenant(tenant=instance)
 
 
 @receiver(attendee_joined, dispatch_uid="directory_attendee_joined")

@@ -20,6 +20,7 @@ from register.services import (
     transfer_accept,
     transfer_offer,
 )
+from tenant.lifecycle import tenant_set_state
 from tenant.models import Domain, Tenant
 from tenant.roles import Role
 from tests.factories.event import EventFactory
@@ -92,12 +93,33 @@ def test_past_conventions_and_inactive_tenants_are_not_listed(tenant_a, client_p
 def test_sandbox_copies_are_not_listed(tenant_a, tenant_b, client_public):
     _event(tenant_a, "Alpha Con")
     _event(tenant_b, "Beta Rehearsal")
-    Tenant.objects.filter(pk=tenant_b.pk).update(is_sandbox=True)
-
-    html = client_public.get("/").content.decode()
+    tenant_b.is_sandbox = True
+    try:
+        tenant_b.save()  # undone with the test's transaction
+        html = client_public.get("/").content.decode()
+        _event(tenant_b, "Beta Rehearsal 2")  # a sandbox's own refresh keeps it unlisted
+        refreshed = client_public.get("/").content.decode()
+    finally:
+        tenant_b.is_sandbox = False  # the session's tenant object
 
     assert "Alpha Con" in html
-    assert "Beta Rehearsal" not in html
+    assert "Beta Rehearsal" not in html and "Beta Rehearsal" not in refreshed
+    assert ConventionListing.objects.get(tenant=tenant_b).event_name == "Beta Rehearsal 2"
+
+
+def test_a_deactivated_convention_leaves_the_directory_and_comes_back(tenant_a, client_public):
+    _event(tenant_a, "Alpha Con")
+    try:
+        tenant_set_state(tenant=tenant_a, state=Tenant.State.DEACTIVATED)
+        deactivated = client_public.get("/", {"q": "alpha"}).content.decode()
+        feed = client_public.get("/conventions.ics").content.decode()
+        tenant_set_state(tenant=tenant_a, state=Tenant.State.ARCHIVED)
+        archived = client_public.get("/", {"q": "alpha"}).content.decode()
+    finally:
+        tenant_a.state, tenant_a.is_active = Tenant.State.ACTIVE, True  # the session's object
+
+    assert ">Alpha Con</a>" not in deactivated and "Alpha Con" not in feed
+    assert ">Alpha Con</a>" in archived  # archived: still served, read-only
 
 
 def _fake_tenants(count: int) -> None:
