@@ -130,14 +130,22 @@ def _fresh_state():
     translation.deactivate()
 
 
+def _session_tenant(key: str) -> Tenant:
+    """The session's tenant as its row is now: a test that changed the object (a lifecycle
+    state, a flag, a name) and rolled the row back leaves nothing behind for the next one."""
+    tenant = _session_tenants[key]
+    tenant.refresh_from_db()
+    return tenant
+
+
 @pytest.fixture
 def tenant_a(db) -> Tenant:
-    return _session_tenants["alpha"]
+    return _session_tenant("alpha")
 
 
 @pytest.fixture
 def tenant_b(db) -> Tenant:
-    return _session_tenants["beta"]
+    return _session_tenant("beta")
 
 
 @pytest.fixture

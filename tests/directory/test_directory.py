@@ -94,13 +94,10 @@ def test_sandbox_copies_are_not_listed(tenant_a, tenant_b, client_public):
     _event(tenant_a, "Alpha Con")
     _event(tenant_b, "Beta Rehearsal")
     tenant_b.is_sandbox = True
-    try:
-        tenant_b.save()  # undone with the test's transaction
-        html = client_public.get("/").content.decode()
-        _event(tenant_b, "Beta Rehearsal 2")  # a sandbox's own refresh keeps it unlisted
-        refreshed = client_public.get("/").content.decode()
-    finally:
-        tenant_b.is_sandbox = False  # the session's tenant object
+    tenant_b.save()  # undone with the test's transaction
+    html = client_public.get("/").content.decode()
+    _event(tenant_b, "Beta Rehearsal 2")  # a sandbox's own refresh keeps it unlisted
+    refreshed = client_public.get("/").content.decode()
 
     assert "Alpha Con" in html
     assert "Beta Rehearsal" not in html and "Beta Rehearsal" not in refreshed
@@ -109,14 +106,11 @@ def test_sandbox_copies_are_not_listed(tenant_a, tenant_b, client_public):
 
 def test_a_deactivated_convention_leaves_the_directory_and_comes_back(tenant_a, client_public):
     _event(tenant_a, "Alpha Con")
-    try:
-        tenant_set_state(tenant=tenant_a, state=Tenant.State.DEACTIVATED)
-        deactivated = client_public.get("/", {"q": "alpha"}).content.decode()
-        feed = client_public.get("/conventions.ics").content.decode()
-        tenant_set_state(tenant=tenant_a, state=Tenant.State.ARCHIVED)
-        archived = client_public.get("/", {"q": "alpha"}).content.decode()
-    finally:
-        tenant_a.state, tenant_a.is_active = Tenant.State.ACTIVE, True  # the session's object
+    tenant_set_state(tenant=tenant_a, state=Tenant.State.DEACTIVATED)
+    deactivated = client_public.get("/", {"q": "alpha"}).content.decode()
+    feed = client_public.get("/conventions.ics").content.decode()
+    tenant_set_state(tenant=tenant_a, state=Tenant.State.ARCHIVED)
+    archived = client_public.get("/", {"q": "alpha"}).content.decode()
 
     assert ">Alpha Con</a>" not in deactivated and "Alpha Con" not in feed
     assert ">Alpha Con</a>" in archived  # archived: still served, read-only
@@ -404,13 +398,9 @@ def test_search_syntax_in_a_query_is_just_text(client_public, query, shown):
 
 def test_a_renamed_convention_is_found_by_its_new_name(tenant_a, client_public):
     _event(tenant_a, "Alpha Con 2027")
-    original = tenant_a.name
     tenant_a.name = "Otterdelphia"
-    try:
-        tenant_a.save()  # undone with the test's transaction
-        html = client_public.get("/", {"q": "otterdelph"}).content.decode()
-    finally:
-        tenant_a.name = original  # the session's tenant object
+    tenant_a.save()  # undone with the test's transaction (and the object by the fixture)
+    html = client_public.get("/", {"q": "otterdelph"}).content.decode()
 
     assert ">Alpha Con 2027</a>" in html
     assert ConventionListing.objects.get(tenant=tenant_a).convention_name == "Otterdelphia"
