@@ -933,6 +933,10 @@ def build_rows(results: dict, args) -> list[Row]:
         from bench import scale
 
         rows += scale.rows(results["scale"])
+    if "directory" in results:
+        from bench import scale
+
+        rows += scale.directory_rows(results["directory"])
     if results.get("rush"):
         runs = results["rush"]
         correct = all(
@@ -1067,15 +1071,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "api",
             "migrate",
             "scale",
+            "directory",
         ],
         help="run only this scenario (after the setup it needs); the full run is the default "
-        "(scale is opt-in: it is never part of the full run)",
+        "(scale and directory are opt-in: never part of the full run)",
     )
     parser.add_argument(
         "--scale",
         type=lambda text: [int(n) for n in text.split(",")],
         default=[1000, 5000],
-        help="tenant counts of --only scale, comma-separated",
+        help="tenant counts of --only scale and --only directory, comma-separated",
     )
     parser.add_argument("--no-wrk", dest="wrk", action="store_false", default=None)
     parser.add_argument("--keep-db", action="store_true", help="do not drop the bench database")
@@ -1415,6 +1420,20 @@ def _scenario_13(args, results, phases) -> None:
     phases.mark(f"scenario 13: the tick at {', '.join(map(str, args.scale))} tenants")
 
 
+def _scenario_13b(args, results, phases) -> None:
+    """Opt-in: the directory alone, at counts of conventions held in public rows only."""
+    from django.db import connections
+
+    from bench import scale
+
+    def settle() -> None:
+        connections.close_all()
+        _settle(args)
+
+    results["directory"] = scale.directory_scenario(counts=args.scale, settle=settle, log=log)
+    phases.mark(f"scenario 13b: the directory at {', '.join(map(str, args.scale))} conventions")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
@@ -1458,7 +1477,8 @@ def main(argv: list[str] | None = None) -> int:
         _settle(args)
         phases.mark(f"setup: migrate public, {args.small} tenants")
         tool = "wrk" if args.wrk else "python asyncio client"
-        serves_no_pages = args.only in ("scale", "migrate")  # commands and passes only
+        # Commands, passes and in-process requests only: no page servers.
+        serves_no_pages = args.only in ("scale", "migrate", "directory")
         if not serves_no_pages:
             log(
                 f"scenarios 1+3: page load, {tool}, {args.connections} connections, "
@@ -1488,6 +1508,8 @@ def main(argv: list[str] | None = None) -> int:
             _scenario_5(env, logs, args, results, phases)
         if args.only == "scale":
             _scenario_13(args, results, phases)
+        if args.only == "directory":
+            _scenario_13b(args, results, phases)
     except Exception:  # report what was measured before the failure, then fail
         failure = traceback.format_exc()
         log(f"a scenario failed; the table shows what was measured before it:\n{failure}")

@@ -258,29 +258,84 @@ def rows(results: list[dict]) -> list[Row]:
                 notes="one run each, the same small convention",
             )
         )
-        reference = result["directory_reference"]
-        is_reference = reference["tenants"] == result["tenants"]
-        for name, figures in result["directory"].items():
-            ours = summarize([s * 1000 for s in figures["seconds"]])
-            before = (
-                None
-                if is_reference
-                else summarize([s * 1000 for s in reference["timings"][name]["seconds"]])
-            )
-            out.append(
-                Row(
-                    f"13 directory at {result['tenants']} tenants",
-                    f"{name} ({result['listings']} listings, {figures['bytes'] // 1024} KB)",
-                    ours,
-                    before,
-                    "the reference for the counts after it"
-                    if before is None
-                    else f"same request at {reference['tenants']} tenants",
-                    "ms",
-                    None if before is None else ratio(ours.median, before.median),
-                    "reference" if before is None else "<= 1.5x",
-                    None if before is None else ours.median <= 1.5 * before.median,
-                    notes=f"{REQUESTS} requests in-process (test client)",
-                )
-            )
+        out += _directory_rows(result, scenario="13")
     return out
+
+
+def _directory_rows(result: dict, *, scenario: str) -> list[Row]:
+    out = []
+    reference = result["directory_reference"]
+    is_reference = reference["tenants"] == result["tenants"]
+    for name, figures in result["directory"].items():
+        ours = summarize([s * 1000 for s in figures["seconds"]])
+        before = (
+            None
+            if is_reference
+            else summarize([s * 1000 for s in reference["timings"][name]["seconds"]])
+        )
+        out.append(
+            Row(
+                f"{scenario} directory at {result['tenants']} tenants",
+                f"{name} ({result['listings']} listings, {figures['bytes'] // 1024} KB)",
+                ours,
+                before,
+                "the reference for the counts after it"
+                if before is None
+                else f"same request at {reference['tenants']} tenants",
+                "ms",
+                None if before is None else ratio(ours.median, before.median),
+                "reference" if before is None else "<= 1.5x",
+                None if before is None else ours.median <= 1.5 * before.median,
+                notes=f"{REQUESTS} requests in-process (test client)",
+            )
+        )
+    return out
+
+
+# --- 13b: the directory alone ------------------------------------------------------------------
+def listed_tenants_ensure(count: int) -> float:
+    """Conventions in ``public`` only — the tenant row, its domain, its listing — until
+    ``count`` are listed: the directory reads nothing else (no tenant schema, no join), so its
+    growth is measured at 10,000 or 50,000 conventions without building their schemas. The
+    names and cities follow ``tenants_ensure``'s and ``listings_ensure``'s."""
+    from tenant.models import Domain, Tenant
+
+    started = time.perf_counter()
+    have = Tenant.objects.filter(schema_name__startswith="listed_").count()
+    for first in range(have, count, 1000):
+        numbers = range(first, min(first + 1000, count))
+        tenants = Tenant.objects.bulk_create(
+            Tenant(schema_name=f"listed_{n:06d}", name=f"Bench {n}") for n in numbers
+        )
+        Domain.objects.bulk_create(
+            Domain(tenant=t, domain=t.schema_name.replace("_", "-") + ".localhost", is_primary=True)
+            for t in tenants
+        )
+    listings_ensure()
+    return time.perf_counter() - started
+
+
+def directory_scenario(*, counts: list[int], settle: Callable[[], None], log) -> list[dict]:
+    """The directory's pages at each count of listed conventions (public rows only), against
+    the same requests at the first count."""
+    out = []
+    reference: dict | None = None
+    for count in counts:
+        seconds = listed_tenants_ensure(count)
+        settle()
+        log(f"scenario 13b: {count} listed conventions, public rows only ({seconds:.1f} s)")
+        result: dict = {"tenants": count, "listings": count, "directory": directory_timings()}
+        if reference is None:
+            reference = {"tenants": count, "timings": result["directory"]}
+        result["directory_reference"] = reference
+        for name, figures in result["directory"].items():
+            log(
+                f"  directory {name}: {summarize(figures['seconds']).median * 1000:.1f} ms, "
+                f"{figures['bytes'] // 1024} KB"
+            )
+        out.append(result)
+    return out
+
+
+def directory_rows(results: list[dict]) -> list[Row]:
+    return [row for result in results for row in _directory_rows(result, scenario="13b")]
