@@ -1404,7 +1404,7 @@ def _scenario_12(servers: dict[str, Server], args, results, phases) -> None:
     phases.mark("scenario 12: API sync")
 
 
-def _scenario_13(args, results, phases) -> None:
+def _scenario_13(env, logs: Path, args, results, phases) -> None:
     """Opt-in: the tick's pass at thousands of conventions (bench/scale.py)."""
     from django.db import connections
 
@@ -1416,7 +1416,13 @@ def _scenario_13(args, results, phases) -> None:
         _settle(args)
         return seconds
 
-    results["scale"] = scale.scenario(counts=args.scale, grow=grow, log=log)
+    def command_seconds(arguments: list[str]) -> float:
+        command = [sys.executable, "manage.py", *arguments]
+        return timed_command(command, env, logs / "operator-commands.log")
+
+    results["scale"] = scale.scenario(
+        counts=args.scale, grow=grow, command_seconds=command_seconds, log=log
+    )
     phases.mark(f"scenario 13: the tick at {', '.join(map(str, args.scale))} tenants")
 
 
@@ -1507,7 +1513,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.only == "migrate":
             _scenario_5(env, logs, args, results, phases)
         if args.only == "scale":
-            _scenario_13(args, results, phases)
+            _scenario_13(env, logs, args, results, phases)
         if args.only == "directory":
             _scenario_13b(args, results, phases)
     except Exception:  # report what was measured before the failure, then fail

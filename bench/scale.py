@@ -173,7 +173,43 @@ def directory_timings() -> dict[str, dict]:
     return out
 
 
-def scenario(*, counts: list[int], grow: Callable[[int], float], log) -> list[dict]:
+def _directory_measured(result: dict, reference: dict | None, log) -> dict:
+    """Time the directory's requests into ``result``, against ``reference`` (the first
+    count's), and log them; returns the reference — this count's when there was none yet."""
+    result["directory"] = directory_timings()
+    if reference is None:
+        reference = {"tenants": result["tenants"], "timings": result["directory"]}
+    result["directory_reference"] = reference
+    for name, figures in result["directory"].items():
+        log(
+            f"  directory {name}: {summarize(figures['seconds']).median * 1000:.1f} ms, "
+            f"{figures['bytes'] // 1024} KB"
+        )
+    return reference
+
+
+OPERATOR_COMMANDS = {  # name: manage.py arguments ({count} is the tenant count)
+    "tenants_status": ["tenants_status", "--json"],
+    "migrate_schemas (no-op)": ["migrate_schemas", "--tenant", "--noinput", "--verbosity", "0"],
+    "create_tenant": [
+        "create_tenant",
+        "--schema",
+        "bench_op_{count}",
+        "--name",
+        "Operator {count}",
+        "--domain",
+        "bench-op-{count}.localhost",
+    ],
+}
+
+
+def scenario(
+    *,
+    counts: list[int],
+    grow: Callable[[int], float],
+    command_seconds: Callable[[list[str]], float],
+    log,
+) -> list[dict]:
     from django.db import connections
 
     out = []
@@ -183,15 +219,14 @@ def scenario(*, counts: list[int], grow: Callable[[int], float], log) -> list[di
         log(f"scenario 13: {count} tenants ({seconds:.1f} s to add them by clone)")
         result: dict = {"tenants": count, "tasks": {}}
         result["listings"] = listings_ensure()
-        result["directory"] = directory_timings()
-        if reference is None:
-            reference = {"tenants": count, "timings": result["directory"]}
-        result["directory_reference"] = reference
-        for name, figures in result["directory"].items():
-            log(
-                f"  directory {name}: {summarize(figures['seconds']).median * 1000:.1f} ms, "
-                f"{figures['bytes'] // 1024} KB"
-            )
+        reference = _directory_measured(result, reference, log)
+        # What an operator types, each a fresh process as from a shell (Django's start included).
+        result["commands"] = {}
+        for name, arguments in OPERATOR_COMMANDS.items():
+            seconds = command_seconds([part.format(count=count) for part in arguments])
+            result["commands"][name] = seconds
+            log(f"  manage.py {name}: {seconds:.2f} s")
+        connections.close_all()
         schema = "bench_t0000"
         copy, copy_bytes = export_seconds(schema, "copy")
         dump, dump_bytes = export_seconds(schema, "pg_dump")
@@ -240,6 +275,21 @@ def rows(results: list[dict]) -> list[Row]:
                     "< 10 s",
                     indexed.median < 10,
                     notes="one pass each; the sweep still runs every PERIODIC_SWEEP_MINUTES",
+                )
+            )
+        for name, seconds in result.get("commands", {}).items():
+            out.append(
+                Row(
+                    f"13 command at {result['tenants']} tenants",
+                    f"manage.py {name}",
+                    summarize([seconds]),
+                    None,
+                    "",
+                    "s",
+                    None,
+                    "< 10 s",
+                    seconds < 10,
+                    notes="one run, a fresh process (Django's start included)",
                 )
             )
         export = result["export"]
@@ -324,15 +374,8 @@ def directory_scenario(*, counts: list[int], settle: Callable[[], None], log) ->
         seconds = listed_tenants_ensure(count)
         settle()
         log(f"scenario 13b: {count} listed conventions, public rows only ({seconds:.1f} s)")
-        result: dict = {"tenants": count, "listings": count, "directory": directory_timings()}
-        if reference is None:
-            reference = {"tenants": count, "timings": result["directory"]}
-        result["directory_reference"] = reference
-        for name, figures in result["directory"].items():
-            log(
-                f"  directory {name}: {summarize(figures['seconds']).median * 1000:.1f} ms, "
-                f"{figures['bytes'] // 1024} KB"
-            )
+        result: dict = {"tenants": count, "listings": count}
+        reference = _directory_measured(result, reference, log)
         out.append(result)
     return out
 
