@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import functools
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -198,21 +201,32 @@ def _applied_migrations(schemas: list[str]) -> dict[str, set[tuple[str, str]]]:
     return {schema: rows or set() for schema, rows in applied_migrations(schemas=schemas).items()}
 
 
-def _app_labels_of(schema: str) -> list[str]:
-    from django.conf import settings
-    from django_tenants.utils import app_labels, get_public_schema_name
+def _app_labels_of(schema: str) -> tuple[str, ...]:
+    from django_tenants.utils import get_public_schema_name
 
-    apps = settings.SHARED_APPS if schema == get_public_schema_name() else settings.TENANT_APPS
-    return sorted(set(app_labels(apps)))
+    return _app_labels(shared=schema == get_public_schema_name())
+
+
+@functools.cache
+def _app_labels(*, shared: bool) -> tuple[str, ...]:
+    from django_tenants.utils import app_labels
+
+    return tuple(sorted(set(app_labels(settings.SHARED_APPS if shared else settings.TENANT_APPS))))
+
+
+def _by_app(migrations: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    names: dict[str, set[str]] = defaultdict(set)
+    for app, name in migrations:
+        names[app].add(name)
+    return names
 
 
 def _app_states(
-    labels: list[str], applied: set[tuple[str, str]], on_disk: set[tuple[str, str]]
+    labels: Iterable[str], applied: dict[str, set[str]], on_disk: dict[str, set[str]]
 ) -> list[SchemaAppState]:
     states = []
     for label in labels:
-        code = {name for app, name in on_disk if app == label}
-        here = {name for app, name in applied if app == label}
+        code, here = on_disk.get(label, set()), applied.get(label, set())
         if code or here:
             states.append(SchemaAppState(label, len(here), len(code - here), sorted(here - code)))
     return states
@@ -222,33 +236,50 @@ def schema_migration_states(*, schema: str) -> list[SchemaAppState]:
     """One schema's migration state per app, against the migrations in the code."""
     on_disk = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
     applied = _applied_migrations([schema])[schema]
-    return _app_states(_app_labels_of(schema), applied, set(on_disk))
+    return _app_states(_app_labels_of(schema), _by_app(applied), _by_app(on_disk))
 
 
 def tenants_schema_status() -> list[TenantSchemaStatus]:
     """Every tenant's hosts and migration state per app, from a few catalog queries in all:
-    one for the schemas that exist, one reading every schema's django_migrations at once."""
-    tenants = list(Tenant.objects.prefetch_related("domains", "custom_domains").order_by("name"))
+    one for the schemas that exist, one reading every schema's django_migrations at once.
+    Schemas at the same migrations share one computed state (nearly all are), so thousands
+    of tenants cost their rows, not thousands of comparisons."""
+    tenants = list(
+        Tenant.objects.order_by("name").values_list(
+            "pk", "schema_name", "name", "is_active", "state"
+        )
+    )
+    hosts: dict[int, list[str]] = defaultdict(list)
+    for tenant_id, domain in Domain.objects.values_list("tenant_id", "domain"):
+        hosts[tenant_id].append(domain)
+    for tenant_id, domain in CustomDomain.objects.filter(verified_at__isnull=False).values_list(
+        "tenant_id", "domain"
+    ):
+        hosts[tenant_id].append(domain)
     with connection.cursor() as cursor:
         cursor.execute("SELECT nspname FROM pg_namespace")
         existing = {row[0] for row in cursor.fetchall()}
-    applied = _applied_migrations([t.schema_name for t in tenants if t.schema_name in existing])
-    on_disk = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
-    return [
-        TenantSchemaStatus(
-            schema_name=tenant.schema_name,
-            name=tenant.name,
-            is_active=tenant.is_active,
-            hosts=[d.domain for d in tenant.domains.all()]
-            + [c.domain for c in tenant.custom_domains.all() if c.is_verified],
-            schema_exists=tenant.schema_name in existing,
-            lifecycle=tenant.state,
-            apps=_app_states(
-                _app_labels_of(tenant.schema_name), applied.get(tenant.schema_name, set()), on_disk
-            ),
+    applied = _applied_migrations([schema for _, schema, *_ in tenants if schema in existing])
+    on_disk = _by_app(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    states: dict[tuple[tuple[str, ...], frozenset], list[SchemaAppState]] = {}
+    statuses = []
+    for pk, schema, name, is_active, state in tenants:
+        labels = _app_labels_of(schema)
+        key = (labels, frozenset(applied.get(schema, ())))
+        if key not in states:
+            states[key] = _app_states(labels, _by_app(key[1]), on_disk)
+        statuses.append(
+            TenantSchemaStatus(
+                schema_name=schema,
+                name=name,
+                is_active=is_active,
+                hosts=hosts[pk],
+                schema_exists=schema in existing,
+                lifecycle=state,
+                apps=states[key],
+            )
         )
-        for tenant in tenants
-    ]
+    return statuses
 
 
 MigrationKey = tuple[str, str]

@@ -1,5 +1,4 @@
 import json
-from dataclasses import asdict
 
 from django.core.management.base import BaseCommand
 from django_tenants.utils import get_public_schema_name
@@ -52,15 +51,34 @@ class Command(BaseCommand):
 
 
 def _json_dumps(statuses) -> str:
+    # Schemas at the same migrations share their app states: each is written out once.
+    apps: dict[int, list[dict]] = {}
+    for status in statuses:
+        if id(status.apps) not in apps:
+            apps[id(status.apps)] = [
+                {
+                    "app_label": app.app_label,
+                    "applied": app.applied,
+                    "behind": app.behind,
+                    "unknown": app.unknown,
+                    "state": app.state,
+                }
+                for app in status.apps
+            ]
+    # Compact (the standard library's C encoder; indenting is the slow pure-Python one).
     return json.dumps(
         [
-            asdict(s)
-            | {
+            {
+                "schema_name": s.schema_name,
+                "name": s.name,
+                "is_active": s.is_active,
+                "hosts": s.hosts,
+                "schema_exists": s.schema_exists,
+                "apps": apps[id(s.apps)],
+                "lifecycle": s.lifecycle,
                 "is_current": s.is_current,
                 "is_behind": s.is_behind,
-                "apps": [asdict(a) | {"state": a.state} for a in s.apps],
             }
             for s in statuses
-        ],
-        indent=2,
+        ]
     )
