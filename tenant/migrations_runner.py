@@ -9,8 +9,11 @@ this module:
    without a database, what ``migrate`` would do there. By default the targets are the leaf
    migrations of the tenant apps. ``public.django_migrations`` is never read for a tenant.
 2. **The rest run in parallel** in a bounded pool of forked worker processes, each with its own
-   database connection, one schema at a time through Django's ``migrate``. A schema whose
-   migration fails is recorded and the others carry on; every failure is reported at the end.
+   database connection, one schema at a time. A plain forward run works Django's migration
+   state out once per distinct set of applied migrations and replays the operations in each
+   schema (``tenant.migration_replay``); anything else runs Django's ``migrate`` there. A
+   schema whose migration fails is recorded and the others carry on; every failure is
+   reported at the end.
    Running again resumes: the schemas done already are now at head and are skipped.
 3. **Staged rollouts**: only some schemas (``--schemas``), or a canary stage of N schemas that
    must all succeed before the others are touched.
@@ -30,6 +33,12 @@ from typing import Any
 
 from django.db import connection, connections
 
+from tenant.migration_replay import (
+    replay_apply,
+    replay_for,
+    replay_options_allow,
+    replays_forget,
+)
 from tenant.schema_clone import TEMPLATE_SCHEMA
 from tenant.selectors import (
     applied_migrations,
@@ -156,8 +165,12 @@ def migrate_schema(schema: str, options: dict[str, Any]) -> SchemaOutcome:
         connection.set_schema(schema, include_public=False)  # type: ignore[attr-defined]
         MigrationRecorder(connection).ensure_schema()
         connection.set_schema(schema)  # type: ignore[attr-defined]
-        command = get_tenant_base_migrate_command_class()(stdout=out, stderr=err)
-        command.execute(**options)
+        replay = replay_for(connection) if replay_options_allow(options) else None
+        if replay is not None:
+            replay_apply(replay, connection, verbosity=options.get("verbosity", 1), stdout=out)
+        else:
+            command = get_tenant_base_migrate_command_class()(stdout=out, stderr=err)
+            command.execute(**options)
         schema_migrated.send(migrate_schema, schema_name=schema)
         outcome = SchemaOutcome(schema, True, time.monotonic() - started, output=out.getvalue())
     except (Exception, SystemExit) as error:  # SystemExit: `migrate --check`
@@ -238,6 +251,7 @@ def migrate_schemas_parallel(
         report.skipped = [s for s in schemas if not pending[s]]
     else:
         todo = list(schemas)
+    replays_forget()  # before the workers fork: they inherit what this process keeps
     progress = progress or Progress()
     progress.start(total=len(todo), skipped=len(report.skipped))
 

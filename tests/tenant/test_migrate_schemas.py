@@ -24,8 +24,7 @@ from tenant.routing import resolver
 from tenant.services import tenant_create
 from tests.factories.tenant import PASSWORD, MembershipFactory
 from tests.processes import ROOT, child_env, http_get, wait_for
-
-SCRATCH = ["mig_one", "mig_three", "mig_two"]  # also the order migrate_schemas takes them in
+from tests.tenant.conftest import scratch_host as _host
 
 
 @dataclass(frozen=True)
@@ -90,23 +89,6 @@ def _latest_register_migration() -> tuple[str, str, Obstacle]:
 
 LATEST, PREVIOUS, OBSTACLE = _latest_register_migration()
 LATEST_KEY = f"register.{LATEST}"
-
-
-def _host(schema: str) -> str:
-    return f"{schema.replace('_', '-')}.localhost"
-
-
-@pytest.fixture
-def scratch(committed):
-    """Three committed tenants of our own, dropped afterwards."""
-    for schema in SCRATCH:
-        tenant_create(schema_name=schema, name=schema.title(), domain=_host(schema))
-    try:
-        yield SCRATCH
-    finally:
-        connection.set_schema_to_public()
-        for tenant in Tenant.objects.filter(schema_name__in=SCRATCH):
-            tenant.delete(force_drop=True)
 
 
 def _migrate(*args, **options) -> str:
