@@ -55,7 +55,9 @@ class Replay:
     steps: list[tuple[Migration, list[Step]]]
     pre_migrate_apps: StateApps
     post_migrate_apps: StateApps
-    replacements: dict[tuple[str, str], Migration]
+    # Squashed migrations whose replaced ones are all applied once the plan has run: recorded
+    # as such, as Django's executor does after every run.
+    replacements_completed: list[tuple[str, str]]
 
 
 _replays: dict[frozenset[tuple[str, str]], Replay | None] = {}
@@ -74,12 +76,21 @@ def replays_forget() -> None:
 def replay_for(connection) -> Replay | None:
     """The replay for the schema ``connection`` is set to, built on first use for its set of
     applied migrations; ``None`` when ``migrate`` itself has to run there."""
-    applied = frozenset(MigrationRecorder(connection).applied_migrations())
+    applied = _applied_migrations(connection)
     if applied not in _replays:
         if len(_replays) >= REPLAYS_KEPT:
             del _replays[next(iter(_replays))]
         _replays[applied] = _replay_build(connection)
     return _replays[applied]
+
+
+def _applied_migrations(connection) -> frozenset[tuple[str, str]]:
+    """The schema's applied migrations, as keys (the recorder's table exists: the runner made
+    sure of it). Plain rows: the recorder's model instances would cost more than the query."""
+    table = MigrationRecorder.Migration._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT app, name FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        return frozenset(cursor.fetchall())
 
 
 def _replay_build(connection) -> Replay | None:
@@ -105,12 +116,20 @@ def _replay_build(connection) -> Replay | None:
             operation.state_forwards(migration.app_label, state)
             migration_steps.append(Step(operation, before, state.clone()))
         steps.append((migration, migration_steps))
+    applied_after = _applied_migrations(connection) | {
+        key for migration, _ in plan for key in _recorded_keys(migration)
+    }
     return Replay(
         plan=plan,
         steps=steps,
         pre_migrate_apps=pre_migrate_apps,
         post_migrate_apps=_post_migrate_apps(state),
-        replacements=dict(executor.loader.replacements),
+        replacements_completed=[
+            key
+            for key, migration in executor.loader.replacements.items()
+            if key not in applied_after
+            and all(replaced in applied_after for replaced in migration.replaces)
+        ],
     )
 
 
@@ -170,10 +189,8 @@ def replay_apply(replay: Replay, connection, *, verbosity: int, stdout) -> None:
             _record(recorder, migration)
         if verbosity:
             stdout.write(" OK\n")
-    applied = recorder.applied_migrations()
-    for key, migration in replay.replacements.items():
-        if key not in applied and all(replaced in applied for replaced in migration.replaces):
-            recorder.record_applied(*key)
+    for key in replay.replacements_completed:
+        recorder.record_applied(*key)
     emit_post_migrate_signal(
         verbosity,
         False,
@@ -194,6 +211,11 @@ def _apply_step(migration: Migration, step: Step, editor) -> None:
         operation.database_forwards(migration.app_label, editor, step.from_state, step.to_state)
 
 
+def _recorded_keys(migration: Migration) -> list[tuple[str, str]]:
+    """What applying ``migration`` records: the ones it replaces, if it is a squash."""
+    return list(migration.replaces) or [(migration.app_label, migration.name)]
+
+
 def _record(recorder: MigrationRecorder, migration: Migration) -> None:
-    for app_label, name in migration.replaces or [(migration.app_label, migration.name)]:
+    for app_label, name in _recorded_keys(migration):
         recorder.record_applied(app_label, name)
