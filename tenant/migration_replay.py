@@ -80,7 +80,7 @@ def replay_for(connection) -> Replay | None:
     if applied not in _replays:
         if len(_replays) >= REPLAYS_KEPT:
             del _replays[next(iter(_replays))]
-        _replays[applied] = _replay_build(connection)
+        _replays[applied] = _replay_build(connection, applied)
     return _replays[applied]
 
 
@@ -93,7 +93,7 @@ def _applied_migrations(connection) -> frozenset[tuple[str, str]]:
         return frozenset(cursor.fetchall())
 
 
-def _replay_build(connection) -> Replay | None:
+def _replay_build(connection, applied: frozenset[tuple[str, str]]) -> Replay | None:
     """What ``migrate`` works out before and during a run, for this schema's applied set."""
     executor = MigrationExecutor(connection)
     executor.loader.check_consistent_history(connection)
@@ -116,7 +116,7 @@ def _replay_build(connection) -> Replay | None:
             operation.state_forwards(migration.app_label, state)
             migration_steps.append(Step(operation, before, state.clone()))
         steps.append((migration, migration_steps))
-    applied_after = _applied_migrations(connection) | {
+    applied_after = applied | {
         key for migration, _ in plan for key in _recorded_keys(migration)
     }
     return Replay(
