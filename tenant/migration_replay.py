@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
 from django.db import transaction
+from django.db.migrations.exceptions import AmbiguityError
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.migration import Migration
 from django.db.migrations.operations import RunPython
@@ -36,7 +37,7 @@ REPLAY_MAX_OPERATIONS = 60
 REPLAYS_KEPT = 4
 
 # The `migrate` options that, set to anything but their default, need Django's own command.
-_ONLY_DJANGO = ("app_label", "migration_name", "fake", "fake_initial", "plan", "prune")
+_ONLY_DJANGO = ("fake", "fake_initial", "plan", "prune")
 _ONLY_DJANGO_FLAGS = ("check_unapplied", "run_syncdb")
 
 
@@ -60,11 +61,13 @@ class Replay:
     replacements_completed: list[tuple[str, str]]
 
 
-_replays: dict[frozenset[tuple[str, str]], Replay | None] = {}
+# Keyed by the applied migrations and the target (``app_label``, ``migration_name``).
+_replays: dict[tuple[frozenset[tuple[str, str]], str | None, str | None], Replay | None] = {}
 
 
 def replay_options_allow(options: dict[str, Any]) -> bool:
-    """Whether ``migrate`` with these options is a plain forward run to the leaves."""
+    """Whether ``migrate`` with these options may be a plain forward run (to the leaves, or to
+    the migration or app it names; whether it is forward is known per schema)."""
     return not any(options.get(key) for key in _ONLY_DJANGO + _ONLY_DJANGO_FLAGS)
 
 
@@ -73,15 +76,19 @@ def replays_forget() -> None:
     _replays.clear()
 
 
-def replay_for(connection) -> Replay | None:
-    """The replay for the schema ``connection`` is set to, built on first use for its set of
+def replay_for(
+    connection, *, app_label: str | None = None, migration_name: str | None = None
+) -> Replay | None:
+    """The replay for the schema ``connection`` is set to, towards what ``migrate app_label
+    migration_name`` aims at (the leaves without them), built on first use for its set of
     applied migrations; ``None`` when ``migrate`` itself has to run there."""
     applied = _applied_migrations(connection)
-    if applied not in _replays:
+    key = (applied, app_label, migration_name)
+    if key not in _replays:
         if len(_replays) >= REPLAYS_KEPT:
             del _replays[next(iter(_replays))]
-        _replays[applied] = _replay_build(connection, applied)
-    return _replays[applied]
+        _replays[key] = _replay_build(connection, applied, app_label, migration_name)
+    return _replays[key]
 
 
 def _applied_migrations(connection) -> frozenset[tuple[str, str]]:
@@ -93,13 +100,42 @@ def _applied_migrations(connection) -> frozenset[tuple[str, str]]:
         return frozenset(cursor.fetchall())
 
 
-def _replay_build(connection, applied: frozenset[tuple[str, str]]) -> Replay | None:
+def _targets(executor, app_label: str | None, migration_name: str | None) -> list | None:
+    """What ``migrate`` aims at, worked out as Django's ``migrate`` does; ``None`` where it
+    would refuse (an app without migrations, no such migration, an ambiguous prefix): it is
+    left to say why."""
+    loader = executor.loader
+    if app_label is None:
+        return loader.graph.leaf_nodes()
+    if app_label not in loader.migrated_apps:
+        return None
+    if migration_name is None:
+        return [key for key in loader.graph.leaf_nodes() if key[0] == app_label]
+    if migration_name == "zero":
+        return [(app_label, None)]
+    try:
+        migration = loader.get_migration_by_prefix(app_label, migration_name)
+    except (AmbiguityError, KeyError):
+        return None
+    target = (app_label, migration.name)
+    if target not in loader.graph.nodes and target in loader.replacements:
+        target = loader.replacements[target].replaces[-1]
+    return [target]
+
+
+def _replay_build(
+    connection,
+    applied: frozenset[tuple[str, str]],
+    app_label: str | None,
+    migration_name: str | None,
+) -> Replay | None:
     """What ``migrate`` works out before and during a run, for this schema's applied set."""
     executor = MigrationExecutor(connection)
     executor.loader.check_consistent_history(connection)
-    if executor.loader.detect_conflicts():
-        return None  # `migrate` says what conflicts
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    targets = _targets(executor, app_label, migration_name)
+    if targets is None or executor.loader.detect_conflicts():
+        return None  # `migrate` says what is wrong
+    plan = executor.migration_plan(targets)
     operations = sum(len(migration.operations) for migration, _ in plan)
     if not plan or any(backwards for _, backwards in plan) or operations > REPLAY_MAX_OPERATIONS:
         return None
@@ -116,9 +152,7 @@ def _replay_build(connection, applied: frozenset[tuple[str, str]]) -> Replay | N
             operation.state_forwards(migration.app_label, state)
             migration_steps.append(Step(operation, before, state.clone()))
         steps.append((migration, migration_steps))
-    applied_after = applied | {
-        key for migration, _ in plan for key in _recorded_keys(migration)
-    }
+    applied_after = applied | {key for migration, _ in plan for key in _recorded_keys(migration)}
     return Replay(
         plan=plan,
         steps=steps,

@@ -165,7 +165,15 @@ def migrate_schema(schema: str, options: dict[str, Any]) -> SchemaOutcome:
         connection.set_schema(schema, include_public=False)  # type: ignore[attr-defined]
         MigrationRecorder(connection).ensure_schema()
         connection.set_schema(schema)  # type: ignore[attr-defined]
-        replay = replay_for(connection) if replay_options_allow(options) else None
+        replay = (
+            replay_for(
+                connection,
+                app_label=options.get("app_label"),
+                migration_name=options.get("migration_name"),
+            )
+            if replay_options_allow(options)
+            else None
+        )
         if replay is not None:
             replay_apply(replay, connection, verbosity=options.get("verbosity", 1), stdout=out)
         else:

@@ -83,7 +83,7 @@ def _content_types(schema: str) -> set[tuple[str, str]]:
         return set(cursor.fetchall())
 
 
-def _django_migrate(schema: str) -> str:
+def _django_migrate(schema: str, app_label: str | None = None, name: str | None = None) -> str:
     """Django's own ``migrate`` in ``schema``, as before the replay existed."""
     out = StringIO()
     connection.set_schema(schema)
@@ -93,8 +93,8 @@ def _django_migrate(schema: str) -> str:
             skip_checks=True,
             verbosity=1,
             database="default",
-            app_label=None,
-            migration_name=None,
+            app_label=app_label,
+            migration_name=name,
             fake=False,
             fake_initial=False,
             plan=False,
@@ -128,18 +128,25 @@ def test_a_replayed_schema_is_exactly_what_djangos_migrate_makes(scratch):
     _migrate("event", BEFORE_IT, schemas=f"{replayed},{by_django}", workers=2)
     assert pending_migrations(schemas=[replayed])[replayed]  # something to redo
 
-    out = _migrate(schemas=replayed, workers=1, verbosity=2)
-    django_out = _django_migrate(by_django)
+    # To exactly the migration that runs Python, then on to the leaves: each both ways.
+    out = _migrate("event", WITH_PYTHON, schemas=replayed, workers=1, verbosity=2)
+    django_out = _django_migrate(by_django, "event", WITH_PYTHON)
 
     assert f"Applying event.{WITH_PYTHON}... OK" in out
     assert f"Applying event.{WITH_PYTHON}... OK" in django_out
     assert _catalog(replayed) == _catalog(by_django)
     assert _applied(replayed) == _applied(by_django)
-    assert _content_types(replayed) == _content_types(by_django)
-    assert pending_migrations(schemas=[replayed, by_django]) == {replayed: [], by_django: []}
     # The data migration ran in both.
     assert _event_state(replayed, events[replayed]) == "over"
     assert _event_state(by_django, events[by_django]) == "over"
+
+    _migrate(schemas=replayed, workers=1)
+    _django_migrate(by_django)
+
+    assert _catalog(replayed) == _catalog(by_django)
+    assert _applied(replayed) == _applied(by_django)
+    assert _content_types(replayed) == _content_types(by_django)
+    assert pending_migrations(schemas=[replayed, by_django]) == {replayed: [], by_django: []}
 
 
 def test_one_replay_per_starting_point_and_a_failure_halfway_loses_nothing(scratch):
@@ -156,6 +163,8 @@ def test_one_replay_per_starting_point_and_a_failure_halfway_loses_nothing(scrat
         for schema in scratch:
             connection.set_schema(schema)
             replays[schema] = replay_for(connection)
+            if schema == first:
+                targeted = replay_for(connection, app_label="event", migration_name=WITH_PYTHON)
             connection.set_schema_to_public()
     finally:
         connection.set_schema_to_public()
@@ -163,6 +172,8 @@ def test_one_replay_per_starting_point_and_a_failure_halfway_loses_nothing(scrat
 
     assert replays[first] is not None and replays[further_behind] is not None
     assert replays[second] is replays[first]
+    assert targeted is not None and targeted is not replays[first]
+    assert [(m.app_label, m.name) for m, _ in targeted.plan][-1] == ("event", WITH_PYTHON)
     plans = {
         schema: [f"{m.app_label}.{m.name}" for m, _ in replays[schema].plan]
         for schema in (first, further_behind)
