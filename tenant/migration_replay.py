@@ -10,9 +10,9 @@ once per distinct set of applied migrations (a ``Replay``) and, for each schema,
 operations against the states it kept: the same ``database_forwards`` calls, in the same
 transactions, recorded and signalled as ``migrate`` would.
 
-Only a plain forward run is replayed (``replay_options_allow``); anything else — ``--fake``,
-``--plan``, a target migration, a backward step, a plan too long to be worth keeping — goes
-through Django's own ``migrate``.
+Only a forward run is replayed, to the leaves or to a named migration or app
+(``replay_options_allow``); anything else — ``--fake``, ``--plan``, ``--prune``, a backward
+step, a plan too long to be worth keeping — goes through Django's own ``migrate``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from django.db.migrations.state import ModelState, ProjectState, StateApps
 # Longer plans (a schema built from nothing, say) run through `migrate`: keeping a state per
 # operation would cost more memory than the renders it saves.
 REPLAY_MAX_OPERATIONS = 60
-# Distinct sets of applied migrations kept per process; a rollout has one or two.
+# Replays kept per process (one per applied set and target); a rollout needs one or two.
 REPLAYS_KEPT = 4
 
 # The `migrate` options that, set to anything but their default, need Django's own command.
