@@ -109,6 +109,14 @@ def _django_migrate(schema: str, app_label: str | None = None, name: str | None 
     return out.getvalue()
 
 
+def _replay_of(schema: str, **target):
+    connection.set_schema(schema)
+    try:
+        return replay_for(connection, **target)
+    finally:
+        connection.set_schema_to_public()
+
+
 def _past_event(schema: str) -> int:
     """An event that ended before the migration existed: its data migration marks it over."""
     with schema_context(schema):
@@ -129,6 +137,10 @@ def test_a_replayed_schema_is_exactly_what_djangos_migrate_makes(scratch):
     assert pending_migrations(schemas=[replayed])[replayed]  # something to redo
 
     # To exactly the migration that runs Python, then on to the leaves: each both ways.
+    replays_forget()
+    assert _replay_of(replayed, app_label="event", migration_name=WITH_PYTHON) is not None
+    assert _replay_of(replayed) is not None  # both runs below are replayed, not left to Django
+    replays_forget()
     out = _migrate("event", WITH_PYTHON, schemas=replayed, workers=1, verbosity=2)
     django_out = _django_migrate(by_django, "event", WITH_PYTHON)
 
@@ -159,15 +171,9 @@ def test_one_replay_per_starting_point_and_a_failure_halfway_loses_nothing(scrat
     _migrate("register", _parent("register", PREVIOUS), schemas=further_behind, workers=1)
     replays_forget()
     try:
-        replays = {}
-        for schema in scratch:
-            connection.set_schema(schema)
-            replays[schema] = replay_for(connection)
-            if schema == first:
-                targeted = replay_for(connection, app_label="event", migration_name=WITH_PYTHON)
-            connection.set_schema_to_public()
+        replays = {schema: _replay_of(schema) for schema in scratch}
+        targeted = _replay_of(first, app_label="event", migration_name=WITH_PYTHON)
     finally:
-        connection.set_schema_to_public()
         replays_forget()
 
     assert replays[first] is not None and replays[further_behind] is not None
