@@ -37,8 +37,7 @@ REPLAY_MAX_OPERATIONS = 60
 REPLAYS_KEPT = 4
 
 # The `migrate` options that, set to anything but their default, need Django's own command.
-_ONLY_DJANGO = ("fake", "fake_initial", "plan", "prune")
-_ONLY_DJANGO_FLAGS = ("check_unapplied", "run_syncdb")
+_ONLY_DJANGO = ("fake", "fake_initial", "plan", "prune", "check_unapplied", "run_syncdb")
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ _replays: dict[tuple[frozenset[tuple[str, str]], str | None, str | None], Replay
 def replay_options_allow(options: dict[str, Any]) -> bool:
     """Whether ``migrate`` with these options may be a plain forward run (to the leaves, or to
     the migration or app it names; whether it is forward is known per schema)."""
-    return not any(options.get(key) for key in _ONLY_DJANGO + _ONLY_DJANGO_FLAGS)
+    return not any(options.get(key) for key in _ONLY_DJANGO)
 
 
 def replays_forget() -> None:
