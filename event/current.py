@@ -27,3 +27,23 @@ def serving_event(event: Event | None) -> Iterator[None]:
         yield
     finally:
         _served.reset(token)
+
+
+def event_link(event: Event, viewname: str, *, kwargs: dict | None = None, site: str = "") -> str:
+    """An absolute link to one of ``event``'s pages at the event's own address
+    (``https://host/fd-2027/volunteer/mine/``), whichever event the request or task serves:
+    mails about next year's event lead to next year's pages, never through the bare address
+    (which leads on to the default event). ``site``: the site's address, when a caller making
+    many links looked it up once. An event without public pages (draft, archived) gets the
+    bare address."""
+    from django.urls import get_script_prefix, reverse
+
+    from tenant.current import current_site_url
+
+    prefix = get_script_prefix()
+    served = event_served()
+    served_at = f"{served.slug}/" if served is not None else None
+    root = prefix.removesuffix(served_at) if served_at and prefix.endswith(served_at) else prefix
+    path = reverse(viewname, kwargs=kwargs)[len(prefix) :]
+    at = f"{root}{event.slug}/" if event.is_public else root
+    return (site or current_site_url()) + at + path

@@ -21,10 +21,10 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from event.current import event_link
 from event.models import Event
 from schedule.cache import forget_release
 from schedule.models import (
@@ -52,7 +52,7 @@ from schedule.selectors import (
 )
 from schedule.timing import event_window, local
 from schedule.warnings import PlanningWarning, schedule_warnings
-from tenant.current import current_schema, site_link
+from tenant.current import current_schema
 from tenant.signals import integration_event
 from tenant.tasks import queue_after_commit
 
@@ -219,7 +219,9 @@ def copanelist_send_invitation(*, panelist_id: int, token: str) -> int:
         "submission": panelist.submission,
         "event": panelist.submission.event,
         "submitter": submitter[0].speaker.name if submitter else "",
-        "link": site_link(reverse("schedule:invitation", kwargs={"token": token})),
+        "link": event_link(
+            panelist.submission.event, "schedule:invitation", kwargs={"token": token}
+        ),
     }
     return send_mail(
         subject=_("You are invited to the panel “%(title)s”")
@@ -540,7 +542,7 @@ def release_send_changes(*, release_id: int) -> int:
             "event": event,
             "release": release,
             "lines": lines,
-            "link": site_link(reverse("schedule:speaker", kwargs={"code": speaker.code})),
+            "link": event_link(event, "schedule:speaker", kwargs={"code": speaker.code}),
         }
         sent += send_mail(
             subject=_("%(event)s: your sessions in schedule version %(version)d")

@@ -7,11 +7,10 @@ import io
 import segno
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from event.current import event_link
 from shop.models import ShopOrder
-from tenant.current import site_link
 from tenant.models import User
 
 
@@ -29,7 +28,7 @@ def order_send_confirmation(*, order_id: int) -> int:
         return 0
     context = {
         "order": order,
-        "link": site_link(reverse("shop:order", kwargs={"reference": order.reference})),
+        "link": event_link(order.event, "shop:order", kwargs={"reference": order.reference}),
     }
     message = EmailMultiAlternatives(
         subject=_("Your %(event)s merch order %(reference)s")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from event.current import event_link
 from midsummer.formats import format_event_time, format_money
-from tenant.current import site_link
 from tenant.models import User
 from vendors.models import Application, VendorSettings
 
@@ -38,7 +37,7 @@ def _send(application_id: int, template: str, only: str = "") -> int:
         "event": application.event,
         "total": format_money(application.total, settings.currency),
         "due": format_event_time(application.due_at, application.event.timezone),
-        "link": site_link(reverse("vendors:mine")),
+        "link": event_link(application.event, "vendors:mine"),
     }
     status = _("Your invoice is due soon") if only else application.get_status_display()
     subject = _("%(event)s dealers' den: %(status)s") % {

@@ -195,16 +195,14 @@ def personal_code_send(*, code_id: int) -> int:
     """Mail a personal code (a rollover's credit, a loyalty discount) to the account it is
     for, with the later event's register link that applies it."""
     from django.contrib.auth import get_user_model
-    from django.urls import reverse
 
-    from tenant.current import site_link
+    from event.current import event_link
 
     code = DiscountCode.objects.select_related("event", "source_order").get(pk=code_id)
     if not code.for_email:
         return 0
     account = get_user_model().objects.filter(email__iexact=code.for_email).first()
-    register_path = reverse("register:start")
-    link = site_link(f"/{code.event.slug}{register_path}?code={code.code}")
+    link = event_link(code.event, "register:start") + f"?code={code.code}"
     context = {"code": code, "event": code.event, "link": link, "Origin": DiscountCode.Origin}
     with translation.override(language_of(account.pk if account else None)):
         subject = (

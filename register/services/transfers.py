@@ -9,10 +9,10 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from event.current import event_link
 from event.selectors import event_today
 from register.models import (
     BadgeLevel,
@@ -32,7 +32,6 @@ from register.selectors import (
 from register.services.audit import audit, record_status
 from register.services.inputs import PERSON_FIELDS, ZERO, PersonInput
 from register.services.rules import AttendeeRules, free_for_age
-from tenant.current import site_link
 from tenant.models import User
 from tenant.signals import attendee_joined
 from tenant.tasks import queue_after_commit
@@ -83,7 +82,7 @@ def transfer_offer(
     )
     audit(transfer, by=by, reason="offered")
     transfer.save(force_insert=True)
-    link = site_link(reverse("register:transfer-accept", kwargs={"token": token}))
+    link = event_link(registration.event, "register:transfer-accept", kwargs={"token": token})
     transfer_id = transfer.pk
     queue_after_commit("register.send_transfer_offer", transfer_id, link)
     return transfer

@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from event.current import event_link
 from event.models import Event
 from register.models import BadgeLevel, Order, WaitlistEntry
 from register.selectors import (
@@ -80,7 +80,10 @@ def waitlist_process(*, now: dt.datetime | None = None) -> int:
     ).update(status=WaitlistEntry.Status.EXPIRED)
     waiting = WaitlistEntry.objects.filter(status=WaitlistEntry.Status.WAITING)
     levels = list(
-        BadgeLevel.objects.select_for_update().filter(pk__in=waiting.values("level")).order_by("pk")
+        BadgeLevel.objects.select_for_update(of=("self",))
+        .select_related("event")  # for the links: each offer leads to its own event's pages
+        .filter(pk__in=waiting.values("level"))
+        .order_by("pk")
     )
     taken = places_taken(level_ids=[level.pk for level in levels], now=now)
     free = {level.pk: places_left(level, taken) for level in levels}
@@ -101,7 +104,8 @@ def waitlist_process(*, now: dt.datetime | None = None) -> int:
     if not offered:
         return 0
     hours = _offer_hours(levels, {entry.level_id for entry in offered})
-    site = current_site_url()  # site_link's host, looked up once for all the links
+    site = current_site_url()  # looked up once for all the links
+    event_of_level = {level.pk: level.event for level in levels}
     links = {}
     for entry in offered:
         token = secrets.token_urlsafe(32)
@@ -109,7 +113,12 @@ def waitlist_process(*, now: dt.datetime | None = None) -> int:
         entry.offer_token_hash = secret_hash(token)
         entry.offered_at = now
         entry.offer_expires_at = now + dt.timedelta(hours=hours[entry.level_id])
-        links[entry.pk] = site + reverse("register:waitlist-offer", kwargs={"token": token})
+        links[entry.pk] = event_link(
+            event_of_level[entry.level_id],
+            "register:waitlist-offer",
+            kwargs={"token": token},
+            site=site,
+        )
     WaitlistEntry.objects.bulk_update(
         offered, ["status", "offer_token_hash", "offered_at", "offer_expires_at"]
     )

@@ -8,14 +8,13 @@ import datetime as dt
 
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from event.current import event_link
 from event.selectors import active_event
 from staff.models import Job, Shift, Volunteer
 from staff.timing import at_local, local
-from tenant.current import site_link
 from tenant.models import User
 from tenant.tasks import queue_after_commit
 
@@ -52,7 +51,7 @@ def application_send_decided(*, volunteer_id: int, department_id: int | None) ->
         "volunteer": volunteer,
         "event": volunteer.event,
         "department": department.department if department else None,
-        "link": site_link(reverse("staff:board")),
+        "link": event_link(volunteer.event, "staff:board"),
     }
     subject = (
         _("Welcome to %(department)s at %(event)s")
@@ -92,7 +91,7 @@ def shift_send_changed(*, volunteer_id: int, job_id: int, change: str) -> int:
         "change": change,
         "start": local(job.start, job.department.event),
         "end": local(job.end, job.department.event),
-        "link": site_link(reverse("staff:mine")),
+        "link": event_link(job.department.event, "staff:mine"),
     }
     return EmailMessage(
         subject=subjects.get(change, subjects["moved"]) % {"job": job.name},
@@ -147,7 +146,7 @@ def shifts_send_reminders(*, now: dt.datetime | None = None) -> int:
                         "volunteer": volunteer,
                         "event": event,
                         "rows": rows,
-                        "link": site_link(reverse("staff:mine")),
+                        "link": event_link(event, "staff:mine"),
                     },
                 ),
                 to=[email],

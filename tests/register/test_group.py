@@ -103,7 +103,7 @@ def test_assigned_holder_accepts_with_own_details(
         )  # transfers are not open in the settings: group assignment works anyway
     (message,) = mail.outbox
     link = re.search(
-        r"https?://alpha\.localhost(?::\d+)?(/register/transfer/[\w-]+/)", message.body
+        r"https?://alpha\.localhost(?::\d+)?(/[\w-]+/register/transfer/[\w-]+/)", message.body
     )[1]
     holder = UserFactory()
     holder_client = logged_in(holder)

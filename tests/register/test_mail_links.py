@@ -54,7 +54,8 @@ def test_waitlist_offer_mail_sent_by_the_task_links_to_the_configured_port(
             order_refund(order_id=order.pk, amount=order.total)  # queues register.process_waitlists
 
     [message] = mail.outbox
-    assert re.search(r"http://alpha\.localhost:8022/register/offer/[\w-]+/", message.body)
+    link = rf"http://alpha\.localhost:8022/{event.slug}/register/offer/[\w-]+/"
+    assert re.search(link, message.body)
 
 
 def test_site_link_port_defaults_to_none_in_production():

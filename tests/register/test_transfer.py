@@ -60,7 +60,7 @@ def offered(transferable_badge, django_capture_on_commit_callbacks, logged_in):
     assert response.status_code == 302
     (message,) = mail.outbox
     link = re.search(
-        r"https?://alpha\.localhost(?::\d+)?(/register/transfer/[\w-]+/)", message.body
+        r"https?://alpha\.localhost(?::\d+)?(/[\w-]+/register/transfer/[\w-]+/)", message.body
     )[1]
     return registration, buyer, seller, link, message
 
