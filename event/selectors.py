@@ -21,7 +21,9 @@ def active_event(*, with_related: tuple[str, ...] = ()) -> Event | None:
     served = event_served()
     events = Event.objects.select_related(*with_related)
     if served is not None:
-        return served if not with_related else events.filter(pk=served.pk).first()
+        if all(getattr(Event, name).is_cached(served) for name in with_related):
+            return served  # read with it (event_by_slug)
+        return events.filter(pk=served.pk).first()
     return events.filter(is_active=True).first()
 
 
@@ -53,8 +55,11 @@ def events_for_command(slug: str | None) -> list[Event]:
 
 
 def event_by_slug(slug: str) -> Event | None:
-    """A public event by its slug (draft and archived ones are not found)."""
-    return public_events().filter(slug=slug).first()
+    """A public event by its slug (draft and archived ones are not found), with the per-event
+    settings the apps' pages read (their contracts' ``served_event_relations``)."""
+    from midsummer.contract import served_event_relations
+
+    return public_events().filter(slug=slug).select_related(*served_event_relations()).first()
 
 
 def event_days(*, event: Event) -> QuerySet[EventDay]:

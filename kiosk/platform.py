@@ -25,6 +25,8 @@ class Contract(TenantAppContract):
 
     urls = "kiosk.urls"
     url_prefix = "kiosk/"
+    event_pages = True
+    machine_paths = ("api/",)  # the door devices'
 
     def personal_data(self, *, account: User) -> Any:
         rows = [

@@ -162,6 +162,16 @@ class TenantAppContract:
     #: URLconf module served on the convention's hosts under ``url_prefix``.
     urls: str = ""
     url_prefix: str = ""
+    #: The app's pages belong to one event: a person opening a bare address under
+    #: ``url_prefix`` (``/register/``, a link of the single-event era) is sent on to the
+    #: default event's (``/<slug>/register/``), so what they see says which event it is.
+    event_pages: bool = False
+    #: Paths under ``url_prefix`` that machines fetch — webhooks, door devices' API, calendar
+    #: feeds, exports: they keep answering in place at the bare address, for the default event.
+    machine_paths: tuple[str, ...] = ()
+    #: One-to-one relations of the event (the app's per-event settings) its pages ask
+    #: ``active_event(with_related=…)`` for: read with the event an address names, in one query.
+    served_event_relations: tuple[str, ...] = ()
     nav_links: tuple[NavLink, ...] = ()
     home_cards: tuple[HomeCard, ...] = ()
 
@@ -234,6 +244,22 @@ def listing_facts() -> dict[str, Any]:
 def url_includes() -> list[tuple[str, str]]:
     """(prefix, URLconf module) of every app that serves pages."""
     return [(c.url_prefix, c.urls) for c in contracts() if c.urls]
+
+
+@cache
+def bare_event_pages() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(path prefixes of every app's event pages, the machine paths among them), without
+    their leading slash: ``path.startswith(pages) and not path.startswith(machines)``."""
+    pages = tuple(c.url_prefix for c in contracts() if c.event_pages and c.url_prefix)
+    machines = tuple(
+        c.url_prefix + path for c in contracts() if c.event_pages for path in c.machine_paths
+    )
+    return pages, machines
+
+
+@cache
+def served_event_relations() -> tuple[str, ...]:
+    return tuple(rel for c in contracts() for rel in c.served_event_relations)
 
 
 def _resolved(items, request: HttpRequest | None) -> list[tuple[str, str]]:

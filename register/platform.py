@@ -87,6 +87,9 @@ class Contract(TenantAppContract):
 
     urls = "register.urls"
     url_prefix = "register/"
+    event_pages = True
+    machine_paths = ("stripe/webhook/",)
+    served_event_relations = ("registration",)
     nav_links = (
         NavLink("register:start", _("Register"), order=10),
         NavLink("register:mine", _("My registrations"), order=20, needs_login=True),

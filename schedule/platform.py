@@ -34,6 +34,9 @@ class Contract(TenantAppContract):
 
     urls = "schedule.urls"
     url_prefix = "schedule/"
+    event_pages = True
+    # Apps and calendars read these; layout.css is the programme page's own stylesheet.
+    machine_paths = ("export/", "feeds/", "layout.css")
     nav_links = (NavLink("schedule:programme", _("Programme"), order=30),)
     home_cards = (
         HomeCard("schedule:programme", _("Programme"), order=30),

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 class Contract(TenantAppContract):
     urls = "shop.urls"
     url_prefix = "shop/"
+    event_pages = True
     nav_links = (NavLink("shop:catalogue", _("Shop"), order=75),)
     home_cards = (HomeCard("shop:catalogue", _("Merch shop"), order=75),)
     periodic = (PeriodicWork("shop.release_expired_holds", every=60, next_due=next_hold_expiry),)

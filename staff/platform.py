@@ -40,6 +40,8 @@ class Contract(TenantAppContract):
 
     urls = "staff.urls"
     url_prefix = "volunteer/"
+    event_pages = True
+    machine_paths = ("feeds/",)
     nav_links = (NavLink("staff:board", _("Volunteer"), order=60),)
     home_cards = (
         HomeCard("staff:board", _("Volunteer shifts"), order=65),

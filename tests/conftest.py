@@ -22,6 +22,7 @@ from midsummer.embedded import start_embedded_redis
 from tenant.models import Domain, DueWork, OutboxMessage, Tenant
 from tenant.routing import resolver
 from tenant.services import tenant_create
+from tests.clients import PersonClient
 from tests.processes import start_celery_worker, start_gunicorn, stop
 
 PUBLIC_HOST = "localhost"
@@ -149,13 +150,13 @@ def tenant_b(db) -> Tenant:
 
 
 @pytest.fixture
-def client_a(tenant_a) -> Client:
-    return Client(HTTP_HOST=TENANT_HOSTS["alpha"])
+def client_a(tenant_a) -> PersonClient:
+    return PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"])
 
 
 @pytest.fixture
-def client_b(tenant_b) -> Client:
-    return Client(HTTP_HOST=TENANT_HOSTS["beta"])
+def client_b(tenant_b) -> PersonClient:
+    return PersonClient(HTTP_HOST=TENANT_HOSTS["beta"])
 
 
 @pytest.fixture

@@ -40,6 +40,7 @@ class Contract(TenantAppContract):
     }
     urls = "vendors.urls"
     url_prefix = "dealers/"
+    event_pages = True
     nav_links = (NavLink("vendors:den", _("Dealers"), order=70),)
     home_cards = (HomeCard("vendors:den", _("Dealers' den"), order=70),)
     periodic = (

@@ -68,7 +68,7 @@ def _client(user=None) -> Client:
 
 
 def test_each_event_sells_its_own_levels_at_its_own_address_and_links_stay_in_it(two_events):
-    default = _client().get("/register/").content.decode()
+    default = _client().get("/register/", follow=True).content.decode()
     following = _client().get("/sum-2032/register/").content.decode()
     by_slug = _client().get("/sum-2031/register/").content.decode()
 
@@ -77,6 +77,90 @@ def test_each_event_sells_its_own_levels_at_its_own_address_and_links_stay_in_it
     assert "Day Pass 31" in by_slug
     assert 'action="/sum-2032/register/"' in following or "/sum-2032/register/" in following
     assert 'href="/static/' in following  # static files stay at one address
+
+
+def test_a_person_opening_a_bare_address_is_sent_on_to_the_default_events(tenant_a, two_events):
+    client = _client(two_events.buyer)
+    pages = [
+        "/register/?people=2",
+        "/register/mine/",
+        "/register/orders/X1/",
+        "/schedule/",
+        "/volunteer/mine/",
+        "/dealers/",
+        "/shop/",
+        "/kiosk/self/",
+    ]
+
+    moved = {page: client.get(page) for page in pages}
+    head = client.head("/schedule/now/")
+    with tenant_context(tenant_a):
+        Event.objects.filter(pk=two_events.this.pk).update(is_active=False)
+        Event.objects.filter(pk=two_events.following.pk).update(is_active=True)
+    next_year = client.get("/register/")
+
+    for page, response in moved.items():
+        assert (response.status_code, response["Location"]) == (302, f"/sum-2031{page}"), page
+    assert (head.status_code, head["Location"]) == (302, "/sum-2031/schedule/now/")
+    # Temporary: when next year's event becomes the default, the bare address leads there.
+    assert next_year["Location"] == "/sum-2032/register/"
+
+
+def test_what_machines_send_or_fetch_stays_answered_at_the_bare_address(tenant_a, two_events):
+    token, _app = token_for(tenant_a)
+    api = Client(HTTP_HOST=TENANT_HOSTS["alpha"], HTTP_AUTHORIZATION=f"Bearer {token}")
+    client = _client(two_events.buyer)
+
+    answers = {
+        "api": api.get("/api/v1/registrations/"),
+        "export": client.get("/schedule/export/schedule.json"),
+        "stylesheet": client.get("/schedule/layout.css"),
+        "a form of before": client.post("/register/?people=1", {"provider": "door"}),
+        "webhook": client.post("/register/stripe/webhook/", b"{}", "application/json"),
+        "door device": client.post("/kiosk/api/redeem/", {"code": "x"}),
+        "home": client.get("/"),
+        "my data": client.get("/my-data/"),
+    }
+    with tenant_context(tenant_a):
+        Event.objects.filter(pk=two_events.this.pk).update(state=Event.State.DRAFT)
+    draft_default = client.get("/register/")
+
+    for what, response in answers.items():
+        assert response.status_code != 302 or "/sum-2031/" not in response["Location"], what
+    assert [r["legal_name"] for r in answers["api"].json()["results"]] == ["Ada Thisyear"]
+    assert answers["export"].status_code == 404  # answered there: nothing released yet
+    assert answers["stylesheet"].status_code == 200
+    assert answers["a form of before"].status_code == 400  # answered there, with its errors
+    # A default event without pages of its own (a draft) has no address to move to.
+    assert draft_default.status_code == 200
+
+
+def test_mails_sent_without_a_request_link_to_their_own_events_pages(
+    tenant_a, two_events, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from register.services import order_refund, registration_settings_update, waitlist_join
+    from register.services.transfers import transfer_offer
+
+    with tenant_context(tenant_a):
+        registration_settings_update(event=two_events.this, transfers_allowed=True)
+        level = two_events.levels[1]
+        BadgeLevel.objects.filter(pk=level.pk).update(capacity=1)
+        waitlist_join(event=two_events.following, level_id=level.pk, account=UserFactory())
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            order_refund(order_id=two_events.orders[1].pk, amount=two_events.orders[1].total)
+            transfer_offer(
+                registration_id=two_events.orders[0].registrations.get().pk,
+                email="friend@example.org",
+                by=two_events.buyer,
+            )
+
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    offer = next(body for to, body in bodies.items() if to != "friend@example.org")
+    assert "://alpha.localhost" in offer and "/sum-2032/register/offer/" in offer
+    assert "/sum-2031/register/transfer/" in bodies["friend@example.org"]
 
 
 def test_an_order_placed_at_next_years_address_belongs_to_next_year(tenant_a, two_events):
@@ -140,7 +224,7 @@ def test_draft_and_archived_events_have_no_pages_and_a_slug_cannot_take_a_page_a
 
 def test_home_shows_whats_coming_up_and_my_registrations_holds_both_years(two_events):
     home = _client().get("/").content.decode()
-    mine = _client(two_events.buyer).get("/register/mine/").content.decode()
+    mine = _client(two_events.buyer).get("/sum-2031/register/mine/").content.decode()
 
     assert THIS_YEAR in home and 'href="/sum-2032/"' in home and NEXT_YEAR in home
     assert mine.index(THIS_YEAR) < mine.index("Ada Thisyear") < mine.index(NEXT_YEAR)

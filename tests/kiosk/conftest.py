@@ -16,6 +16,7 @@ from event.services import event_generate_properties
 from register.models import BadgeLevel, Order, Registration
 from register.services import order_mark_paid, order_place
 from tenant.roles import Role
+from tests.clients import PersonClient
 from tests.conftest import TENANT_HOSTS
 from tests.factories.register import attendee
 from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
@@ -88,7 +89,7 @@ def operator_client(tenant_a) -> Callable[..., Client]:
         member = MembershipFactory(
             tenant=tenant_a, roles=[Role.KIOSK_OPERATOR] if roles is None else roles
         ).user
-        client = Client(HTTP_HOST=TENANT_HOSTS[tenant])
+        client = PersonClient(HTTP_HOST=TENANT_HOSTS[tenant])
         client.post("/accounts/login/", {"username": member.email, "password": PASSWORD})
         client.user = member
         return client

@@ -10,6 +10,7 @@ from django_tenants.utils import tenant_context
 from kiosk.models import CheckIn
 from register.models import Order
 from tenant.roles import Role
+from tests.clients import PersonClient
 from tests.conftest import TENANT_HOSTS
 from tests.kiosk.conftest import make_event, order_status, paid_badges
 
@@ -21,7 +22,7 @@ def _scan(client: Client, secret: str, nonce: str = "form-1", **extra) -> object
 
 
 def test_only_kiosk_operators_reach_the_desk(door, operator_client):
-    anonymous = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
+    anonymous = PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"])
 
     answers = [
         anonymous.get("/kiosk/").status_code,
@@ -144,7 +145,7 @@ def test_a_desk_of_alpha_is_useless_at_beta(door, operator_client, tenant_b, set
     beta_token_at_alpha = _scan(alpha_desk, beta_badge.checkin_token)
     found_at_alpha = alpha_desk.get("/kiosk/", {"q": "person"}).text
     # The same session presented at beta's host (a member of alpha only).
-    alpha_desk_at_beta = Client(HTTP_HOST=TENANT_HOSTS["beta"])
+    alpha_desk_at_beta = PersonClient(HTTP_HOST=TENANT_HOSTS["beta"])
     alpha_desk_at_beta.cookies = alpha_desk.cookies
 
     at_beta = alpha_desk_at_beta.get("/kiosk/", {"q": "person"})

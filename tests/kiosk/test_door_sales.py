@@ -17,6 +17,7 @@ from kiosk.services import door_payment_take, walk_up_order_place
 from register.models import BadgeLevel, Order
 from tenant.models import Tenant, User
 from tenant.roles import Role
+from tests.clients import PersonClient
 from tests.concurrency import run_at_once
 from tests.conftest import TENANT_HOSTS
 from tests.factories.register import attendee
@@ -94,7 +95,7 @@ def test_bad_walk_up_input_is_a_400_with_the_field_named_and_nothing_written(doo
 
 def test_the_walk_up_page_is_only_on_a_started_kiosk(door, operator_client):
     event, level = door
-    stranger = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
+    stranger = PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"])
 
     assert stranger.get("/kiosk/self/buy/").status_code == 403
     assert _walk_up(stranger, level).status_code == 403
@@ -127,7 +128,7 @@ def test_the_cashier_refuses_a_second_payment_a_card_order_and_bad_input(door, o
 
 
 def test_only_desk_operators_reach_the_cashier(door, operator_client):
-    anonymous = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
+    anonymous = PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"])
 
     assert anonymous.get("/kiosk/cashier/").status_code == 302
     assert operator_client(roles=[Role.SCHEDULE_LEAD]).get("/kiosk/cashier/").status_code == 403
@@ -140,7 +141,7 @@ def test_another_conventions_cashier_cannot_find_or_pay_alphas_door_order(door, 
     with tenant_context(tenant_b):
         make_event()
         beta_member = MembershipFactory(tenant=tenant_b, roles=[Role.KIOSK_OPERATOR]).user
-    beta = Client(HTTP_HOST=TENANT_HOSTS["beta"])
+    beta = PersonClient(HTTP_HOST=TENANT_HOSTS["beta"])
     beta.post("/accounts/login/", {"username": beta_member.email, "password": PASSWORD})
 
     found = beta.get("/kiosk/cashier/", {"order": order.reference})

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.test import Client
-
 from register.models import Order
+from tests.clients import PersonClient
 from tests.conftest import TENANT_HOSTS
 from tests.kiosk.conftest import order_status, paid_badges
 
@@ -15,7 +14,7 @@ def test_the_desk_speaks_german(door, operator_client):
     (unpaid,) = paid_badges(event, level)
     order_status(unpaid, Order.Status.PENDING)
     desk = operator_client()
-    german = Client(HTTP_HOST=TENANT_HOSTS["alpha"], HTTP_ACCEPT_LANGUAGE="de")
+    german = PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"], HTTP_ACCEPT_LANGUAGE="de")
     german.cookies = desk.cookies
 
     page = german.get("/kiosk/").text

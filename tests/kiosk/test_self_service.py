@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from kiosk.models import PrintJob
 from register.models import Order
+from tests.clients import PersonClient
 from tests.conftest import TENANT_HOSTS
 from tests.kiosk.conftest import order_status, paid_badges
 
@@ -22,7 +23,7 @@ def _tablet(operator_client) -> Client:
 
 
 def test_the_kiosk_runs_only_where_an_operator_started_it_and_signs_them_out(door, operator_client):
-    stranger = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
+    stranger = PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"])
     tablet = _tablet(operator_client)
 
     assert stranger.get("/kiosk/self/").status_code == 403

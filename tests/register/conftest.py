@@ -10,6 +10,7 @@ from django_tenants.utils import tenant_context
 
 from event.services import event_generate_properties
 from tenant.roles import Role
+from tests.clients import PersonClient
 from tests.conftest import TENANT_HOSTS
 from tests.factories.event import EventFactory
 from tests.factories.register import AddOnFactory, BadgeLevelFactory
@@ -59,7 +60,7 @@ def logged_in(db, log_in):
     logged in as ``user``; ``headers`` go with every request (``HTTP_ACCEPT_LANGUAGE="de"``)."""
 
     def logged_in(user, *, tenant: str = "alpha", **headers) -> Client:
-        return log_in(Client(HTTP_HOST=TENANT_HOSTS[tenant], **headers), user)
+        return log_in(PersonClient(HTTP_HOST=TENANT_HOSTS[tenant], **headers), user)
 
     return logged_in
 

@@ -12,13 +12,15 @@ from tests.factories.tenant import PASSWORD, UserFactory
 
 
 def test_logged_out_register_page_explains_and_links_back(sale, client_a):
+    event, _, _ = sale
     page = client_a.get("/register/?people=2")
     html = page.content.decode()
 
     assert page.status_code == 200
     assert "First, log in or create an account" in html
-    assert 'href="/accounts/login/?next=/register/%3Fpeople%3D2"' in html
-    assert 'href="/accounts/signup/?next=/register/%3Fpeople%3D2"' in html
+    at = f"/{event.slug}"  # the page is at its event's address, and so are its links
+    assert f'href="{at}/accounts/login/?next={at}/register/%3Fpeople%3D2"' in html
+    assert f'href="{at}/accounts/signup/?next={at}/register/%3Fpeople%3D2"' in html
     assert "Attendee</strong> — $60.00" in html
     assert 'name="attendee-0-legal_name"' not in html  # the form needs an account
 
@@ -59,7 +61,7 @@ def test_transfer_and_upgrade_forms_sit_inside_their_badge_card(sale, buyer_clie
     cards = re.findall(r'<article class="badge">(.*?)</article>', html, re.DOTALL)
     assert len(cards) == 2
     for card, pk in zip(cards, ids, strict=True):
-        assert f'action="/register/mine/{pk}/transfer/"' in card
-        assert f'action="/register/mine/{pk}/upgrade/"' in card
+        assert f'action="/{event.slug}/register/mine/{pk}/transfer/"' in card
+        assert f'action="/{event.slug}/register/mine/{pk}/upgrade/"' in card
     outside = re.sub(r'<article class="badge">.*?</article>', "", html, flags=re.DOTALL)
     assert "/transfer/" not in outside and "/upgrade/" not in outside

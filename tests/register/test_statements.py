@@ -203,13 +203,13 @@ def test_my_registrations_cost_the_same_queries_for_1_or_3_badges(
         BadgeLevel.objects.filter(pk=level.pk).update(capacity=10)
         BadgeLevelFactory(event=event, name="Sponsor", price=Decimal("150.00"))
         _paid_order(event, level, buyer_client.buyer, badges, shirt=shirt)
-    buyer_client.get("/register/mine/")  # the session and caches warmed
+    buyer_client.get(f"/{event.slug}/register/mine/")  # the session and caches warmed
 
     # The session, the account, the badges with their orders and levels, their add-ons, those
     # add-ons' names, their answers (none: so no questions), the active event with its
     # settings, the levels on sale, their price tiers, places taken, branding, pages: 12.
     with django_assert_num_queries(12):
-        response = buyer_client.get("/register/mine/")
+        response = buyer_client.get(f"/{event.slug}/register/mine/")
 
     assert response.content.count(b"<svg") == badges
     assert response.content.count(b"Sponsor (+") == badges
@@ -224,13 +224,13 @@ def test_the_order_page_costs_the_same_queries_for_1_or_3_badges(
     with tenant_context(tenant_a):
         BadgeLevel.objects.filter(pk=level.pk).update(capacity=10)
         order = _paid_order(event, level, buyer_client.buyer, badges, shirt=shirt)
-    buyer_client.get(f"/register/orders/{order.reference}/")
+    buyer_client.get(f"/{event.slug}/register/orders/{order.reference}/")
 
-    # The session, the account, the order with its event, its badges, their levels, their
-    # add-ons and those add-ons' names, their answers (none), the settings (may they cancel?),
-    # its upgrade (none), branding, pages: 12.
-    with django_assert_num_queries(12):
-        response = buyer_client.get(f"/register/orders/{order.reference}/")
+    # The event its address names, the session, the account, the order with its event, its
+    # badges, their levels, their add-ons and those add-ons' names, their answers (none), the
+    # settings (may they cancel?), its upgrade (none), branding, pages: 13.
+    with django_assert_num_queries(13):
+        response = buyer_client.get(f"/{event.slug}/register/orders/{order.reference}/")
 
     assert response.content.count(b"<svg") == badges
     assert response.content.count(b"T-shirt (M)") == badges
@@ -245,10 +245,11 @@ def test_the_waiting_list_page_costs_the_same_queries_for_1_or_3_entries(
         for n in range(levels):
             full = BadgeLevelFactory(event=event, name=f"Full {n}", capacity=0)
             waitlist_join(event=event, level_id=full.pk, account=buyer_client.buyer)
-    buyer_client.get("/register/waitlist/")
+    buyer_client.get(f"/{event.slug}/register/waitlist/")
 
-    # The session, the account, branding, pages, the entries with their levels and events: 5.
-    with django_assert_num_queries(5):
-        response = buyer_client.get("/register/waitlist/")
+    # The event its address names, the session, the account, branding, pages, the entries with
+    # their levels and events: 6.
+    with django_assert_num_queries(6):
+        response = buyer_client.get(f"/{event.slug}/register/waitlist/")
 
     assert response.content.count(b"<li>Full ") == levels

@@ -55,7 +55,7 @@ def test_favourites_and_personal_feeds(tenant_a, client_a, programme):
     client_a.post(f"/schedule/session/{programme.sessions[2].code}/favourite/")
     mine = client_a.get("/schedule/mine/").content.decode()
     favourites_url = re.search(
-        r"https?://alpha\.localhost[:\d]*(/schedule/feeds/[\w-]+/favourites\.ics)", mine
+        r"https?://alpha\.localhost[:\d]*(/[\w-]+/schedule/feeds/[\w-]+/favourites\.ics)", mine
     )[1]
 
     feed = icalendar.Calendar.from_ical(client_a.get(favourites_url).content)
@@ -138,14 +138,14 @@ def test_the_grid_costs_the_same_queries_for_1_3_and_500_sessions(
     tenant_a, client_a, django_assert_num_queries, warm_routes, sessions
 ):
     with tenant_context(tenant_a):
-        make_programme(sessions=sessions, rooms=5)
+        event = make_programme(sessions=sessions, rooms=5).event
     warm_routes(client_a)
     cache.clear()
 
-    # The active event, the latest release's id, the release, its sessions twice (the filtered
-    # day, and every room and track for the filters), the front's branding and pages: 7.
+    # The event, the latest release's id, the release, its sessions twice (the filtered day,
+    # and every room and track for the filters), the front's branding and pages: 7.
     with django_assert_num_queries(7):
-        response = client_a.get("/schedule/?day=2031-07-01")
+        response = client_a.get(f"/{event.slug}/schedule/?day=2031-07-01")
 
     assert response.status_code == 200
     assert response.content.decode().count('<article class="sgrid__session ') == min(sessions, 180)
@@ -155,12 +155,12 @@ def test_the_grid_served_from_the_cache_costs_three_queries(
     tenant_a, client_a, django_assert_num_queries
 ):
     with tenant_context(tenant_a):
-        make_programme(sessions=500, rooms=5)
-    client_a.get("/schedule/?day=2031-07-01")
+        event = make_programme(sessions=500, rooms=5).event
+    client_a.get(f"/{event.slug}/schedule/?day=2031-07-01")
 
-    # The active event and the front's branding and pages; the programme comes from the cache.
+    # The event and the front's branding and pages; the programme comes from the cache.
     with django_assert_num_queries(3):
-        client_a.get("/schedule/?day=2031-07-01")
+        client_a.get(f"/{event.slug}/schedule/?day=2031-07-01")
 
 
 # --- isolation ----------------------------------------------------------------------------------

@@ -17,13 +17,14 @@ from PIL import Image
 from shop.models import Product, ShopOrder, Variant
 from shop.services import order_mark_paid, order_place, order_refund
 from tenant.roles import Role
+from tests.clients import PersonClient
 from tests.conftest import TENANT_HOSTS
 from tests.factories.front import image_upload
 from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
 
 
 def _lead(tenant, name: str = "alpha") -> Client:
-    client = Client(HTTP_HOST=TENANT_HOSTS[name])
+    client = PersonClient(HTTP_HOST=TENANT_HOSTS[name])
     user = MembershipFactory(tenant=tenant, roles=[Role.SHOP_LEAD]).user
     client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
     return client
@@ -74,15 +75,15 @@ def test_a_picture_is_re_encoded_shown_in_the_shop_and_only_on_this_conventions_
         _product_form(shop, picture=image_upload("pin.png", (1600, 1200))),
     )
     product.refresh_from_db()
-    catalogue = Client(HTTP_HOST=TENANT_HOSTS["alpha"]).get("/shop/").content.decode()
+    catalogue = PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"]).get("/shop/").content.decode()
     stored = Image.open(Path(settings.MEDIA_ROOT) / "alpha" / product.picture.name)
 
     assert saved.status_code == 302
     assert (stored.format, stored.size) == ("WEBP", (800, 600))
     assert (product.picture_width, product.picture_height) == (800, 600)
     assert product.picture.url in catalogue and 'alt="A round enamel pin"' in catalogue
-    assert Client(HTTP_HOST=TENANT_HOSTS["alpha"]).get(product.picture.url).status_code == 200
-    assert Client(HTTP_HOST=TENANT_HOSTS["beta"]).get(product.picture.url).status_code == 404
+    assert PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"]).get(product.picture.url).status_code == 200
+    assert PersonClient(HTTP_HOST=TENANT_HOSTS["beta"]).get(product.picture.url).status_code == 404
 
 
 def test_a_bad_picture_is_refused_in_the_form_and_nothing_is_stored(shop, tenant_a, media):
@@ -146,7 +147,7 @@ def test_every_line_as_csv_and_the_sales_chart_show_this_conventions_sales_only(
 
 
 def test_the_merch_desk_sees_orders_but_never_refunds_nor_reads_the_sales(shop, tenant_a):
-    desk = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
+    desk = PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"])
     user = MembershipFactory(tenant=tenant_a, roles=[Role.SHOP_DESK]).user
     desk.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
     order = _paid(shop, {shop.pin.pk: 1})

@@ -9,6 +9,7 @@ from django_tenants.utils import tenant_context
 from shop.models import OrderLine
 from shop.services import order_mark_paid, order_place
 from tenant.roles import Role
+from tests.clients import PersonClient
 from tests.conftest import TENANT_HOSTS
 from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
 from tests.shop.conftest import make_shop
@@ -16,7 +17,7 @@ from tests.shop.conftest import make_shop
 
 def _desk(tenant, tenant_name="alpha", roles=(Role.SHOP_DESK,)) -> Client:
     member = MembershipFactory(tenant=tenant, roles=list(roles)).user
-    client = Client(HTTP_HOST=TENANT_HOSTS[tenant_name])
+    client = PersonClient(HTTP_HOST=TENANT_HOSTS[tenant_name])
     client.post("/accounts/login/", {"username": member.email, "password": PASSWORD})
     return client
 
@@ -58,7 +59,7 @@ def test_unpaid_orders_other_conventions_codes_and_strangers_are_refused(shop, t
     not_paid = desk.post("/shop/desk/", {"code": unpaid.reference, "line": unpaid.lines.get().pk})
     beta_code = desk.post("/shop/desk/", {"code": beta_order.pickup_token})
     alpha_code_at_beta = _desk(tenant_b, "beta").get("/shop/desk/", {"code": paid.pickup_token})
-    stranger = Client(HTTP_HOST=TENANT_HOSTS["alpha"]).get("/shop/desk/")
+    stranger = PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"]).get("/shop/desk/")
     attendee = _desk(tenant_a, roles=())
 
     assert not_paid.status_code == 409 and "is not paid" in not_paid.content.decode()

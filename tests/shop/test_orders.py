@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.test import Client
 
 from payments.kinds import PaymentConflictError
 from shop.models import OrderLine, ShopOrder
@@ -19,6 +18,7 @@ from shop.services import (
     order_refund,
     orders_release_expired_holds,
 )
+from tests.clients import PersonClient
 from tests.conftest import TENANT_HOSTS
 from tests.factories.tenant import PASSWORD, UserFactory
 
@@ -75,7 +75,7 @@ def test_buying_on_the_page_pays_by_card_and_mails_the_pickup_code(
     shop, django_capture_on_commit_callbacks
 ):
     buyer = UserFactory()
-    client = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
+    client = PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"])
     client.post("/accounts/login/", {"username": buyer.email, "password": PASSWORD})
 
     catalogue = client.get("/shop/").content.decode()
@@ -113,7 +113,7 @@ def test_buying_on_the_page_pays_by_card_and_mails_the_pickup_code(
 
 def test_bad_quantities_and_tampered_ids_are_4xx_on_the_page(shop):
     buyer = UserFactory()
-    client = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
+    client = PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"])
     client.post("/accounts/login/", {"username": buyer.email, "password": PASSWORD})
     base = {"provider": "simulated", "submission": "s2"}
 

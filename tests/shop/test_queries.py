@@ -6,11 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from shop.models import Product, Quota, Variant
 from shop.services import order_mark_paid, order_place
 from tenant.roles import Role
+from tests.clients import PersonClient
 from tests.conftest import TENANT_HOSTS
 from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
 
@@ -33,22 +33,22 @@ def test_the_catalogue_and_the_desk_cost_the_same_queries(
     items = {shop.m.pk: 1, **{v.pk: 1 for v in variants}}
     order = order_place(event=shop.event, account=UserFactory(), items=items, provider="simulated")
     order_mark_paid(reference=order.reference, amount=order.total)
-    visitor = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
-    desk = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
+    visitor = PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"])
+    desk = PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"])
     member = MembershipFactory(tenant=tenant_a, roles=[Role.SHOP_DESK]).user
     desk.post("/accounts/login/", {"username": member.email, "password": PASSWORD})
     warm_routes(visitor)
     warm_routes(desk)
 
-    # The event, the currency, the products, their variants and the variants' quotas, the
-    # badge levels they are for, their bundle items, what the quotas hold (one aggregate), the
-    # front's branding and pages: 10.
-    with django_assert_num_queries(10):
-        catalogue = visitor.get("/shop/")
+    # The event its address names with its currency, the products, their variants and the
+    # variants' quotas, the badge levels they are for, their bundle items, what the quotas hold
+    # (one aggregate), the front's branding and pages: 9.
+    with django_assert_num_queries(9):
+        catalogue = visitor.get(f"/{shop.event.slug}/shop/")
     # The session and its account, their membership, the event, the order by its code with
     # its lines, their variants and products, the front's branding and pages: 10.
     with django_assert_num_queries(10):
-        found = desk.get("/shop/desk/", {"code": order.reference})
+        found = desk.get(f"/{shop.event.slug}/shop/desk/", {"code": order.reference})
 
     assert catalogue.content.decode().count("data-product=") == 3 + extra
     assert found.content.decode().count("data-line=") == 1 + extra

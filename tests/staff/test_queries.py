@@ -47,7 +47,7 @@ def test_the_shift_board_costs_the_same_queries_for_1_3_and_2000_shifts(
     # departments, the jobs with places taken, their required roles, the visitor's held jobs,
     # the departments for the filter, the front's branding and pages: 11.
     with django_assert_num_queries(11):
-        response = client_a.get("/volunteer/?day=2031-07-01")
+        response = client_a.get(f"/{staffing.event.slug}/volunteer/?day=2031-07-01")
 
     assert response.status_code == 200
     assert response.content.decode().count("Full") == jobs
@@ -71,7 +71,7 @@ def test_the_coverage_page_costs_the_same_queries_for_1_3_and_2000_shifts(
     # departments they head and the department tree, whether any, the jobs with places filled
     # (one aggregate), the front's branding and pages: 10.
     with django_assert_num_queries(10):
-        response = client_a.get("/volunteer/manage/coverage/?day=2031-07-01")
+        response = client_a.get(f"/{staffing.event.slug}/volunteer/manage/coverage/?day=2031-07-01")
 
     assert response.status_code == 200
 
@@ -98,7 +98,7 @@ def test_my_shifts_costs_the_same_queries_for_1_3_and_12_shifts(
     # The session and its account, the active event, the volunteer, their shifts with jobs and
     # departments, the cut-off setting, the reward thresholds, the front's branding and pages.
     with django_assert_num_queries(9):
-        response = client_a.get("/volunteer/mine/")
+        response = client_a.get(f"/{staffing.event.slug}/volunteer/mine/")
 
     assert response.content.decode().count("Drop</button>") == shifts
 
@@ -135,7 +135,7 @@ def test_the_heads_overview_costs_the_same_queries_for_1_3_and_60_jobs_at_risk(
     # at-risk jobs with their departments and counts (one query), the front's branding and
     # pages: 11.
     with django_assert_num_queries(11):
-        response = client_a.get("/volunteer/manage/")
+        response = client_a.get(f"/{staffing.event.slug}/volunteer/manage/")
 
     assert response.content.decode().count("/sign-in/") == jobs
 
@@ -156,6 +156,6 @@ def test_the_applications_page_costs_the_same_queries_for_1_3_and_40_applicants(
     # head and the department tree, whether any, their ids, the open applications and their
     # interests (one prefetch), the front's branding and pages: 12.
     with django_assert_num_queries(12):
-        response = client_a.get("/volunteer/manage/applications/")
+        response = client_a.get(f"/{staffing.event.slug}/volunteer/manage/applications/")
 
     assert response.content.decode().count("data-application=") == applicants

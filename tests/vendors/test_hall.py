@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context, tenant_context
 from event.models import Event
 from tenant.models import Tenant, User
 from tenant.roles import Role
+from tests.clients import PersonClient
 from tests.concurrency import run_at_once
 from tests.conftest import TENANT_HOSTS
 from tests.factories.tenant import PASSWORD, MembershipFactory
@@ -33,7 +34,7 @@ def _paid(den, business: str, *, tables: int = 1, near: str = "", far: str = "")
 
 
 def _lead(tenant) -> Client:
-    client = Client(HTTP_HOST=TENANT_HOSTS[tenant.schema_name])
+    client = PersonClient(HTTP_HOST=TENANT_HOSTS[tenant.schema_name])
     lead = MembershipFactory(tenant=tenant, roles=[Role.VENDOR_LEAD]).user
     client.post("/accounts/login/", {"username": lead.email, "password": PASSWORD})
     return client
@@ -112,7 +113,7 @@ def test_the_lead_lays_out_and_places_on_the_hall_page_and_the_den_shows_the_map
     near = lead.post("/dealers/hall/place/", {"application": otter.pk, "labels": "A2"}, follow=True)
     taken = lead.post("/dealers/hall/place/", {"application": otter.pk, "labels": "A1"})
     unknown = lead.post("/dealers/hall/place/", {"application": "x", "labels": "A1"})
-    den_page = Client(HTTP_HOST=TENANT_HOSTS["alpha"]).get("/dealers/").content.decode()
+    den_page = PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"]).get("/dealers/").content.decode()
 
     assert laid.status_code == 302 and bad_layout.status_code == 400
     assert "Foxy Prints: A1." in placed.content.decode()
@@ -123,7 +124,7 @@ def test_the_lead_lays_out_and_places_on_the_hall_page_and_the_den_shows_the_map
 
 
 def test_placing_is_for_the_vendor_lead_of_this_convention(den, tenant_a, tenant_b):
-    jury = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
+    jury = PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"])
     juror = MembershipFactory(tenant=tenant_a, roles=[Role.VENDOR_REVIEWER]).user
     jury.post("/accounts/login/", {"username": juror.email, "password": PASSWORD})
     other_lead = _lead(tenant_b)

@@ -20,6 +20,7 @@ from event.services import event_generate_properties
 from register.models import BadgeLevel, Order
 from register.selectors import registration_by_checkin_token
 from tenant.roles import Role
+from tests.clients import PersonClient
 from tests.conftest import TENANT_HOSTS
 from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
 from tests.vendors.conftest import apply
@@ -47,7 +48,7 @@ PERSON = {
 
 
 def _client(user) -> Client:
-    client = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
+    client = PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"])
     client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
     return client
 

@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tenant.roles import Role
+from tests.clients import PersonClient
 from tests.conftest import TENANT_HOSTS
 from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
 from tests.vendors.conftest import apply
@@ -32,7 +33,7 @@ FORM = {
 
 def _client(user=None, tenant="alpha") -> Client:
     user = user or UserFactory()
-    client = Client(HTTP_HOST=TENANT_HOSTS[tenant])
+    client = PersonClient(HTTP_HOST=TENANT_HOSTS[tenant])
     client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
     client.user = user
     return client
@@ -88,7 +89,7 @@ def test_the_approved_dealer_pays_by_card_and_appears_in_the_den(
     invoice = dealer.get("/dealers/mine/").content.decode()
     to_card = dealer.post("/dealers/mine/", {"provider": "simulated"})
     paid = dealer.post(to_card["Location"], {"card_number": "4242 4242 4242 4242"})
-    den_page = Client(HTTP_HOST=TENANT_HOSTS["alpha"]).get("/dealers/").content.decode()
+    den_page = PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"]).get("/dealers/").content.decode()
 
     application.refresh_from_db()
     assert "Invoice $60.00, to pay by" in invoice
@@ -163,7 +164,7 @@ def test_another_convention_knows_nothing_of_alphas_dealers(den, tenant_a, tenan
 
     review = beta_lead.get(f"/dealers/review/{application.pk}/")
     card = alpha_dealer_at_beta.get(f"/payments/pay/vendors/{application.reference}/")
-    den_page = Client(HTTP_HOST=TENANT_HOSTS["beta"]).get("/dealers/")
+    den_page = PersonClient(HTTP_HOST=TENANT_HOSTS["beta"]).get("/dealers/")
 
     assert review.status_code == 404  # beta has no den, and no such application
     assert card.status_code == 404
@@ -186,7 +187,7 @@ def test_the_review_list_and_the_den_cost_the_same_queries_for_1_3_and_30_dealer
     for n, paid in enumerate(Application.objects.filter(status="paid")):
         tables_place(application_id=paid.pk, labels=[f"{'ABCDEFGHIJ'[n // 10]}{n % 10 + 1}"])
     lead = _member(tenant_a, Role.VENDOR_LEAD)
-    visitor = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
+    visitor = PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"])
     warm_routes(lead)
     warm_routes(visitor)
 
@@ -194,11 +195,11 @@ def test_the_review_list_and_the_den_cost_the_same_queries_for_1_3_and_30_dealer
     # applications with their table types and scores (one query), the hall's figures, the
     # front's branding and pages: 9.
     with django_assert_num_queries(9):
-        listing = lead.get("/dealers/review/")
+        listing = lead.get(f"/{den.event.slug}/dealers/review/")
     # The event, the den's settings, the hall's tables with their dealers, the paid dealers
     # and their photos, the front's branding and pages: 7.
     with django_assert_num_queries(7):
-        public = visitor.get("/dealers/")
+        public = visitor.get(f"/{den.event.slug}/dealers/")
 
     assert listing.content.decode().count("data-application=") == dealers
     assert len(re.findall("data-dealer=", public.content.decode())) == (dealers + 1) // 2

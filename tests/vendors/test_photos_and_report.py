@@ -14,6 +14,7 @@ from django_tenants.utils import tenant_context
 from PIL import Image
 
 from tenant.roles import Role
+from tests.clients import PersonClient
 from tests.conftest import TENANT_HOSTS
 from tests.factories.front import image_upload, png_header_only
 from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
@@ -24,7 +25,7 @@ from vendors.services import application_decide, invoice_pay, review_submit
 
 
 def _client(user, tenant: str = "alpha") -> Client:
-    client = Client(HTTP_HOST=TENANT_HOSTS[tenant])
+    client = PersonClient(HTTP_HOST=TENANT_HOSTS[tenant])
     client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
     return client
 
@@ -53,8 +54,8 @@ def test_a_photo_is_re_encoded_and_shown_to_the_jury_and_only_on_this_convention
     reopened = Image.open(stored)
     juror = MembershipFactory(tenant=tenant_a, roles=[Role.VENDOR_REVIEWER]).user
     review_page = _client(juror).get(f"/dealers/review/{application.pk}/").content.decode()
-    on_a = Client(HTTP_HOST=TENANT_HOSTS["alpha"]).get(photo.image.url)
-    on_b = Client(HTTP_HOST=TENANT_HOSTS["beta"]).get(photo.image.url)
+    on_a = PersonClient(HTTP_HOST=TENANT_HOSTS["alpha"]).get(photo.image.url)
+    on_b = PersonClient(HTTP_HOST=TENANT_HOSTS["beta"]).get(photo.image.url)
 
     assert added.status_code == 302
     assert (reopened.format, reopened.size, (photo.width, photo.height)) == (
