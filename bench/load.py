@@ -197,9 +197,9 @@ def _set_cookies(headers: dict[str, list[str]], jar: dict[str, str]) -> None:
 
 
 async def rush(
-    *, port: int, host: str, sessions: list[str], level_id: int, connections: int
+    *, port: int, host: str, register: str, sessions: list[str], level_id: int, connections: int
 ) -> dict:
-    """Every attendee loads /register/ (CSRF cookie and token), then all buy at once.
+    """Every attendee loads the register page (CSRF cookie and token), then all buy at once.
 
     Only the purchase POSTs are timed; ``connections`` of them are in flight at any moment.
     """
@@ -209,11 +209,9 @@ async def rush(
     async def prepare(session_key: str) -> None:
         jar = {"sessionid": session_key}
         async with gate:
-            status, headers, content = await http_request(
-                port, host, "GET", "/register/", cookies=jar
-            )
+            status, headers, content = await http_request(port, host, "GET", register, cookies=jar)
         if status != 200:
-            raise RuntimeError(f"GET /register/ answered {status}")
+            raise RuntimeError(f"GET {register} answered {status}")
         _set_cookies(headers, jar)
         token = _CSRF_FIELD.search(content)
         if token is None or str(level_id).encode() not in _LEVEL_OPTION.findall(content):
@@ -252,7 +250,7 @@ async def rush(
             t0 = time.perf_counter()
             try:
                 status, headers, _ = await http_request(
-                    port, host, "POST", "/register/", cookies=jar, form=form, timeout=60
+                    port, host, "POST", register, cookies=jar, form=form, timeout=60
                 )
             except (OSError, TimeoutError, asyncio.IncompleteReadError) as error:
                 statuses[type(error).__name__] += 1
@@ -332,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
             rush(
                 port=args.port,
                 host=args.host,
+                register=spec["register"],
                 sessions=spec["sessions"],
                 level_id=spec["level_id"],
                 connections=args.connections,

@@ -35,6 +35,8 @@ PAGE_PATH = "/bench/page/"
 PAGE_SCHEMA = "bench_t0000"
 PAGE_HOST = "bench-t0000.localhost"
 EVENT_NAME = "Bench Con"
+# The event's pages are at its own address (a bare /register/ only leads on to it).
+EVENT_SLUG = "bench-con"
 SQL_HEADER = "x-bench-sql"
 
 
@@ -297,7 +299,7 @@ def page_tenant_prepare() -> None:
     with schema_context(PAGE_SCHEMA):
         event = Event.objects.create(
             name=EVENT_NAME,
-            slug="bench-con",
+            slug=EVENT_SLUG,
             start_date=dt.date(2031, 7, 1),
             end_date=dt.date(2031, 7, 3),
             is_active=True,
@@ -606,7 +608,7 @@ def rush_scenario(server: Server, sessions: list[str], args, run: int) -> dict:
         )
     result = _run_rush_client(
         ["bench.load", "rush"],
-        {"sessions": sessions, "level_id": level.pk},
+        {"sessions": sessions, "level_id": level.pk, "register": f"/{EVENT_SLUG}/register/"},
         server=server,
         connections=args.rush_connections,
     )
@@ -627,7 +629,7 @@ def rush_scenario(server: Server, sessions: list[str], args, run: int) -> dict:
         connections=args.rush_connections,
         seconds=120,
         max_requests=len(sessions),
-        path="/register/",
+        path=f"/{EVENT_SLUG}/register/",
         cookies=(f"sessionid={sessions[0]}",),
     )
     result["form_p99_ms"] = form["p99_ms"]
@@ -1376,7 +1378,7 @@ def _scenario_11(servers: dict[str, Server], args, results, phases) -> None:
         sessions=sessions,
         run_client=run_client,
         page_load=load,
-        den_load=lambda: load(vendors.DEN_PATH),
+        den_load=lambda: load(f"/{EVENT_SLUG}{vendors.DEN_PATH}"),
         log=log,
     )
     phases.mark("scenario 11: the dealers' window")

@@ -65,7 +65,7 @@ def prepare(schema: str) -> str:
             for n, s in enumerate(submissions)
         )
         release_create(event=event, by_id=None)
-        return PROGRAMME_PATH.format(day=event.start_date.isoformat())
+        return f"/{event.slug}" + PROGRAMME_PATH.format(day=event.start_date.isoformat())
 
 
 def scenario(

@@ -40,7 +40,7 @@ def prepare(schema: str) -> dict:
         product = Product.objects.create(event=event, name="Drop plush", per_order_limit=1)
         variant = Variant.objects.create(product=product, name="", price=Decimal("30.00"))
         Quota.objects.create(event=event, name="Drop", size=PIECES).variants.set([variant])
-        return {"shop": SHOP_PATH, "variant": variant.pk}
+        return {"shop": f"/{event.slug}{SHOP_PATH}", "variant": variant.pk}
 
 
 def outcome(schema: str, variant_id: int) -> dict:

@@ -34,7 +34,8 @@ BOARD_PATH = "/volunteer/?day={day}"
 def prepare(schema: str, account_ids: list[int]) -> dict:
     """In the bench tenant (its active event exists): a department, ``JOBS`` two-hour jobs on
     the first day (jobs 2k and 2k+1 at the same time), and an accepted volunteer for each
-    account. Returns the spec for the client: the board's path and the job ids."""
+    account. Returns the spec for the client: the board's and the sign-up's paths (at the
+    event's address) and the job ids."""
     from django_tenants.utils import schema_context
 
     from event.models import Event
@@ -67,7 +68,8 @@ def prepare(schema: str, account_ids: list[int]) -> dict:
             for n, account_id in enumerate(account_ids)
         )
         return {
-            "board": BOARD_PATH.format(day=event.start_date.isoformat()),
+            "board": f"/{event.slug}" + BOARD_PATH.format(day=event.start_date.isoformat()),
+            "sign_up": f"/{event.slug}/volunteer/jobs/{{job_id}}/sign-up/",
             "jobs": [job.pk for job in jobs],
         }
 
@@ -128,7 +130,7 @@ async def rush(*, port: int, host: str, sessions: list[str], spec: dict, connect
                     port,
                     host,
                     "POST",
-                    f"/volunteer/jobs/{job_id}/sign-up/",
+                    spec["sign_up"].format(job_id=job_id),
                     cookies=jar,
                     form={"csrfmiddlewaretoken": token},
                     timeout=60,

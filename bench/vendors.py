@@ -55,7 +55,7 @@ def prepare(schema: str) -> dict:
         )
         table = TableType.objects.create(event=event, name="Table", price=Decimal("80.00"))
         hall_layout_set(event=event, rows=10, per_row=PAID // 10)
-        return {"apply": APPLY_PATH, "table_type": table.pk}
+        return {"apply": f"/{event.slug}{APPLY_PATH}", "table_type": table.pk}
 
 
 def approve_pay_and_place(schema: str) -> int:
