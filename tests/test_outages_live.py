@@ -77,7 +77,8 @@ class Browser:
         assert self.post("/accounts/login/", {"username": email, "password": PASSWORD}).ok
 
     def order(self, level: BadgeLevel, submission: str) -> requests.Response:
-        self.get("/register/")
+        register = f"/{level.event.slug}/register/"  # the event's page (a bare one leads on)
+        self.get(register)
         form = {
             "attendee-TOTAL_FORMS": 1,
             "attendee-INITIAL_FORMS": 0,
@@ -85,7 +86,7 @@ class Browser:
             "submission": submission,
             "discount_code": "",
         }
-        return self.post("/register/?people=1", form | person_fields(0, level))
+        return self.post(f"{register}?people=1", form | person_fields(0, level))
 
 
 @pytest.fixture
@@ -151,7 +152,7 @@ def test_paid_orders_and_their_mail_survive_redis_being_down(outage_con, tmp_pat
         order_page = browser.get(paid.headers["Location"])
         free = browser.order(con.free, submission="free")
         free_again = browser.order(con.free, submission="free")  # a retry: same form
-        code_lookup = browser.get("/register/?code=NOPE")  # the cache is Redis as well
+        code_lookup = browser.get(f"/{con.event.slug}/register/?code=NOPE")  # Redis's cache too
         owed = list(OutboxMessage.objects.filter(tenant=con.alpha).values_list("pk", "task_name"))
 
         redis = start_redis(port, tmp_path / "redis.log")
