@@ -20,6 +20,7 @@ from django_tenants.utils import tenant_context
 
 from register.services import order_mark_paid, order_place
 from tenant.roles import Role
+from tests.clients import PersonClient
 from tests.conftest import PUBLIC_HOST, TENANT_HOSTS
 from tests.factories.event import EventFactory
 from tests.factories.register import BadgeLevelFactory, attendee
@@ -85,7 +86,7 @@ def sweep_values(*, order, registration, others=()) -> dict[str, list[str]]:
 
 
 def _login(host: str, user) -> Client:
-    client = Client(HTTP_HOST=host)
+    client = PersonClient(HTTP_HOST=host)
     response = client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
     assert response.status_code == 302
     return client
@@ -130,10 +131,11 @@ def world(tenant_a, tenant_b, settings) -> World:
     return World(
         values=sweep_values(order=order, registration=registration, others=[level]),
         outsiders={
-            "anonymous": Client(HTTP_HOST=alpha),
+            # Browsers: an event page's bare address is read at the event's, where it leads.
+            "anonymous": PersonClient(HTTP_HOST=alpha),
             "attendee of B": _login(alpha, beta_attendee),
             "member of B": _login(alpha, beta_member),
-            "token of B": Client(HTTP_HOST=alpha, HTTP_AUTHORIZATION=f"Bearer {beta_token}"),
+            "token of B": PersonClient(HTTP_HOST=alpha, HTTP_AUTHORIZATION=f"Bearer {beta_token}"),
         },
         insiders={
             "member of A": _login(alpha, alpha_member),
