@@ -181,6 +181,8 @@ def test_an_order_placed_at_next_years_address_belongs_to_next_year(tenant_a, tw
 
     assert response.status_code == 302, response.content.decode()[-3000:]
     assert response["Location"].startswith("/sum-2032/")
+    order_page = client.get(response["Location"], follow=True).content.decode()
+    assert f'<p class="order__event">{NEXT_YEAR} · ' in order_page  # the page says whose order
     with tenant_context(tenant_a):
         order = Order.objects.exclude(pk__in=[o.pk for o in two_events.orders]).get()
         assert order.event_id == two_events.following.pk
