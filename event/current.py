@@ -40,10 +40,27 @@ def event_link(event: Event, viewname: str, *, kwargs: dict | None = None, site:
 
     from tenant.current import current_site_url
 
+    root = _site_root()
+    path = reverse(viewname, kwargs=kwargs)[len(get_script_prefix()) :]
+    at = f"{root}{event.slug}/" if event.is_public else root
+    return (site or current_site_url()) + at + path
+
+
+def event_address(event: Event, url: str) -> str:
+    """A link made where no event's address is served (``/admin/register/order/``) at
+    ``event``'s own address (``/fd-2028/admin/register/order/``); unchanged for an event
+    without pages and for anything that is not a path of this site."""
+    root = _site_root()
+    if not event.is_public or not url.startswith(root):
+        return url
+    return f"{root}{event.slug}/{url[len(root) :]}"
+
+
+def _site_root() -> str:
+    """The site's own script prefix, without the served event's slug the middleware added."""
+    from django.urls import get_script_prefix
+
     prefix = get_script_prefix()
     served = event_served()
     served_at = f"{served.slug}/" if served is not None else None
-    root = prefix.removesuffix(served_at) if served_at and prefix.endswith(served_at) else prefix
-    path = reverse(viewname, kwargs=kwargs)[len(prefix) :]
-    at = f"{root}{event.slug}/" if event.is_public else root
-    return (site or current_site_url()) + at + path
+    return prefix.removesuffix(served_at) if served_at and prefix.endswith(served_at) else prefix

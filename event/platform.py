@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from event import demo
 from event.selectors import active_event
-from midsummer.contract import AdminEventChoice, DemoConvention, TenantAppContract
+from midsummer.contract import (
+    AdminDashboard,
+    AdminEventChoice,
+    AdminTile,
+    DemoConvention,
+    TenantAppContract,
+)
 
 
 class Contract(TenantAppContract):
@@ -40,6 +47,41 @@ class Contract(TenantAppContract):
             current = served is not None and served.pk == event.pk
             choices.append(AdminEventChoice(event.name, f"/{event.slug}{rest}", current))
         return choices if len(choices) > 2 else []
+
+    def admin_dashboards(
+        self, *, request: Any, tiles: Callable[[], list[AdminTile]]
+    ) -> list[AdminDashboard]:
+        """Under an event's admin, that event's figures. On the admin of all events, one
+        dashboard per event on sale or on now (and the default event), each linking to its
+        event's admin: this year's doors and next year's pre-sale side by side."""
+        from dataclasses import replace
+
+        from django.urls import reverse
+
+        from event.current import event_address, serving_event
+        from event.selectors import active_event, upcoming_events
+
+        served = getattr(request, "event", None)
+        if served is not None:
+            return [AdminDashboard(served.name, tiles())]
+        default = active_event()
+        shown = upcoming_events()
+        if default is not None and default not in shown:
+            shown.insert(0, default)
+        if len(shown) < 2:
+            return [AdminDashboard(default.name if default else "", tiles())]
+        dashboards = []
+        for event in shown:
+            with serving_event(event):
+                found = tiles()
+            dashboards.append(
+                AdminDashboard(
+                    event.name,
+                    [replace(tile, url=event_address(event, tile.url)) for tile in found],
+                    event_address(event, reverse("admin:index")),
+                )
+            )
+        return dashboards
 
     def seed_demo(self, convention: DemoConvention) -> None:
         demo.seed(convention)

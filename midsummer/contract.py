@@ -60,6 +60,16 @@ class AdminTile:
 
 
 @dataclass(frozen=True)
+class AdminDashboard:
+    """The figures on the convention admin's index about one event: its name, its tiles and,
+    when the index shows several events, the address of that event's own admin."""
+
+    title: str
+    tiles: list[AdminTile]
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class AdminEventChoice:
     """An entry of the admin's event selector: its label, where it leads, whether it is the
     one being shown."""
@@ -179,6 +189,13 @@ class TenantAppContract:
         """Figures for the convention admin's index (only those the user may see)."""
         return []
 
+    def admin_dashboards(
+        self, *, request: HttpRequest, tiles: Callable[[], list[AdminTile]]
+    ) -> list[AdminDashboard]:
+        """The index's figures, one dashboard per event they are about (the event app's);
+        ``tiles`` gathers every app's for the event being served. [] leaves them to others."""
+        return []
+
     # --- Periodic work ---
     periodic: tuple[PeriodicWork, ...] = ()
 
@@ -291,6 +308,19 @@ def admin_event_choices(*, request: HttpRequest) -> list[AdminEventChoice]:
 def admin_tiles(*, request: HttpRequest) -> list[AdminTile]:
     tiles = [tile for c in contracts() for tile in c.admin_tiles(request=request)]
     return sorted(tiles, key=lambda tile: tile.order)
+
+
+def admin_dashboards(*, request: HttpRequest) -> list[AdminDashboard]:
+    """The admin index's figures, by event (``admin_dashboards`` of the event app)."""
+
+    def tiles() -> list[AdminTile]:
+        return admin_tiles(request=request)
+
+    for contract in contracts():
+        if dashboards := contract.admin_dashboards(request=request, tiles=tiles):
+            return dashboards
+    found = tiles()
+    return [AdminDashboard("", found)] if found else []
 
 
 def badge_logo() -> bytes | None:

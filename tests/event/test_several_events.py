@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -18,53 +17,15 @@ from django_tenants.utils import tenant_context
 from event.models import Event
 from event.services import event_copy
 from register.models import AddOn, BadgeLevel, Order, PriceTier, Question, Registration
-from register.services import order_mark_paid, order_place
 from staff.models import Department, Job, Volunteer
 from tests.api.conftest import token_for
 from tests.conftest import TENANT_HOSTS
+from tests.event.conftest import NEXT_YEAR, THIS_YEAR
+from tests.event.conftest import client_of as _client
 from tests.factories.event import EventFactory
-from tests.factories.register import attendee
-from tests.factories.tenant import PASSWORD, MembershipFactory, UserFactory
+from tests.factories.tenant import MembershipFactory, UserFactory
 from tests.register.form_data import person_fields
 from vendors.models import TableType
-
-THIS_YEAR = "Summer Thirtyone"
-NEXT_YEAR = "Summer Thirtytwo"
-
-
-def _paid(event: Event, level: BadgeLevel, buyer, name: str) -> Order:
-    order = order_place(
-        event=event, account=buyer, attendees=[attendee(level, legal_name=name)], provider="door"
-    )
-    return order_mark_paid(order_id=order.pk, amount=order.total)
-
-
-@pytest.fixture
-def two_events(tenant_a):
-    """Alpha with this year's event (the default) and next year's on sale, a level and a paid
-    badge of one buyer in each."""
-    with tenant_context(tenant_a):
-        this = EventFactory(name=THIS_YEAR, slug="sum-2031", is_active=True)
-        following = EventFactory(name=NEXT_YEAR, slug="sum-2032", start_date=dt.date(2032, 7, 1))
-        levels = [
-            BadgeLevel.objects.create(event=this, name="Day Pass 31", price=Decimal("30")),
-            BadgeLevel.objects.create(event=following, name="Early Bird 32", price=Decimal("45")),
-        ]
-        buyer = UserFactory()
-        orders = [
-            _paid(this, levels[0], buyer, "Ada Thisyear"),
-            _paid(following, levels[1], buyer, "Ada Nextyear"),
-        ]
-    return SimpleNamespace(
-        this=this, following=following, levels=levels, buyer=buyer, orders=orders
-    )
-
-
-def _client(user=None) -> Client:
-    client = Client(HTTP_HOST=TENANT_HOSTS["alpha"])
-    if user is not None:
-        client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
-    return client
 
 
 def test_each_event_sells_its_own_levels_at_its_own_address_and_links_stay_in_it(two_events):
