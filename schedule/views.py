@@ -119,7 +119,9 @@ class ProgrammeView(View):
         event = _event_or_404()
         release_id = current_release_id(event=event)
         if release_id is None:
-            return render(request, "schedule/unreleased.html", {"event": event}, status=404)
+            # A page people reach from the navigation (next year's, months ahead): it says so,
+            # and is not an error. Exports and feeds of an unreleased programme stay 404s.
+            return render(request, "schedule/unreleased.html", {"event": event})
         view = "list" if request.GET.get("view") == "list" else "grid"
         day = _day_param(request, event)
         track = request.GET.get("track", "")[:100]

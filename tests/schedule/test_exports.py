@@ -223,9 +223,13 @@ def test_programme_csv_has_a_row_per_session_in_event_time(client_a, programme):
     assert len(rows) == 4
 
 
-def test_exports_before_any_release_are_404(tenant_a, client_a):
+def test_exports_before_any_release_are_404_and_the_page_says_it_is_not_out_yet(tenant_a, client_a):
     with tenant_context(tenant_a):
-        make_programme(release=False)
+        event = make_programme(release=False).event
+
+    page = client_a.get("/schedule/")
 
     assert client_a.get("/schedule/export/schedule.json").status_code == 404
-    assert client_a.get("/schedule/").status_code == 404
+    assert page.status_code == 200  # reached from the navigation: not an error
+    assert f"The programme of {event.name} has not been published yet." in page.content.decode()
+    assert "Panel 0" not in page.content.decode()
