@@ -163,7 +163,8 @@ def migrate_schema(schema: str, options: dict[str, Any]) -> SchemaOutcome:
         schema_pre_migration.send(migrate_schema, schema_name=schema)
         # The table must exist in the schema itself, or `migrate` would find public's.
         connection.set_schema(schema, include_public=False)  # type: ignore[attr-defined]
-        MigrationRecorder(connection).ensure_schema()
+        if not _recorder_table_exists(schema):
+            MigrationRecorder(connection).ensure_schema()
         connection.set_schema(schema)  # type: ignore[attr-defined]
         replay = (
             replay_for(
@@ -195,6 +196,22 @@ def migrate_schema(schema: str, options: dict[str, Any]) -> SchemaOutcome:
     finally:
         connection.set_schema_to_public()  # type: ignore[attr-defined]
     return outcome
+
+
+def _recorder_table_exists(schema: str) -> bool:
+    """Whether ``schema`` has its own ``django_migrations``: one lookup by name. The recorder's
+    own check lists every table visible on the search path, which makes the database test every
+    relation of every schema for visibility — a cost per schema that grows with the number of
+    schemas (about 50 ms each at 500 tenants)."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    table = MigrationRecorder.Migration._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_regclass(%s) IS NOT NULL",
+            [f"{connection.ops.quote_name(schema)}.{connection.ops.quote_name(table)}"],
+        )
+        return bool(cursor.fetchone()[0])
 
 
 def _run_batch(

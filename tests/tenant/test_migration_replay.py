@@ -12,6 +12,7 @@ from django.core.management import CommandError
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.operations import RunPython
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import get_tenant_base_migrate_command_class, schema_context
 
 from event.models import Event
@@ -202,3 +203,27 @@ def test_one_replay_per_starting_point_and_a_failure_halfway_loses_nothing(scrat
     assert _event_state(further_behind, event) == "over"
     _migrate(schemas=further_behind, workers=1)
     assert pending_migrations(schemas=[further_behind])[further_behind] == []
+
+
+def test_a_schemas_migration_never_lists_every_schemas_tables(scratch):
+    """What a schema's migration asks the catalog does not grow with the number of schemas:
+    its recorder's table is looked up by name. Django's recorder lists every table on the search
+    path instead, which tests every relation of every schema for visibility (twice per schema:
+    quadratic over a rollout). Only working a replay out (once per worker and starting point,
+    Django's loader) still does."""
+    first, second, third = scratch
+    _migrate("event", BEFORE_IT, schemas=",".join(scratch), workers=2)
+
+    def listings(schemas: str) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            _migrate(schemas=schemas, workers=1)
+        statements = [query["sql"] for query in queries.captured_queries]
+        recorded = [s for s in statements if s.startswith('INSERT INTO "django_migrations"')]
+        return len(recorded), len([s for s in statements if "pg_table_is_visible" in s])
+
+    one_recorded, one_listed = listings(first)
+    two_recorded, two_listed = listings(f"{second},{third}")
+
+    assert two_recorded == 2 * one_recorded > 0  # the same work, in twice the schemas
+    assert two_listed == one_listed  # ... and not one more listing of every table
+    assert pending_migrations(schemas=scratch) == {first: [], second: [], third: []}
