@@ -48,6 +48,32 @@ class Contract(TenantAppContract):
             choices.append(AdminEventChoice(event.name, f"/{event.slug}{rest}", current))
         return choices if len(choices) > 2 else []
 
+    def event_pages_linker(self) -> Callable[[str], str] | None:
+        """On a page that serves no event (the convention's home, accounts), links to an app's
+        event pages lead straight to the default event's address — where the bare address
+        would redirect them (event/middleware.py) — so following one costs no redirect."""
+        from django.urls import get_script_prefix
+
+        from event.current import event_address, event_served
+        from event.selectors import active_event
+        from midsummer.contract import bare_event_pages
+
+        if event_served() is not None:
+            return None
+        default = active_event()
+        if default is None or not default.is_public:
+            return None
+        pages, machines = bare_event_pages()
+        root = get_script_prefix()
+
+        def link(url: str) -> str:
+            path = url[len(root) :] if url.startswith(root) else ""
+            if not path.startswith(pages) or path.startswith(machines):
+                return url
+            return event_address(default, url)
+
+        return link
+
     def admin_dashboards(
         self, *, request: Any, tiles: Callable[[], list[AdminTile]]
     ) -> list[AdminDashboard]:

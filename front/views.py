@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from event.current import event_address
 from event.selectors import active_event, event_days, event_today, upcoming_events
 from front.rendering import markdown_to_safe_html
 from front.selectors import published_page, registration_status
@@ -22,6 +24,8 @@ class HomeView(TemplateView):
         context["parts"] = home_cards(request=self.request)
         now = timezone.now()
         if event is not None:
+            # At the event's own address, where the bare one would redirect.
+            context["register_url"] = event_address(event, reverse("register:start"))
             context["days"] = list(event_days(event=event))
             context["today"] = event_today(event, now)
             context["registration"] = registration_status(event=event, now=now)

@@ -185,6 +185,12 @@ class TenantAppContract:
     nav_links: tuple[NavLink, ...] = ()
     home_cards: tuple[HomeCard, ...] = ()
 
+    def event_pages_linker(self) -> Callable[[str], str] | None:
+        """How a page that serves no event links to the apps' event pages (the event app's:
+        at the default event's address, where their bare address redirects). None: as
+        reversed."""
+        return None
+
     def admin_tiles(self, *, request: HttpRequest) -> list[AdminTile]:
         """Figures for the convention admin's index (only those the user may see)."""
         return []
@@ -289,7 +295,10 @@ def _resolved(items, request: HttpRequest | None) -> list[tuple[str, str]]:
             links.append((reverse(item.url_name), str(item.label)))
         except NoReverseMatch:
             continue
-    return links
+    if not links:
+        return links
+    linker = next((f for c in contracts() if (f := c.event_pages_linker()) is not None), None)
+    return [(linker(url), label) for url, label in links] if linker else links
 
 
 def nav_links(*, request: HttpRequest | None) -> list[tuple[str, str]]:

@@ -194,6 +194,21 @@ def test_home_shows_whats_coming_up_and_my_registrations_holds_both_years(two_ev
     assert mine.index(NEXT_YEAR) < mine.index("Ada Nextyear")
 
 
+def test_the_conventions_own_pages_link_straight_to_the_default_events_pages(two_events):
+    """Home and accounts serve no event: their links to event pages lead where the bare
+    address would redirect (the default event's address), so a click costs no redirect; a page
+    of next year's keeps its links in next year's."""
+    home = _client().get("/").content.decode()
+    login = _client().get("/accounts/login/").content.decode()
+    following = _client().get("/sum-2032/register/").content.decode()
+
+    for page in (home, login):
+        for path in ("register/", "schedule/", "volunteer/", "dealers/", "shop/"):
+            assert f'href="/sum-2031/{path}"' in page, path
+            assert f'href="/{path}"' not in page, path
+    assert 'href="/sum-2032/schedule/"' in following and 'href="/sum-2031/' not in following
+
+
 def test_copying_an_event_starts_next_year_with_its_set_up_and_none_of_its_people(
     tenant_a, two_events
 ):
