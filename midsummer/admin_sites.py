@@ -1,5 +1,6 @@
 """Two admins: operators' on the public host, each convention's own on its hosts."""
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext_lazy
 
 from midsummer.contract import admin_dashboards, admin_event_choices
 from tenant.current import current_tenant
@@ -41,7 +43,7 @@ class ServedEventOnly:
     def get_list_display(self, request):
         columns = list(super().get_list_display(request))  # type: ignore[misc]
         if path := _event_column(request, self.model, columns):  # type: ignore[attr-defined]
-            columns.insert(1, path)
+            columns.insert(1, path if path == "event" else _event_through(path))
         return columns
 
     def get_list_select_related(self, request):
@@ -81,8 +83,25 @@ class ServedEventChoices(admin.RelatedFieldListFilter):
             return [(row.pk, str(row)) for row in rows.filter(**{path: event})]
         if not several_events(request):
             return [(row.pk, str(row)) for row in rows]
-        named = rows.annotate(_event_name=F(f"{path}__name"))
+        by_event = rows.order_by(
+            f"{path}__start_date", f"{path}__pk", *(ordering or rows.model._meta.ordering)
+        )
+        named = by_event.annotate(_event_name=F(f"{path}__name"))
         return [(row.pk, f"{row} ({row._event_name})") for row in named]
+
+
+@cache
+def _event_through(path: str) -> Callable[[Any], Any]:
+    """The *Event* column of rows that reach their event through a parent (``path``, read
+    with the rows: ``get_list_select_related``)."""
+
+    @admin.display(description=gettext_lazy("Event"), ordering=path)
+    def event(row: Any) -> Any:
+        for name in path.split("__"):
+            row = getattr(row, name)
+        return row
+
+    return event
 
 
 @cache

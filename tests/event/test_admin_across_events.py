@@ -98,6 +98,11 @@ def test_lists_reached_through_a_parent_show_the_served_events_rows_only(
     assert this_years_entry.status_code in (302, 404)  # "doesn't exist" under next year's
     assert this_years_job.status_code in (302, 404)
     assert "Door desk 31" in everything and "Door desk 32" in everything
+    # Under All events, each job says its event (through its department).
+    rows = [re.sub(r"<[^>]+>", " ", row) for row in re.findall(r"<tr>(.*?)</tr>", everything, re.S)]
+    assert any("Door desk 31" in row and THIS_YEAR in row for row in rows)
+    assert any("Door desk 32" in row and NEXT_YEAR in row for row in rows)
+    assert re.search(r"column-event[^>]*>.*?Event\s*<", everything, re.S)
 
 
 def test_filters_offer_the_served_events_choices_and_name_the_event_under_all_events(
@@ -114,6 +119,15 @@ def test_filters_offer_the_served_events_choices_and_name_the_event_under_all_ev
     assert _filter_choices(following, "level") == {"All", "Early Bird 32", "Late 32"}
     assert _filter_choices(orders, "level") == {"All", "Early Bird 32", "Late 32"}
     assert _filter_choices(orders, "event") == set()  # one event is shown: nothing to choose
+    choices = re.findall(
+        r"<a [^>]*>([^<]*)</a>",
+        re.search(r'data-filter-title="level"[^>]*>(.*?)</details>', everything, re.S)[1],
+    )
+    assert [c.strip() for c in choices][1:] == [  # this year's first
+        f"Day Pass 31 ({THIS_YEAR})",
+        f"Early Bird 32 ({NEXT_YEAR})",
+        f"Late 32 ({NEXT_YEAR})",
+    ]
     assert _filter_choices(everything, "level") == {
         "All",
         f"Day Pass 31 ({THIS_YEAR})",
