@@ -297,8 +297,19 @@ def _resolved(items, request: HttpRequest | None) -> list[tuple[str, str]]:
             continue
     if not links:
         return links
-    linker = next((f for c in contracts() if (f := c.event_pages_linker()) is not None), None)
+    linker = _event_pages_linker(request)
     return [(linker(url), label) for url, label in links] if linker else links
+
+
+def _event_pages_linker(request: HttpRequest | None) -> Callable[[str], str] | None:
+    """The event app's linker, worked out once per request (the navigation and the home's
+    cards both ask)."""
+    if request is not None and hasattr(request, "_event_pages_linker"):
+        return request._event_pages_linker  # type: ignore[attr-defined]
+    linker = next((f for c in contracts() if (f := c.event_pages_linker()) is not None), None)
+    if request is not None:
+        request._event_pages_linker = linker  # type: ignore[attr-defined]
+    return linker
 
 
 def nav_links(*, request: HttpRequest | None) -> list[tuple[str, str]]:

@@ -128,11 +128,12 @@ def test_warm_request_costs_only_the_views_own_queries(
     connection.set_schema_to_public()
 
     # The active event, its days, the branding, the navigation's pages, the badge levels on
-    # sale, (none here) when sales open and the convention's other events coming up — whatever
+    # sale, (none here) when sales open, the convention's other events coming up and the
+    # default event's address for the links to event pages (navigation and cards) — whatever
     # the number of days; no host lookup for
     # routing or for the canonical host of the social preview tags (cached with the route), no
     # SET search_path.
-    with django_assert_num_queries(7) as captured:
+    with django_assert_num_queries(8) as captured:
         response = client_a.get("/")
 
     assert response.status_code == 200
