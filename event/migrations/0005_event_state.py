@@ -6,10 +6,21 @@ import datetime as dt
 from django.db import migrations, models
 
 
+STATES = [('draft', 'Draft (not public)'), ('on_sale', 'On sale'), ('live', 'Live (doors open)'), ('over', 'Over'), ('archived', 'Archived (not public)')]
+
+
 def states_from_dates(apps, schema_editor):
-    """Events of the single-event era: the ones that ended are over; the rest stay on sale."""
+    """Events of the single-event era: the ones that ended are over; the rest stay on sale
+    (the column's default, filled in as it becomes NOT NULL below)."""
     Event = apps.get_model("event", "Event")
     Event.objects.filter(is_active=False, end_date__lt=dt.date.today()).update(state="over")
+
+
+# The column is added nullable and without a default, filled, then made NOT NULL with its
+# default: the same column in the end, but PostgreSQL's ADD COLUMN ... DEFAULT costs about
+# 25 ms per schema in a database of 500 conventions (about 1 ms without the default), so
+# over every schema it made this migration a third slower than adding a table
+# (docs/BENCHMARKS.md, scenario 5; docs/OPERATIONS.md).
 
 
 class Migration(migrations.Migration):
@@ -22,7 +33,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='event',
             name='state',
-            field=models.CharField(choices=[('draft', 'Draft (not public)'), ('on_sale', 'On sale'), ('live', 'Live (doors open)'), ('over', 'Over'), ('archived', 'Archived (not public)')], default='on_sale', help_text='Draft and archived events are not public; the others have their own pages.', max_length=10),
+            field=models.CharField(choices=STATES, max_length=10, null=True),
+        ),
+        migrations.RunPython(states_from_dates, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name='event',
+            name='state',
+            field=models.CharField(choices=STATES, default='on_sale', help_text='Draft and archived events are not public; the others have their own pages.', max_length=10),
         ),
         migrations.AlterField(
             model_name='event',
@@ -34,5 +51,4 @@ class Migration(migrations.Migration):
             name='slug',
             field=models.SlugField(help_text='Its address: /<slug>/register/, /<slug>/schedule/, …', max_length=100, unique=True, validators=[event.models.validate_event_slug]),
         ),
-        migrations.RunPython(states_from_dates, migrations.RunPython.noop),
     ]
