@@ -202,7 +202,7 @@ def _recorder_table_exists(schema: str) -> bool:
     """Whether ``schema`` has its own ``django_migrations``: one lookup by name. The recorder's
     own check lists every table visible on the search path, which makes the database test every
     relation of every schema for visibility — a cost per schema that grows with the number of
-    schemas (about 50 ms each at 500 tenants)."""
+    schemas (0.1–0.3 s a query at 500 tenants)."""
     from django.db.migrations.recorder import MigrationRecorder
 
     table = MigrationRecorder.Migration._meta.db_table
