@@ -55,7 +55,6 @@ class Contract(TenantAppContract):
         from django.urls import get_script_prefix
 
         from event.current import event_address, event_served
-        from event.selectors import active_event
         from midsummer.contract import bare_event_pages
 
         if event_served() is not None:
@@ -85,7 +84,7 @@ class Contract(TenantAppContract):
         from django.urls import reverse
 
         from event.current import event_address, serving_event
-        from event.selectors import active_event, upcoming_events
+        from event.selectors import upcoming_events
 
         served = getattr(request, "event", None)
         if served is not None:
